@@ -1,0 +1,75 @@
+"""Throughput of extraction and of the whole build, in abstracts per second.
+
+Runs on the bundled corpus (data/hf-daily-papers, 366 papers) and on a synthetic corpus of N abstracts
+(default 10,000) made by recombining sentences of the bundled abstracts under fresh titles, so the text
+has the real vocabulary and sentence shapes. Not run by the tests; numbers go into closing notes.
+
+    python benchmarks/bench_extract.py [--synthetic 10000] [--workers 2] [--skip-synthetic]
+"""
+
+import argparse
+import json
+import random
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from kg.extract import extract_papers, load_pipeline
+from kg.pipeline import build, extract_corpus
+from kg.sources import read_papers
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "hf-daily-papers"
+
+
+def synthetic_corpus(papers, n, seed=0):
+    """Write `n` synthetic abstracts (JSONL) built from the sentences of `papers`; return the path."""
+    rng = random.Random(seed)
+    sentences = [s for p in papers for s in re.split(r"(?<=[.!?])\s+", p.abstract) if len(s) > 30]
+    titles = [p.title for p in papers]
+    path = Path(tempfile.mkdtemp()) / "synthetic.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            abstract = " ".join(rng.sample(sentences, rng.randint(6, 10)))
+            title = f"{rng.choice(titles)} (variant {i})"
+            fh.write(json.dumps({"id": f"syn{i:05d}", "title": title, "abstract": abstract}) + "\n")
+    return path
+
+
+def rate(n, seconds):
+    return f"{n} abstracts in {seconds:.1f} s = {n / seconds:.1f} abstracts/s"
+
+
+def bench(label, inputs, workers):
+    papers = read_papers([inputs])
+    nlp = load_pipeline()
+    list(extract_papers(nlp, papers[:20]))  # warm up
+    t = time.perf_counter()
+    list(extract_papers(nlp, papers))
+    print(f"[{label}] extraction, 1 process: {rate(len(papers), time.perf_counter() - t)}")
+    if workers > 1:
+        t = time.perf_counter()
+        extract_corpus(papers, workers=workers)
+        print(f"[{label}] extraction, {workers} processes: {rate(len(papers), time.perf_counter() - t)}")
+    t = time.perf_counter()
+    result = build([inputs], tempfile.mkdtemp(), workers=workers, max_nodes=3000)
+    seconds = time.perf_counter() - t
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
+    print(f"[{label}] whole build, {workers} process(es): {rate(len(papers), seconds)} ({stages})")
+    return papers
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--synthetic", type=int, default=10_000, help="size of the synthetic corpus")
+    ap.add_argument("--workers", type=int, default=2, help="processes for the parallel runs")
+    ap.add_argument("--skip-synthetic", action="store_true")
+    a = ap.parse_args()
+    papers = bench("bundled corpus", CORPUS, a.workers)
+    if not a.skip_synthetic:
+        bench(f"synthetic {a.synthetic}", synthetic_corpus(papers, a.synthetic), a.workers)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""`kg stats`: papers, entities per type and edges per relation of a built graph."""
+
+import click
+
+from ..graph import graph_stats
+from ..pipeline import open_graph
+from ._common import graph_option
+
+
+def format_stats(G):
+    """The summary `kg build` and `kg stats` print, as text."""
+    s = graph_stats(G)
+    lines = [f"papers: {s['papers']}", f"entities: {s['entities']}"]
+    lines += [f"  {t}: {n}" for t, n in s["entities_by_type"].items()]
+    lines.append(f"relations: {sum(s['edges_by_relation'].values())}")
+    lines += [f"  {p}: {n}" for p, n in s["edges_by_relation"].items()]
+    if s.get("paper_edges_by_relation"):
+        lines.append("paper links: " + ", ".join(f"{p} {n}" for p, n in s["paper_edges_by_relation"].items()))
+    return "\n".join(lines)
+
+
+@click.command("stats")
+@graph_option
+def command(graph_dir):
+    """Counts of papers, entities per type and edges per relation."""
+    click.echo(format_stats(open_graph(graph_dir)))

@@ -1,0 +1,40 @@
+"""Exceptions raised by `kg`.
+
+One base class, :class:`KGError`; the library raises, only the CLI turns errors into exit codes
+(the pattern of ``networkx/exception.py``).
+"""
+
+__all__ = ["KGError", "InputError", "QueryError", "ValidationError"]
+
+
+class KGError(Exception):
+    """Base class of every error `kg` raises on purpose."""
+
+
+class InputError(KGError):
+    """Bad input: a missing, unreadable, empty or malformed file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file (or directory) at fault.
+    message : str
+        What is wrong, in one line.
+    line : int, optional
+        1-based line number within `path`, when the fault is on one line.
+    """
+
+    def __init__(self, path, message, line=None):
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class QueryError(KGError):
+    """A SPARQL query the engine rejected; the message is the engine's."""
+
+
+class ValidationError(KGError):
+    """Output that does not conform to the SHACL shapes."""

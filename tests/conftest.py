@@ -1,0 +1,96 @@
+"""Shared fixtures: the one conftest of the test suite (small, constant, built by hand)."""
+
+import networkx as nx
+import pytest
+
+from kg.records import Entity, Mention, Paper, PaperExtraction, Relation
+
+
+def _evidence(paper, sentence, confidence=0.9):
+    return {"paper": paper, "sentence": sentence, "start": 0, "end": len(sentence), "confidence": confidence}
+
+
+@pytest.fixture
+def papers():
+    """Three small papers, as a reader would yield them."""
+    return [
+        Paper("2106.09685", "LoRA: Low-Rank Adaptation of Large Language Models",
+              "We propose Low-Rank Adaptation (LoRA). LoRA outperforms full fine-tuning on GLUE.",
+              date="2021-06-17", source="fixture.jsonl", position=1, authors=["E. Hu", "Y. Shen"],
+              url="https://arxiv.org/abs/2106.09685"),
+        Paper("a1b2c3d4e5", "QLoRA on LLaMA-2", "We fine-tune LLaMA-2-7B with LoRA and report accuracy on GLUE.",
+              date="2023-05-23", source="fixture.jsonl", position=2, n_authors=4, upvotes=3),
+        Paper("f0f0f0f0f0", "A <script>alert(1)</script> title", "GPT-4 beats LLaMA-2 on question answering.",
+              source="fixture.jsonl", position=3, organisation="Example Lab"),
+    ]
+
+
+@pytest.fixture
+def extractions():
+    """Per-paper extractions matching :func:`papers`."""
+    return [
+        PaperExtraction("2106.09685", "LoRA: Low-Rank Adaptation of Large Language Models", [
+            Entity("LoRA", "Method", "proposed", ["Low-Rank Adaptation"], [Mention("LoRA", 0, 4)], 0.95),
+            Entity("full fine-tuning", "Method", "baseline", [], [], 0.8),
+            Entity("GLUE", "Dataset", "used", [], [], 0.9),
+        ], [
+            Relation("LoRA", "outperforms", "full fine-tuning", "LoRA outperforms full fine-tuning on GLUE.",
+                     92, 134, 0.9),
+            Relation("LoRA", "evaluatedOn", "GLUE", "LoRA outperforms full fine-tuning on GLUE.", 92, 134, 0.8),
+        ]),
+    ]
+
+
+@pytest.fixture
+def small_graph():
+    """A hand-built graph in the schema of :mod:`kg.graph`: 3 papers, 7 entities, every predicate."""
+    G = nx.MultiDiGraph(name="kg", created="2026-01-01T00:00:00", papers=3, link_report={})
+    G.add_node("paper:2106.09685", kind="paper", type="Paper", id="2106.09685",
+               label="LoRA: Low-Rank Adaptation of Large Language Models",
+               title="LoRA: Low-Rank Adaptation of Large Language Models",
+               abstract="We propose Low-Rank Adaptation (LoRA). LoRA outperforms full fine-tuning on GLUE.",
+               date="2021-06-17", url="https://arxiv.org/abs/2106.09685", authors=["E. Hu", "Y. Shen"],
+               n_authors=2, organisation=None, upvotes=None, source="fixture.jsonl", position=1)
+    G.add_node("paper:a1b2c3d4e5", kind="paper", type="Paper", id="a1b2c3d4e5", label="QLoRA on LLaMA-2",
+               title="QLoRA on LLaMA-2", abstract="We fine-tune LLaMA-2-7B with LoRA and report accuracy on GLUE.",
+               date="2023-05-23", url=None, authors=[], n_authors=4, organisation=None, upvotes=3,
+               source="fixture.jsonl", position=2)
+    G.add_node("paper:f0f0f0f0f0", kind="paper", type="Paper", id="f0f0f0f0f0",
+               label="A <script>alert(1)</script> title", title="A <script>alert(1)</script> title",
+               abstract="GPT-4 beats LLaMA-2 on question answering. <img src=x onerror=alert(2)>",
+               date=None, url=None, authors=[], n_authors=None, organisation="Example Lab", upvotes=None,
+               source="fixture.jsonl", position=3)
+
+    def ent(key, type_, label, aliases, roles, first_seen, generic=False):
+        G.add_node(key, kind="entity", type=type_, label=label, aliases=aliases, papers=sorted(roles),
+                   roles=roles, paper_count=len(roles), first_seen=first_seen, generic=generic,
+                   confidence=0.9, type_votes={type_: len(roles)})
+        for pid, role in roles.items():
+            pred = {"proposed": "proposes", "used": "uses", "baseline": "comparesTo", "mentioned": "mentions"}[role]
+            G.add_edge(f"paper:{pid}", key, key=pred, predicate=pred)
+
+    ent("lora", "Method", "LoRA", ["Low-Rank Adaptation", "low-rank adaptation"],
+        {"2106.09685": "proposed", "a1b2c3d4e5": "used"}, "2021-06-17")
+    ent("full-fine-tuning", "Method", "full fine-tuning", [], {"2106.09685": "baseline"}, "2021-06-17")
+    ent("glue", "Dataset", "GLUE", ["GLUE benchmark"], {"2106.09685": "used", "a1b2c3d4e5": "used"}, "2021-06-17")
+    ent("llama-2", "Model", "LLaMA-2", ["Llama 2"], {"f0f0f0f0f0": "baseline"}, None)
+    ent("llama-2-7b", "Model", "LLaMA-2-7B", [], {"a1b2c3d4e5": "used"}, "2023-05-23")
+    ent("gpt-4", "Model", "GPT-4", [], {"f0f0f0f0f0": "used"}, None)
+    ent("question-answering", "Task", "question answering", ["QA"], {"f0f0f0f0f0": "used"}, None)
+    ent("accuracy", "Metric", "accuracy", [], {"a1b2c3d4e5": "used"}, "2023-05-23")
+
+    def rel(s, p, o, *ev):
+        G.add_edge(s, o, key=p, predicate=p, support=len({e["paper"] for e in ev}), evidence=list(ev),
+                   confidence=max([e["confidence"] for e in ev], default=1.0))
+
+    rel("lora", "outperforms", "full-fine-tuning",
+        _evidence("2106.09685", "LoRA outperforms full fine-tuning on GLUE."))
+    rel("lora", "evaluatedOn", "glue", _evidence("2106.09685", "LoRA outperforms full fine-tuning on GLUE.", 0.8))
+    rel("llama-2-7b", "evaluatedOn", "glue",
+        _evidence("a1b2c3d4e5", "We fine-tune LLaMA-2-7B with LoRA and report accuracy on GLUE."))
+    rel("llama-2-7b", "combinesWith", "lora", _evidence("a1b2c3d4e5", "We fine-tune LLaMA-2-7B with LoRA"))
+    rel("gpt-4", "outperforms", "llama-2",
+        _evidence("f0f0f0f0f0", "GPT-4 beats LLaMA-2 <script>alert(3)</script> on question answering."))
+    rel("gpt-4", "evaluatedOn", "question-answering", _evidence("f0f0f0f0f0", "GPT-4 beats LLaMA-2 on QA."))
+    rel("llama-2-7b", "variantOf", "llama-2")
+    return G
