@@ -36,20 +36,26 @@ Graph attributes ``G.graph``: ``name``, ``created`` (ISO timestamp), ``papers`` 
 """
 
 import json
+from collections import Counter
+from datetime import datetime, timezone
 
 import networkx as nx
 
+from .errors import KGError
 from .io import atomic_write
+from .records import ENTITY_TYPES
 
 __all__ = [
     "ENTITY_RELATIONS", "PAPER_RELATIONS", "ROLE_TO_PAPER_RELATION", "entity_nodes", "paper_nodes",
-    "entity_graph", "save_graph", "load_graph",
+    "entity_graph", "save_graph", "load_graph", "build_graph", "find_entities", "describe_entity", "graph_stats",
 ]
 
 #: Relations between entities, in the graph and the ontology.
 ENTITY_RELATIONS = ("outperforms", "combinesWith", "evaluatedOn", "variantOf")
 #: Paper-level relations, from the entity's role in the paper.
 PAPER_RELATIONS = ("proposes", "uses", "comparesTo", "mentions")
+#: Name of the node key in the node-link JSON of :func:`save_graph`.
+_NODE_KEY = "node"
 ROLE_TO_PAPER_RELATION = {"proposed": "proposes", "used": "uses", "baseline": "comparesTo", "mentioned": "mentions"}
 
 
@@ -86,7 +92,8 @@ def save_graph(G, path):
     G : networkx.MultiDiGraph
     path : str or os.PathLike
     """
-    data = nx.node_link_data(G, edges="edges")
+    # the node key goes under its own name: the default, "id", would overwrite the ``id`` attribute of papers
+    data = nx.node_link_data(G, edges="edges", name=_NODE_KEY)
     with atomic_write(path) as fh:
         json.dump(data, fh, ensure_ascii=False)
 
@@ -104,4 +111,217 @@ def load_graph(path):
     """
     with open(path, encoding="utf-8") as fh:
         data = json.load(fh)
-    return nx.node_link_graph(data, edges="edges", multigraph=True, directed=True)
+    nodes = data.get("nodes") or [{}]
+    name = _NODE_KEY if _NODE_KEY in nodes[0] else "id"  # files written before the key had its own name
+    return nx.node_link_graph(data, edges="edges", multigraph=True, directed=True, name=name)
+
+
+# -- building and reading the graph (issue 4) -------------------------------------------------------------------
+
+#: Prefix of paper node keys.
+PAPER_PREFIX = "paper:"
+
+
+def _paper_attrs(p):
+    n_authors = p.n_authors if p.n_authors is not None else (len(p.authors) if p.authors else None)
+    return dict(kind="paper", type="Paper", label=p.title, id=p.id, title=p.title, abstract=p.abstract,
+                date=p.date, url=p.url, authors=list(p.authors), n_authors=n_authors,
+                organisation=p.organisation, upvotes=p.upvotes, source=p.source, position=p.position)
+
+
+def build_graph(papers, extractions, curation=None):
+    """Link the extractions of a corpus and build the knowledge graph in the schema of this module.
+
+    Generic entities (broad classes such as "large language models", see GUIDELINE.md) are linked but kept out
+    of the graph, with every relation that touches them: the graph names specific things. The link report
+    (``G.graph["link_report"]``) counts them.
+
+    Parameters
+    ----------
+    papers : iterable of Paper
+        Every paper becomes a node, with or without entities.
+    extractions : iterable of PaperExtraction
+        One per paper (an extraction of an unknown paper gets a paper node from its id and title).
+    curation : kg.link.Curation or str or os.PathLike, optional
+        Corrections for the linker (:func:`kg.link.load_curation`).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+
+    Examples
+    --------
+    >>> from kg.records import Entity, Paper, PaperExtraction
+    >>> G = build_graph([Paper("p1", "T", "LoRA is low-rank adaptation.")],
+    ...                 [PaperExtraction("p1", "T", [Entity("LoRA", "Method", "proposed")])])
+    >>> sorted(G.nodes), G.edges["paper:p1", "lora", "proposes"]["predicate"]
+    (['lora', 'paper:p1'], 'proposes')
+    """
+    from .link import link
+
+    papers = list(papers)
+    extractions = list(extractions)
+    result = link(papers, extractions, curation)
+    G = nx.MultiDiGraph(name="kg", created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                        papers=0, link_report=result.report)
+    for p in papers:
+        G.add_node(PAPER_PREFIX + p.id, **_paper_attrs(p))
+    for e in extractions:
+        if PAPER_PREFIX + e.id not in G:
+            G.add_node(PAPER_PREFIX + e.id, kind="paper", type="Paper", label=e.title, id=e.id, title=e.title,
+                       abstract="", date=None, url=None, authors=[], n_authors=None, organisation=None,
+                       upvotes=None, source="", position=None)
+    G.graph["papers"] = sum(1 for _ in paper_nodes(G))
+    for eid, ent in sorted(result.entities.items()):
+        if ent.generic:
+            continue
+        G.add_node(eid, kind="entity", type=ent.type, label=ent.label, aliases=list(ent.aliases),
+                   papers=list(ent.papers), roles=dict(ent.roles), paper_count=len(ent.papers),
+                   first_seen=ent.first_seen, generic=False, confidence=float(ent.confidence),
+                   type_votes=dict(ent.type_votes))
+        for pid in ent.papers:
+            pred = ROLE_TO_PAPER_RELATION[ent.roles[pid]]
+            G.add_edge(PAPER_PREFIX + pid, eid, key=pred, predicate=pred)
+    for r in result.relations:  # relations never touch generic entities (kg.link.relations)
+        G.add_edge(r.subject, r.object, key=r.predicate, predicate=r.predicate,
+                   support=r.support, evidence=[dict(e) for e in r.evidence], confidence=float(r.confidence))
+    for variant, family in result.variants:
+        G.add_edge(variant, family, key="variantOf", predicate="variantOf", support=0, evidence=[],
+                   confidence=1.0)
+    return G
+
+
+def _forms_of(attrs):
+    return [attrs.get("label", ""), *attrs.get("aliases", [])]
+
+
+def find_entities(G, name, limit=10):
+    """Ids of the entities called `name`: by any alias, after the linker's normalisation (case, dashes, plural).
+
+    Exact matches of the normalised name come first (most papers first); when there is none, near matches
+    (``rapidfuzz`` ratio of at least 80 on the normalised forms), best first.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+    name : str
+    limit : int
+        At most this many near matches.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("lora", kind="entity", label="LoRA", aliases=["Low-Rank Adaptation"], paper_count=2)
+    >>> find_entities(G, "low rank adaptation"), find_entities(G, "LoRa"), find_entities(G, "BERT")
+    (['lora'], ['lora'], [])
+    """
+    from rapidfuzz import fuzz
+
+    from .link import normal_key
+
+    key = normal_key(name)
+    if not key:
+        return []
+    forms = {n: {normal_key(f) for f in _forms_of(d) if f} for n, d in entity_nodes(G)}
+    count = {n: G.nodes[n].get("paper_count", 0) for n in forms}
+    exact = [n for n, keys in forms.items() if key in keys]
+    if exact:
+        return sorted(exact, key=lambda n: (-count[n], n))
+    scored = []
+    for n, keys in forms.items():
+        best = max((fuzz.ratio(key, k) for k in keys), default=0)
+        if best >= 80:
+            scored.append((-best, -count[n], n))
+    return [n for *_, n in sorted(scored)[:limit]]
+
+
+def _edge_record(G, other, data):
+    return {"predicate": data.get("predicate"), "id": other, "label": G.nodes[other].get("label", other),
+            "type": G.nodes[other].get("type"), "support": data.get("support", 0),
+            "confidence": data.get("confidence"), "evidence": list(data.get("evidence", []))}
+
+
+def describe_entity(G, node):
+    """Everything ``kg show`` prints about one entity.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+    node : str
+        An entity id (see :func:`find_entities`).
+
+    Returns
+    -------
+    dict
+        ``id``, ``type``, ``label``, ``aliases``, ``first_seen``, ``type_votes``, ``papers`` (list of dicts
+        ``id``, ``title``, ``date``, ``role``, oldest first), ``edges_out`` and ``edges_in`` (lists of dicts
+        ``predicate``, ``id``, ``label``, ``type`` of the other end, ``support``, ``confidence``, ``evidence``;
+        most supported first).
+
+    Raises
+    ------
+    KGError
+        When `node` is not an entity of `G`.
+    """
+    if node not in G or G.nodes[node].get("kind") != "entity":
+        raise KGError(f"no entity with id {node!r} in the graph")
+    d = G.nodes[node]
+    papers = []
+    for pid in d.get("papers", []):
+        p = G.nodes.get(PAPER_PREFIX + pid, {})
+        papers.append({"id": pid, "title": p.get("title", ""), "date": p.get("date"),
+                       "role": d.get("roles", {}).get(pid, "mentioned")})
+    papers.sort(key=lambda p: (p["date"] or "9999", p["id"]))
+
+    def order(e):
+        return (-e["support"], e["predicate"], e["label"])
+
+    out = [_edge_record(G, v, data) for _, v, data in G.out_edges(node, data=True)
+           if G.nodes[v].get("kind") == "entity"]
+    inn = [_edge_record(G, u, data) for u, _, data in G.in_edges(node, data=True)
+           if G.nodes[u].get("kind") == "entity"]
+    return {"id": node, "type": d.get("type"), "label": d.get("label"), "aliases": list(d.get("aliases", [])),
+            "first_seen": d.get("first_seen"), "type_votes": dict(d.get("type_votes", {})),
+            "paper_count": d.get("paper_count", len(papers)), "papers": papers,
+            "edges_out": sorted(out, key=order), "edges_in": sorted(inn, key=order)}
+
+
+def graph_stats(G):
+    """Everything ``kg stats`` prints: counts of papers, entities per type and edges per relation.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+
+    Returns
+    -------
+    dict
+        ``papers``, ``entities``, ``entities_by_type`` (every type, in schema order), ``edges_by_relation``
+        (entity relations incl. ``variantOf``), ``paper_edges_by_relation`` and ``link`` (the headline numbers
+        of the link report: ``entities_in``, ``nodes_out``, ``merges``, ``type_conflicts``,
+        ``ambiguous_abbreviations``).
+
+    Examples
+    --------
+    >>> graph_stats(nx.MultiDiGraph())["entities_by_type"]["Model"]
+    0
+    """
+    types = Counter(d.get("type") for _, d in entity_nodes(G))
+    preds = Counter(d.get("predicate") for *_, d in G.edges(data=True))
+    rep = G.graph.get("link_report") or {}
+    link = {k: rep[k] for k in ("entities_in", "nodes_out", "merges") if k in rep}
+    for k in ("type_conflicts", "ambiguous_abbreviations"):
+        if k in rep:
+            link[k] = len(rep[k])
+    return {
+        "papers": sum(1 for _ in paper_nodes(G)),
+        "entities": sum(types.values()),
+        "entities_by_type": {t: types.get(t, 0) for t in ENTITY_TYPES},
+        "edges_by_relation": {p: preds.get(p, 0) for p in ENTITY_RELATIONS},
+        "paper_edges_by_relation": {p: preds.get(p, 0) for p in PAPER_RELATIONS},
+        "link": link,
+    }

@@ -94,3 +94,40 @@ def small_graph():
     rel("gpt-4", "evaluatedOn", "question-answering", _evidence("f0f0f0f0f0", "GPT-4 beats LLaMA-2 on QA."))
     rel("llama-2-7b", "variantOf", "llama-2")
     return G
+
+
+@pytest.fixture
+def rdf_graph_dir(small_graph, tmp_path):
+    """A graph directory holding ``kg.ttl``: :func:`small_graph` exported as Turtle."""
+    from kg.export.rdf import write_rdf
+
+    out = tmp_path / "graph"
+    write_rdf(small_graph, out / "kg.ttl", format="turtle")
+    return out
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium driven by playwright (tests marked ``browser``; see ``.ci/install-browser``).
+
+    Skips when Chromium or playwright is missing, unless the environment variable ``CI`` is set: then it fails.
+    """
+    import importlib.util
+    import os
+
+    if not os.access(CHROMIUM, os.X_OK) or importlib.util.find_spec("playwright") is None:
+        reason = f"browser tests need Debian chromium at {CHROMIUM} and the playwright package: run .ci/install-browser"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -11,7 +11,20 @@ from ..errors import KGError
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """A group that turns library errors into one-line click errors (exit 1, no traceback)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # e.g. an output directory that cannot be written
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg")
 def cli():
     """kg: a knowledge graph of ML research, built offline from paper abstracts."""
@@ -28,21 +41,5 @@ _register()
 
 
 def main():
-    """Entry point of the ``kg`` console script: library errors become one line and exit 1."""
-    try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        raise SystemExit(130)
-    except click.ClickException as exc:
-        exc.show()
-        raise SystemExit(exc.exit_code)
-    except KGError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(1)
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        raise SystemExit(130)
-    except OSError as exc:
-        click.echo(f"Error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
-        raise SystemExit(1)
+    """Entry point of the ``kg`` console script."""
+    cli(prog_name="kg")

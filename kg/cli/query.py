@@ -1,9 +1,28 @@
-"""`kg query` (placeholder: being written by the RDF/SPARQL work)."""
+"""`kg query`: run a SPARQL query over a built graph and print a table, CSV or JSON."""
 
 import click
 
+from ..errors import KGError
+from ..query import FORMATS, format_result, run_query
+from ._common import graph_option
+
 
 @click.command("query")
-def command():
-    """Not yet available."""
-    raise click.ClickException("kg query is not implemented yet")
+@click.argument("query", required=False)
+@graph_option
+@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a .rq file.")
+@click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(FORMATS),
+              help="table, SPARQL 1.1 CSV, or SPARQL 1.1 JSON results.")
+def command(query, graph_dir, query_file, fmt):
+    """Run the SPARQL QUERY (or --file FILE) over GRAPH/kg.ttl.
+
+    The prefixes kg:, skos:, dcterms:, prov:, rdf:, rdfs:, owl:, xsd:, schema:, mls:, oa: and fabio: are
+    predeclared. Example: kg query "SELECT ?m WHERE { ?m a kg:Method } LIMIT 5"
+    """
+    if (query is None) == (query_file is None):
+        raise click.UsageError("give either a QUERY argument or --file FILE")
+    try:
+        result = run_query(graph_dir, query if query_file is None else query_file.read())
+        click.echo(format_result(result, fmt), nl=False)
+    except (KGError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc))

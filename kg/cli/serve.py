@@ -1,9 +1,34 @@
-"""`kg serve` (placeholder: being written by the RDF/SPARQL work)."""
+"""`kg serve`: a read-only SPARQL 1.1 endpoint with a query page, on this machine by default."""
+
+import signal
 
 import click
 
+from ..errors import KGError
+from ..serve import serve
+from ._common import graph_option
+
+
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt  # `kill` stops the endpoint as cleanly as Ctrl-C
+
 
 @click.command("serve")
-def command():
-    """Not yet available."""
-    raise click.ClickException("kg serve is not implemented yet")
+@graph_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
+def command(graph_dir, host, port):
+    """Serve GRAPH/kg.ttl over the SPARQL 1.1 protocol (read-only) until Ctrl-C."""
+    try:
+        endpoint = serve(graph_dir, host=host, port=port)
+    except KGError as exc:
+        raise click.ClickException(str(exc))
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    with endpoint:
+        try:
+            click.echo(f"SPARQL endpoint (read-only): {endpoint.query_url}")
+            click.echo(f"Query page: {endpoint.url}/")
+            click.echo("Press Ctrl-C to stop.")
+            endpoint.wait()
+        except KeyboardInterrupt:
+            click.echo("Stopped.")

@@ -1,0 +1,303 @@
+"""The interactive HTML view of the knowledge graph: one self-contained page that works offline from ``file://``.
+
+The page draws the entity graph (:func:`kg.graph.entity_graph`) with vis-network 9.1.2, the library pyvis bundles
+(https://visjs.github.io/vis-network/docs/network/); its JavaScript is read from the installed ``pyvis`` package
+and inlined, so the page makes no request at all (no CDN, no side files; pyvis's own writer would copy ``lib/``
+into the working directory and link bootstrap from a CDN). The page's code and style are package data in
+``kg/export/assets/``.
+
+Positions are computed here, not by the browser's physics, so a graph of thousands of nodes shows at once and
+never moves by itself: each connected component gets a force-directed layout in the manner of Fruchterman &
+Reingold (1991), "Graph drawing by force-directed placement", with repulsion limited to nearby nodes (their
+grid variant, here a k-d tree), and the components are packed in rows, largest first.
+
+Every text from papers goes into the page as JSON inside ``<script type="application/json">`` with ``<``, ``>``
+and ``&`` escaped, and the page builds its panels with ``textContent``: a title such as
+``<script>alert(1)</script>`` shows as text and runs nothing. A Content-Security-Policy forbids every request.
+"""
+
+import html
+import json
+import math
+import re
+from importlib import resources
+
+import networkx as nx
+import numpy as np
+
+from ..errors import KGError
+from ..graph import ENTITY_RELATIONS, entity_graph, paper_nodes
+from ..io import atomic_write
+
+__all__ = ["RELATION_STYLES", "TYPE_COLOURS", "layout", "page_data", "render_html", "write_html"]
+
+#: Node colour per entity type (the legend's order).
+TYPE_COLOURS = {"Method": "#4e79a7", "Model": "#f28e2b", "Dataset": "#59a14f", "Task": "#b07aa1",
+                "Metric": "#9c755f"}
+#: How each relation is drawn: colour, short label on the edge, arrow, dashes.
+RELATION_STYLES = {
+    "outperforms": {"colour": "#e15759", "label": "beats", "arrow": True, "dashes": False},
+    "evaluatedOn": {"colour": "#4aa3a8", "label": "evaluated on", "arrow": True, "dashes": False},
+    "combinesWith": {"colour": "#8c8c8c", "label": "with", "arrow": False, "dashes": False},
+    "variantOf": {"colour": "#b9a04b", "label": "variant of", "arrow": True, "dashes": True},
+}
+_OTHER_COLOUR = "#bab0ac"
+_VIS_JS = "lib/vis-9.1.2/vis-network.min.js"
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+# Spacing of the layout in screen pixels at zoom 1 (vis-network's unit).
+_EDGE_LENGTH = 150.0
+
+
+def _safe_url(url):
+    """Only web links become links (a ``javascript:`` URL would run when clicked)."""
+    return url if isinstance(url, str) and re.match(r"https?://", url, re.IGNORECASE) else None
+
+
+def _select(E, max_nodes):
+    """The `max_nodes` entities of highest degree in `E` (ties: more papers, then id)."""
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
+        raise KGError(f"max_nodes must be a positive whole number or None, not {max_nodes!r}")
+    if max_nodes is None or max_nodes >= E.number_of_nodes():
+        return list(E.nodes)
+    rank = sorted(E.nodes, key=lambda n: (-E.degree(n), -(E.nodes[n].get("paper_count") or 0), str(n)))
+    return rank[:max_nodes]
+
+
+def _sum_at(index, values, n):
+    """Row sums of `values` (shape (m, 2)) grouped by `index` into n rows (a fast ``np.add.at``)."""
+    return np.stack([np.bincount(index, values[:, 0], n), np.bincount(index, values[:, 1], n)], axis=1)
+
+
+def _force_layout(n, edges, k, rng, iterations):
+    """Fruchterman-Reingold positions of `n` nodes joined by `edges` (an int array of shape (m, 2))."""
+    from scipy.spatial import cKDTree
+
+    pos = rng.uniform(-0.5, 0.5, size=(n, 2)) * math.sqrt(n) * k
+    u, v = edges[:, 0], edges[:, 1]
+    # Hubs push harder (repulsion scaled by sqrt(degree + 1) at each end, as ForceAtlas2's degree-weighted
+    # repulsion): without it the hubs and their many neighbours pile up in the middle.
+    mass = np.sqrt(np.bincount(edges.ravel(), minlength=n) + 1.0)
+    start = k * math.sqrt(n) / 4
+    for it in range(iterations):
+        disp = np.zeros_like(pos)
+        # Repulsion k^2/d only between nodes closer than 2k (F&R's grid variant): distant nodes barely push,
+        # and skipping them makes each step O(n log n) instead of O(n^2).
+        pairs = cKDTree(pos).query_pairs(2 * k, output_type="ndarray")
+        if len(pairs):
+            i, j = pairs[:, 0], pairs[:, 1]
+            delta = pos[i] - pos[j]
+            dist = np.maximum(np.hypot(delta[:, 0], delta[:, 1]), 0.01 * k)[:, None]
+            push = delta / dist * (k * k / dist) * (mass[i] * mass[j])[:, None]
+            disp += _sum_at(i, push, n) - _sum_at(j, push, n)
+        if len(edges):
+            delta = pos[u] - pos[v]
+            dist = np.maximum(np.hypot(delta[:, 0], delta[:, 1]), 0.01 * k)[:, None]
+            pull = delta / dist * (dist * dist / k)
+            disp += _sum_at(v, pull, n) - _sum_at(u, pull, n)
+        # A weak pull to the centre keeps loosely attached parts from drifting far out.
+        disp -= 0.02 * (pos - pos.mean(axis=0))
+        temperature = start * (1 - it / iterations) + 0.05 * k
+        length = np.maximum(np.hypot(disp[:, 0], disp[:, 1]), 1e-9)[:, None]
+        pos += disp / length * np.minimum(length, temperature)
+    return pos - pos.mean(axis=0)
+
+
+def layout(E, seed=0, edge_length=_EDGE_LENGTH):
+    """Positions for the nodes of `E`: each connected component laid out, then packed in rows.
+
+    Parameters
+    ----------
+    E : networkx.Graph
+        Any graph (directions and parallel edges are ignored).
+    seed : int
+        Seed of the random start, for reproducible pages.
+    edge_length : float
+        The preferred distance between neighbours, in pixels.
+
+    Returns
+    -------
+    dict
+        Node -> ``(x, y)`` in pixels, the largest component at the top left.
+
+    Examples
+    --------
+    >>> pos = layout(nx.path_graph(3))
+    >>> sorted(pos) == [0, 1, 2] and all(len(p) == 2 for p in pos.values())
+    True
+    """
+    U = nx.Graph(E)
+    rng = np.random.default_rng(seed)
+    k = edge_length
+
+    def order(n):  # singletons and small parts grouped by type (colour), bigger nodes first
+        return (str(U.nodes[n].get("type", "")), -(U.nodes[n].get("paper_count") or 0), str(n))
+
+    blocks = []
+    for comp in sorted(nx.connected_components(U), key=lambda c: (-len(c), min(map(order, c)))):
+        nodes = sorted(comp, key=order)
+        if len(nodes) == 1:
+            pos = np.zeros((1, 2))
+        elif len(nodes) == 2:
+            pos = np.array([[-k / 2, 0.0], [k / 2, 0.0]])
+        else:
+            index = {n: i for i, n in enumerate(nodes)}
+            edges = np.array([(index[a], index[b]) for a, b in U.subgraph(nodes).edges if a != b], dtype=int)
+            iterations = 60 if len(nodes) > 1000 else 120
+            pos = _force_layout(len(nodes), edges.reshape(-1, 2), k, rng, iterations)
+        pos = pos - pos.min(axis=0)
+        # Entities in no relation sit closer together: a compact grid, not a field.
+        blocks.append((nodes, pos, pos.max(axis=0), k * (0.45 if len(nodes) == 1 else 0.8)))
+    # Shelf packing: rows about as wide as the square root of the total area (or the largest block).
+    area = sum((w + gap) * (h + gap) for _, _, (w, h), gap in blocks)
+    row_width = max([math.sqrt(area) * 1.3] + [w for _, _, (w, _), _ in blocks[:1]])
+    x = y = row_height = 0.0
+    out = {}
+    for nodes, pos, (w, h), gap in blocks:
+        if x > 0 and x + w > row_width:
+            x, y, row_height = 0.0, y + row_height + gap, 0.0
+        for n, (px, py) in zip(nodes, pos):
+            out[n] = (round(float(px + x), 1), round(float(py + y), 1))
+        x += w + gap
+        row_height = max(row_height, h)
+    return out
+
+
+def page_data(G, max_nodes=None, title="kg", seed=0):
+    """The data the page holds (``window.kgData``): nodes, edges, papers, styles and a summary.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph in the schema of :mod:`kg.graph`.
+    max_nodes : int, optional
+        Keep only this many entities, the most connected ones (by degree in the entity graph).
+    title : str
+        Page title.
+    seed : int
+        Seed of the layout.
+
+    Returns
+    -------
+    dict
+        ``nodes``, ``edges``, ``papers`` (id -> title, date, url), ``style`` and ``meta`` (counts shown and
+        left out).
+    """
+    E = entity_graph(G).copy()  # a real graph: the filtered view is slow to walk many times
+    keep = _select(E, max_nodes)
+    S = E.subgraph(keep) if len(keep) < E.number_of_nodes() else E
+    pos = layout(S, seed=seed)
+    degree = dict(S.degree())
+    # Component rank (0 = largest): the page first shows the largest one when the graph is big.
+    component = {n: rank for rank, comp in enumerate(sorted(nx.weakly_connected_components(S),
+                                                                    key=lambda c: (-len(c), min(map(str, c)))))
+                 for n in comp}
+    cited = set()
+    nodes = []
+    for n in sorted(S.nodes, key=str):
+        d = S.nodes[n]
+        roles = d.get("roles") or {}
+        papers = [[p, roles.get(p)] for p in d.get("papers") or []]
+        cited.update(p for p, _ in papers)
+        nodes.append({"id": str(n), "label": str(d.get("label") or n), "type": d.get("type"),
+                      "aliases": [str(a) for a in d.get("aliases") or []], "paper_count": d.get("paper_count") or 0,
+                      "first_seen": d.get("first_seen"), "papers": papers, "degree": degree[n],
+                      "component": component[n],
+                      "x": pos[n][0], "y": pos[n][1]})
+    edges = []
+    for i, (u, v, key, d) in enumerate(sorted(S.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]),
+                                                                                            str(e[2])))):
+        evidence = [[e.get("paper"), str(e.get("sentence", ""))] for e in d.get("evidence") or []]
+        cited.update(p for p, _ in evidence)
+        edges.append({"id": f"e{i}", "from": str(u), "to": str(v), "predicate": d.get("predicate", key),
+                      "support": d.get("support") or 0, "confidence": d.get("confidence"), "evidence": evidence})
+    papers = {}
+    for key, d in paper_nodes(G):
+        pid = d.get("id") or str(key).removeprefix("paper:")  # node-link JSON drops an ``id`` attribute
+        if pid in cited:
+            papers[pid] = {"title": str(d.get("title") or d.get("label") or pid), "date": d.get("date"),
+                           "url": _safe_url(d.get("url"))}
+    types = [t for t in TYPE_COLOURS] + sorted({n["type"] for n in nodes} - set(TYPE_COLOURS) - {None})
+    relations = [r for r in ENTITY_RELATIONS] + sorted({e["predicate"] for e in edges} - set(ENTITY_RELATIONS))
+    style = {
+        "types": {t: TYPE_COLOURS.get(t, _OTHER_COLOUR) for t in types},
+        "relations": {r: RELATION_STYLES.get(r, {"colour": _OTHER_COLOUR, "label": r, "arrow": True,
+                                                 "dashes": False}) for r in relations},
+    }
+    meta = {"title": str(title), "entities": E.number_of_nodes(), "relations": E.number_of_edges(),
+            "papers": sum(1 for _ in paper_nodes(G)), "shown_nodes": len(nodes), "shown_edges": len(edges),
+            "left_out_nodes": E.number_of_nodes() - len(nodes), "left_out_edges": E.number_of_edges() - len(edges),
+            "max_nodes": max_nodes}
+    return {"nodes": nodes, "edges": edges, "papers": papers, "style": style, "meta": meta}
+
+
+def _asset(name):
+    return resources.files("kg.export.assets").joinpath(name).read_text(encoding="utf-8")
+
+
+def _script_json(data):
+    """JSON that is safe inside ``<script>``: no ``<``, ``>`` or ``&`` can close the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render_html(data):
+    """The page for `data` (from :func:`page_data`), as one string with every script and style inlined.
+
+    Parameters
+    ----------
+    data : dict
+
+    Returns
+    -------
+    str
+    """
+    parts = {
+        "title": html.escape(data["meta"]["title"]),
+        "style": _asset("graph.css"),
+        "vis": resources.files("pyvis").joinpath(_VIS_JS).read_text(encoding="utf-8"),
+        "app": _asset("graph.js"),
+        "data": _script_json(data),
+    }
+    # One pass, so nothing inserted is itself searched for placeholders.
+    return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _asset("graph.html"))
+
+
+def write_html(G, path, max_nodes=None, title="kg"):
+    """Write the interactive view of `G` to `path`: one self-contained HTML file, atomically.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph in the schema of :mod:`kg.graph`; the page shows its entity graph, papers appear in panels.
+    path : str or os.PathLike
+        The file to write; nothing else is written.
+    max_nodes : int, optional
+        Show only this many entities, the most connected ones; the page says what was left out.
+    title : str
+        Page title.
+
+    Returns
+    -------
+    dict
+        ``nodes`` and ``edges`` shown, ``left_out_nodes`` and ``left_out_edges``.
+
+    Raises
+    ------
+    KGError
+        If `max_nodes` is not a positive integer.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("lora", kind="entity", type="Method", label="LoRA", aliases=[], papers=[], paper_count=0)
+    >>> write_html(G, pathlib.Path(tempfile.mkdtemp()) / "kg.html")
+    {'nodes': 1, 'edges': 0, 'left_out_nodes': 0, 'left_out_edges': 0}
+    """
+    data = page_data(G, max_nodes=max_nodes, title=title)
+    page = render_html(data)
+    with atomic_write(path) as fh:
+        fh.write(page)
+    meta = data["meta"]
+    return {"nodes": meta["shown_nodes"], "edges": meta["shown_edges"], "left_out_nodes": meta["left_out_nodes"],
+            "left_out_edges": meta["left_out_edges"]}

@@ -1,0 +1,189 @@
+"""``kg_entities``: merge candidate mentions into the entities of one paper, with name, aliases, type, role.
+
+Follows GUIDELINE.md ("Entities"): one entity per real thing of the abstract; the name is the short form
+when the text defines one ("Low-Rank Adaptation (LoRA)" -> LoRA, alias "Low-Rank Adaptation"); aliases are
+the other surface forms exactly as written. Mentions merge when their normalised forms are equal (case,
+punctuation, plural s: :func:`kg.extract.entity_types.norm_key`) or when an abbreviation links them.
+
+Sets ``doc.spans["kg_entities"]`` (label: type, kb_id: entity key) and ``doc._.kg_entities``
+(key -> :class:`kg.records.Entity`), the contract of :mod:`kg.extract.extensions`.
+"""
+
+from collections import Counter, defaultdict
+
+from spacy.language import Language
+
+from ..records import Entity, Mention
+from .candidates import PRIORITY
+from .entity_types import is_name_like, norm_key
+from .extensions import SPAN_KEY, register_extensions
+from .lexicon import load_lexicon
+from .roles import (baseline_tokens, best_role, component_tokens, mention_role, proposal_heads, title_names,
+                    use_tokens)
+from .sentences import title_end
+
+__all__ = ["EntityAssembler", "make_entities", "group_candidates", "choose_name", "choose_type", "entity_is_generic",
+           "is_descriptor"]
+
+
+class _UnionFind:
+    def __init__(self, n):
+        self.parent = list(range(n))
+
+    def find(self, i):
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a, b):
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def group_candidates(doc, cands):
+    """Group candidate mentions of one entity.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+        With ``doc._.kg_abbreviations``.
+    cands : list of kg.extract.candidates.Candidate
+
+    Returns
+    -------
+    list of list of int
+        Indices into `cands`, one list per entity, in order of first mention.
+    """
+    uf = _UnionFind(len(cands))
+    by_key = {}
+    for i, c in enumerate(cands):
+        key = norm_key(doc[c.start:c.end].text)
+        if key in by_key:
+            uf.union(by_key[key], i)
+        else:
+            by_key[key] = i
+    for short, long in doc._.kg_abbreviations or []:
+        a, b = by_key.get(norm_key(short.text)), by_key.get(norm_key(long.text))
+        if a is not None and b is not None:
+            uf.union(a, b)
+    groups = defaultdict(list)
+    for i in range(len(cands)):
+        groups[uf.find(i)].append(i)
+    return sorted(groups.values(), key=lambda g: cands[g[0]].start)
+
+
+def choose_name(texts, shorts):
+    """Entity name: an abbreviation short form when there is one, else the most frequent form (first wins).
+
+    Examples
+    --------
+    >>> choose_name(["Low-Rank Adaptation", "LoRA", "LoRA"], {"LoRA"})
+    'LoRA'
+    >>> choose_name(["speculative decoding", "Speculative decoding", "speculative decoding"], set())
+    'speculative decoding'
+    """
+    for t in texts:
+        if t in shorts:
+            return t
+    counts = Counter(texts)
+    return max(texts, key=lambda t: (counts[t], -texts.index(t)))
+
+
+def choose_type(cands):
+    """Type of an entity: that of its strongest typed source, ties broken by votes; Method by default."""
+    typed = [c for c in cands if c.type]
+    if not typed:
+        return "Method"
+    best = min(PRIORITY[c.source] for c in typed)
+    votes = Counter(c.type for c in typed if PRIORITY[c.source] == best)
+    return votes.most_common(1)[0][0]
+
+
+def entity_is_generic(members, texts):
+    """An entity is a broad class when most of its mentions are, and none is a name ("DiT", "KANs")
+    that no list of broad classes holds."""
+    n = sum(c.generic for c in members)
+    if 2 * n <= len(members):
+        return False
+    return not any(is_name_like(t) and not c.generic for c, t in zip(members, texts))
+
+
+_LINKS = {"appos", "oprd", "attr"}
+
+
+def is_descriptor(span, other_tokens, descriptors):
+    """True when `span` is a description ("a novel pruning method") in apposition to, or naming, another
+    candidate mention, whose tokens are `other_tokens`: the name is the entity, not its description."""
+    if span[-1].lower_ not in descriptors:
+        return False
+    root = span.root
+    linked = [root.head] if root.dep_ in _LINKS else []
+    linked += [c for c in root.children if c.dep_ in _LINKS]
+    linked += [g for c in root.children if c.dep_ == "acl" for g in c.children if g.dep_ in _LINKS | {"oprd"}]
+    return any(t.i in other_tokens and not (span.start <= t.i < span.end) for t in linked)
+
+
+class EntityAssembler:
+    """The ``kg_entities`` component (see the module docstring)."""
+
+    def __init__(self, nlp, name="kg_entities", lexicon=None):
+        register_extensions()
+        self.name = name
+        self.lexicon = lexicon or load_lexicon()
+        self.known = set(self.lexicon.terms)
+
+    def __call__(self, doc):
+        cands = doc._.kg_candidates or []
+        shorts = {s.text for s, _ in doc._.kg_abbreviations or []}
+        end = title_end(doc)
+        scopes = {"proposed": proposal_heads(doc), "title": title_names(doc, end), "title_end": end,
+                  "baseline": baseline_tokens(doc), "used": use_tokens(doc)}
+        entities, spans, unknown = {}, [], {}
+        groups = group_candidates(doc, cands)
+        for group in groups:
+            others = {i for g in groups if g is not group for c in (cands[j] for j in g)
+                      for i in range(c.start, c.end)}
+            members = [cands[i] for i in group]
+            if all(is_descriptor(doc[c.start:c.end], others, self.lexicon.descriptors) for c in members):
+                continue
+            texts = [doc[c.start:c.end].text for c in members]
+            name = choose_name(texts, shorts)
+            type_ = choose_type(members)
+            key = norm_key(name)
+            if key in entities:  # two groups normalising alike: keep them apart
+                key = f"{key}#{len(entities)}"
+            known = any(c.source in ("gazetteer", "known") for c in members) or name in self.known
+            roles = [mention_role(doc[c.start:c.end], type_, scopes, known) for c in members]
+            aliases = list(dict.fromkeys(t for t in texts if t != name))
+            generic = entity_is_generic(members, texts)
+            mentions = [Mention(doc[c.start:c.end].text, doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]))
+                        for c in members]
+            entities[key] = Entity(name=name, type=type_, role=best_role(roles), aliases=aliases,
+                                   mentions=mentions, confidence=max(c.confidence for c in members),
+                                   generic=generic)
+            unknown[key] = not known
+            for c in members:
+                span = doc[c.start:c.end]
+                span.label_ = type_
+                span.kb_id_ = key
+                spans.append(span)
+        # second pass: parts of the contribution ("SpecDec++ uses a trained acceptance head")
+        own = {i for s in spans if entities[s.kb_id_].role == "proposed" for i in range(s.start, s.end)}
+        parts = component_tokens(doc, own)
+        for s in spans:
+            e = entities[s.kb_id_]
+            if (e.role != "proposed" and e.type == "Method" and unknown[s.kb_id_] and not e.generic
+                    and not is_name_like(s.text) and any(i in parts for i in range(s.start, s.end))):
+                e.role = "proposed"
+        doc.spans[SPAN_KEY] = spans
+        doc._.kg_entities = entities
+        return doc
+
+
+@Language.factory("kg_entities", assigns=["doc._.kg_entities", f"doc.spans"],
+                  requires=["doc._.kg_candidates"])
+def make_entities(nlp, name):
+    """Build the ``kg_entities`` component."""
+    return EntityAssembler(nlp, name)

@@ -1,0 +1,296 @@
+"""``kg_candidates``: candidate entity mentions from gazetteers, name shapes, abbreviations and noun chunks.
+
+Sources, strongest first (overlaps are resolved in that order, then by length):
+
+1. ``title``: a short name opening the title before ":" ("SpecDec++: Boosting ...");
+2. ``long``/``short``: both sides of an abbreviation definition from ``kg_abbreviations``;
+3. ``ner``: mentions tagged by the trained ``kg_ner`` component (``doc.ents``), trimmed to noun phrases;
+4. ``gazetteer``: a curated or learned term of :mod:`kg.extract.lexicon` (PhraseMatcher; terms with capitals
+   match case-sensitively, others on the lower-cased text); ``known``: only those shaped like names
+   ("WikiText-2", "MMLU"), which are rarely anything else;
+5. ``name``: a token run shaped like a name (CamelCase, acronym, letters with digits: GPT-4, LLaMA-2-7B),
+   extended over a following size or version ("llama-2-chat 7B");
+6. ``chunk``: a noun chunk of the parse whose head word types it ("inference latency", "vector quantization"),
+   stripped of determiners and evaluative modifiers.
+
+Sets ``doc._.kg_candidates``: list of :class:`Candidate`, in text order, non-overlapping.
+"""
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from .entity_types import following_type, head_type, is_generic, is_junk, is_name_like, shape_type, type_span
+from .lexicon import load_lexicon
+from .roles import title_names
+from .sentences import title_end
+from .train import GENERIC_LABEL
+
+__all__ = ["Candidate", "CandidateFinder", "make_candidates", "name_spans", "chunk_spans", "strip_span",
+           "resolve_overlaps", "trim_span"]
+
+#: Priority of each source (lower wins an overlap).
+PRIORITY = {"title": 0, "short": 1, "long": 1, "ner": 2, "known": 3, "gazetteer": 3, "name": 4, "chunk": 5}
+#: Confidence of each source.
+CONFIDENCE = {"title": 0.85, "short": 0.85, "long": 0.85, "ner": 0.8, "known": 0.9, "gazetteer": 0.9, "name": 0.75,
+              "chunk": 0.55}
+#: All sources, in the order above.
+SOURCES = tuple(PRIORITY)
+
+_EDGE_PUNCT = set("()[]{},;:.!?\"'")
+
+
+@dataclass
+class Candidate:
+    """One candidate mention: token offsets, type (None when only other mentions can tell), how it was
+    found, whether it is a broad class."""
+
+    start: int
+    end: int
+    type: str
+    source: str
+    generic: bool = False
+
+    @property
+    def confidence(self):
+        return CONFIDENCE[self.source]
+
+
+def _words(doc):
+    """Runs of tokens with no white space between them, as (start, end) token offsets, punctuation trimmed."""
+    out, start = [], 0
+    for tok in doc:
+        if tok.whitespace_ or tok.i == len(doc) - 1 or doc[tok.i + 1].is_space or tok.is_space:
+            s, e = start, tok.i + 1
+            while s < e and (doc[s].text in _EDGE_PUNCT or doc[s].is_space):
+                s += 1
+            while e > s and (doc[e - 1].text in _EDGE_PUNCT or doc[e - 1].is_space):
+                e -= 1
+            if e > s:
+                out.append((s, e))
+            start = tok.i + 1
+    return out
+
+
+def name_spans(doc, stopwords=()):
+    """Spans shaped like names, with a following size/version word attached ("Llama 2", "OPT 6.7B").
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+    stopwords : collection of str
+        Lower-cased words that are never names on their own (e.g. "gpu").
+
+    Returns
+    -------
+    list of spacy.tokens.Span
+    """
+    words = _words(doc)
+    out = []
+    i = 0
+    while i < len(words):
+        s, e = words[i]
+        text = doc[s:e].text
+        if is_name_like(text) and text.lower() not in stopwords and (doc[s:e].text.strip("()") == text):
+            # attach a following size or version: "llama-2-chat 7B", "Llama 2", "GPT 3.5"
+            if i + 1 < len(words):
+                ns, ne = words[i + 1]
+                nxt = doc[ns:ne].text
+                if ns == e and (shape_type(nxt) or nxt.replace(".", "").isdigit() and len(nxt) <= 4):
+                    e = ne
+                    i += 1
+            out.append(doc[s:e])
+        i += 1
+    return out
+
+
+def strip_span(span, modifiers):
+    """Drop leading determiners, possessives, numbers and evaluative modifiers from a noun chunk.
+
+    Returns
+    -------
+    spacy.tokens.Span
+        Possibly empty.
+    """
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in modifiers or doc[start].is_punct or doc[start].like_num
+                           or doc[start].pos_ in ("DET", "PRON", "ADV") or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
+_TRIM_END = {"VERB", "AUX", "CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON", "ADV", "PUNCT", "SPACE"}
+_TRIM_START = {"DET", "PRON", "CCONJ", "ADP", "PUNCT", "SPACE", "SCONJ", "PART"}
+
+
+def _trailing_junk(tok):
+    if tok.i and not tok.doc[tok.i - 1].whitespace_:  # inside a word: "pre-training", "fine-tuning"
+        return False
+    if tok.pos_ == "VERB":  # "SALE requires", but not the nominal "learning" or "fine-tuned"
+        return tok.tag_ in ("VBZ", "VBP", "VBD", "MD")
+    return tok.pos_ in _TRIM_END and not is_name_like(tok.text)
+
+
+def trim_span(span, modifiers=()):
+    """Trim a statistical mention to a noun phrase: drop leading determiners, prepositions and evaluative
+    modifiers, and trailing verbs, conjunctions and function words ("SALE requires" -> "SALE").
+
+    Returns
+    -------
+    spacy.tokens.Span
+        Possibly empty.
+    """
+    doc = span.doc
+    start, end = span.start, span.end
+    while start < end and (doc[start].pos_ in _TRIM_START or doc[start].lower_ in modifiers
+                           or doc[start].text in _EDGE_PUNCT):
+        start += 1
+    while end > start and (_trailing_junk(doc[end - 1]) or doc[end - 1].text in _EDGE_PUNCT
+                           or doc[end - 1].text == "-"):
+        end -= 1
+    # a parenthesis opened inside and not closed: "CIFAR10 (" -> "CIFAR10"
+    if doc[start:end].text.count("(") != doc[start:end].text.count(")"):
+        return doc[start:start]
+    return doc[start:end]
+
+
+def chunk_spans(doc, lexicon):
+    """Noun chunks (stripped) whose head word types them, as ``(span, type)`` pairs."""
+    out = []
+    if not doc.has_annotation("DEP"):
+        return out
+    for chunk in doc.noun_chunks:
+        span = strip_span(chunk, lexicon.modifiers)
+        if not len(span) or any(t.is_space for t in span):
+            continue
+        type_ = head_type(span, lexicon)
+        if type_ is None:
+            continue
+        if len(span) == 1 and span[0].lower_ in lexicon.stopwords:
+            continue
+        out.append((span, type_))
+    return out
+
+
+def resolve_overlaps(cands):
+    """Keep non-overlapping candidates: lower source priority first, then longer spans; in text order."""
+    taken = set()
+    kept = []
+    for c in sorted(cands, key=lambda c: (PRIORITY[c.source], -(c.end - c.start), c.start)):
+        if any(i in taken for i in range(c.start, c.end)):
+            continue
+        taken.update(range(c.start, c.end))
+        kept.append(c)
+    return sorted(kept, key=lambda c: c.start)
+
+
+class CandidateFinder:
+    """The ``kg_candidates`` component (see the module docstring).
+
+    Parameters
+    ----------
+    nlp : spacy.Language
+    name : str
+    lexicon : kg.extract.lexicon.Lexicon, optional
+        Default: :func:`kg.extract.lexicon.load_lexicon`.
+    """
+
+    def __init__(self, nlp, name="kg_candidates", lexicon=None, sources=SOURCES):
+        if not Doc.has_extension("kg_candidates"):
+            Doc.set_extension("kg_candidates", default=None)
+        self.name = name
+        self.sources = set(sources)
+        self.lexicon = lexicon or load_lexicon()
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.types = {}
+        make = nlp.make_doc
+        for term, type_ in self.lexicon.terms.items():
+            self._add(term, type_, False, make)
+        for term, type_ in self.lexicon.generic.items():
+            self._add(term, type_, True, make)
+
+    def _add(self, term, type_, generic, make):
+        key = f"{'G' if generic else 'T'}|{type_}"
+        self.types.setdefault(key, (type_, generic))
+        has_upper = any(c.isupper() for c in term)
+        if has_upper and (term.isupper() or len(term) < 5):
+            self.exact.add(key, [make(term)])
+        else:
+            self.lower.add(key, [make(term.lower())])
+
+    def _title_word(self, span):
+        """A lone capitalised common word of the title ("Vision", "Speech") that no list names."""
+        if len(span) != 1 or is_name_like(span.text) or span.text in self.lexicon.terms:
+            return False
+        end = title_end(span.doc)
+        return end is not None and span.start < end and span[0].text[:1].isupper()
+
+    def gazetteer(self, doc):
+        """Gazetteer candidates of `doc`."""
+        out = []
+        for match_id, start, end in list(self.exact(doc)) + list(self.lower(doc)):
+            type_, generic = self.types[doc.vocab.strings[match_id]]
+            # a match inside a longer word run ("GPT-4o" vs "GPT-4") is not a mention
+            if end < len(doc) and not doc[end - 1].whitespace_ and doc[end].is_alpha:
+                continue
+            out.append(Candidate(start, end, type_, "gazetteer", generic))
+        return out
+
+    def __call__(self, doc):
+        lex = self.lexicon
+        use = self.sources
+        cands = self.gazetteer(doc) if "gazetteer" in use else []
+        if "known" in use and "gazetteer" not in use:
+            cands = [c for c in self.gazetteer(doc) if is_name_like(doc[c.start:c.end].text)]
+            for c in cands:
+                c.source = "known"
+        if "title" in use:
+            prefix = title_names(doc, title_end(doc))
+            if len(prefix):
+                span = doc[prefix.start:prefix.stop]
+                cands.append(Candidate(span.start, span.end, type_span(span, lex, "name"), "title"))
+        if "ner" in use:
+            for ent in doc.ents:
+                label = ent.label_
+                generic = label == GENERIC_LABEL
+                ent = trim_span(ent, lex.modifiers)
+                if not len(ent) or self._title_word(ent):
+                    continue
+                type_ = type_span(ent, lex, "chunk") if generic else label
+                cands.append(Candidate(ent.start, ent.end, type_, "ner", generic))
+        for short, long in doc._.kg_abbreviations or [] if "long" in use else []:
+            # None: no evidence of its own, the entity takes the type of its other mentions
+            type_ = head_type(long, lex) or following_type(short) or shape_type(short.text)
+            gen = long.text.lower() in lex.generic
+            cands.append(Candidate(long.start, long.end, type_, "long", gen))
+            cands.append(Candidate(short.start, short.end, type_, "short", gen))
+        for span in name_spans(doc, lex.stopwords) if "name" in use else []:
+            cands.append(Candidate(span.start, span.end, type_span(span, lex, "name"), "name"))
+        for span, type_ in chunk_spans(doc, lex) if "chunk" in use else []:
+            cands.append(Candidate(span.start, span.end, type_, "chunk", span.text.lower() in lex.generic))
+        for c in cands:
+            span = doc[c.start:c.end]
+            c.generic = c.generic or is_generic(span, lex)
+        cands = [c for c in cands if not is_junk(doc[c.start:c.end], lex)]
+        doc._.kg_candidates = resolve_overlaps(cands)
+        return doc
+
+
+@Language.factory("kg_candidates", assigns=["doc._.kg_candidates"], requires=["doc._.kg_abbreviations"],
+                  default_config={"sources": list(SOURCES)})
+def make_candidates(nlp, name, sources):
+    """Build the ``kg_candidates`` component with the lexicon shipped in the package.
+
+    Parameters
+    ----------
+    sources : list of str
+        Which candidate sources to use (see :data:`SOURCES`); ``ner`` reads ``doc.ents`` (set by the trained
+        ``kg_ner`` component when the pipeline has it).
+    """
+    return CandidateFinder(nlp, name, sources=sources)

@@ -1,0 +1,121 @@
+"""Typing rules: which of Method, Model, Dataset, Task, Metric a candidate span is (GUIDELINE.md "Entities").
+
+Pure functions over spaCy spans and a :class:`kg.extract.lexicon.Lexicon`; the ``kg_candidates`` component
+calls them. The evidence, strongest first: a gazetteer entry, the span's own head word ("ImageNet
+benchmark", "inference latency"), the word right after it ("the GSM8K dataset", "the LLaMA model"), the
+shape of a name ("LLaMA-2-7B" with a parameter count is a Model), else Method.
+"""
+
+import re
+
+__all__ = ["SIZE_RE", "is_name_like", "is_generic", "is_junk", "head_type", "following_type", "shape_type", "type_span", "norm_key"]
+
+#: A parameter count such as 7B, 70b, 1.3B, 350M.
+SIZE_RE = re.compile(r"(?i)^\d+(\.\d+)?[bmk]$|[-_]\d+(\.\d+)?[bm]\b")
+
+_HAS_DIGIT_AND_ALPHA = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
+
+#: Words after a name that type it ("the GSM8K dataset", "the OPT model").
+_FOLLOWING = {"dataset": "Dataset", "datasets": "Dataset", "benchmark": "Dataset", "benchmarks": "Dataset",
+              "corpus": "Dataset", "suite": "Dataset", "model": "Model", "models": "Model", "family": "Model",
+              "series": "Model", "backbone": "Model", "backbones": "Model", "architecture": "Model",
+              "metric": "Metric", "score": "Metric", "task": "Task", "tasks": "Task"}
+
+
+def norm_key(text):
+    """Key that merges surface forms of one entity: lower case, letters and digits only, no plural s.
+
+    Examples
+    --------
+    >>> norm_key("Large Language Models"), norm_key("LLaMA-2"), norm_key("llama 2")
+    ('largelanguagemodel', 'llama2', 'llama2')
+    """
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
+        words[-1] = words[-1][:-1]
+    return "".join(words)
+
+
+def is_name_like(text):
+    """True for the shape of a proper name: CamelCase, an acronym, or letters mixed with digits.
+
+    Examples
+    --------
+    >>> [is_name_like(w) for w in ("LoRA", "GPT-4", "ResNet-50", "BERT", "model", "Transformer", "Low-Rank")]
+    [True, True, True, True, False, False, False]
+    """
+    core = text.strip("()[],.;:")
+    if len(core) < 2 or not any(c.isalpha() for c in core) or core[0].isdigit():
+        return False
+    if _HAS_DIGIT_AND_ALPHA.match(core):
+        return True
+    # capitals inside a part; Title-Case compounds ("Low-Rank", "Diffusion-Based") are not names
+    parts = [p for p in re.split(r"[-/]", core) if p]
+    return any(any(c.isupper() for c in p[1:]) for p in parts)
+
+
+def head_type(span, lexicon):
+    """Type given by the span's last word (its head in English noun phrases), or None."""
+    if not len(span):
+        return None
+    last = span[-1]
+    return lexicon.heads.get(last.lower_) or lexicon.heads.get(last.lemma_.lower())
+
+
+def following_type(span):
+    """Type given by the noun right after the span ("the Alpaca dataset"), or None."""
+    doc = span.doc
+    if span.end < len(doc):
+        nxt = doc[span.end]
+        return _FOLLOWING.get(nxt.lower_)
+    return None
+
+
+def shape_type(text):
+    """Type suggested by a name's shape: a parameter count (7B, -70B) marks a Model, else None."""
+    return "Model" if SIZE_RE.search(text) else None
+
+
+def type_span(span, lexicon, source):
+    """The entity type of a candidate span.
+
+    Parameters
+    ----------
+    span : spacy.tokens.Span
+    lexicon : kg.extract.lexicon.Lexicon
+    source : str
+        How the candidate was found: ``"gazetteer"`` candidates carry their type already and are not
+        passed here; ``"name"``, ``"chunk"`` and ``"long"`` (an abbreviation's long form) are.
+
+    Returns
+    -------
+    str
+    """
+    if source == "name":
+        return following_type(span) or shape_type(span.text) or head_type(span, lexicon) or "Method"
+    return head_type(span, lexicon) or following_type(span) or "Method"
+
+
+def is_generic(span, lexicon):
+    """True when `span` names a broad class rather than one thing (GUIDELINE.md "generic").
+
+    A listed broad class ("large language models"), or a phrase without any name in it that opens with a
+    word such as "existing" or ends in a lower-case plural class noun ("neural architectures").
+    """
+    text = span.text.lower()
+    if text in lexicon.generic:
+        return True
+    if any(is_name_like(t.text) for t in span):
+        return False
+    if span[0].lower_ in lexicon.generic_modifiers:
+        return True
+    last = span[-1]
+    return last.text.islower() and last.lower_ in lexicon.generic_heads
+
+
+def is_junk(span, lexicon):
+    """True for spans that are never entities: URLs, numbers, a lone vague word ("approach", "GPU")."""
+    text = span.text
+    if "://" in text or text.startswith("www.") or not any(c.isalpha() for c in text):
+        return True
+    return len(span) == 1 and span[0].lower_ in lexicon.stopwords

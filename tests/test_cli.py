@@ -1,0 +1,135 @@
+"""The command line through click's CliRunner: help, errors, and one end-to-end build."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TINY = [
+    {"id": "t1", "title": "LoRA: Low-Rank Adaptation of Large Language Models",
+     "abstract": "We propose Low-Rank Adaptation (LoRA), which freezes the pretrained weights. "
+                 "LoRA outperforms full fine-tuning on GLUE while training far fewer parameters."},
+    {"id": "t2", "title": "QLoRA: Efficient Finetuning of Quantized LLMs",
+     "abstract": "We present QLoRA, which fine-tunes LLaMA with LoRA on a single GPU. "
+                 "QLoRA outperforms Alpaca on the Vicuna benchmark and reaches 99% of the performance of ChatGPT."},
+    {"id": "t3", "title": "Adam: A Method for Stochastic Optimization",
+     "abstract": "We introduce Adam, an algorithm for first-order gradient-based optimization. "
+                 "Experiments on MNIST and CIFAR-10 show that Adam outperforms SGD."},
+]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def tiny_jsonl(tmp_path):
+    path = tmp_path / "tiny.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in TINY), encoding="utf-8")
+    return path
+
+
+def _fails_cleanly(result, *needles):
+    assert result.exit_code != 0, result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) <= 2, result.output
+    for needle in needles:
+        assert needle in result.output, result.output
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_help_and_is_in_readme(runner, name):
+    result = runner.invoke(cli, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    assert f"kg {name}" in (ROOT / "README.md").read_text()
+
+
+def test_missing_input_path(runner, tmp_path):
+    missing = tmp_path / "nope.jsonl"
+    _fails_cleanly(runner.invoke(cli, ["build", str(missing), "-o", str(tmp_path / "out")]), "nope.jsonl")
+
+
+def test_empty_directory(runner, tmp_path):
+    (tmp_path / "empty").mkdir()
+    _fails_cleanly(runner.invoke(cli, ["extract", str(tmp_path / "empty"), "-o", str(tmp_path / "x.jsonl")]),
+                   "empty")
+
+
+@pytest.mark.parametrize("content, needle", [
+    (b"", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "bad.jsonl"),
+    ("{\"title\": \"caf\u00e9\"}\n".encode("latin-1"), "bad.jsonl"),
+])
+def test_unreadable_file(runner, tmp_path, content, needle):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(content)
+    _fails_cleanly(runner.invoke(cli, ["extract", str(bad), "-o", str(tmp_path / "x.jsonl")]), needle)
+
+
+def test_csv_without_columns(runner, tmp_path):
+    bad = tmp_path / "papers.csv"
+    bad.write_text("name,text\na,b\n")
+    _fails_cleanly(runner.invoke(cli, ["extract", str(bad), "-o", str(tmp_path / "x.jsonl")]), "papers.csv")
+
+
+def test_unknown_format(runner, tiny_jsonl, tmp_path):
+    _fails_cleanly(runner.invoke(cli, ["build", str(tiny_jsonl), "--format", "docx", "-o", str(tmp_path)]), "docx")
+
+
+def test_malformed_line_is_fatal_with_strict(runner, tiny_jsonl, tmp_path):
+    with open(tiny_jsonl, "a") as fh:
+        fh.write("{not json\n")
+    result = runner.invoke(cli, ["extract", str(tiny_jsonl), "--strict", "-o", str(tmp_path / "x.jsonl")])
+    _fails_cleanly(result, "tiny.jsonl:4")
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_graph_commands_need_a_built_graph(runner, tmp_path):
+    for args in (["stats"], ["show", "LoRA"], ["export", "--format", "graphml"]):
+        _fails_cleanly(runner.invoke(cli, [*args, "--graph", str(tmp_path)]), "kg.json")
+
+
+@pytest.mark.model
+def test_build_end_to_end(runner, tiny_jsonl, tmp_path):
+    out = tmp_path / "out"
+    (out).mkdir()
+    with open(tiny_jsonl, "a") as fh:
+        fh.write("{not json\n")  # a bad record is skipped with a warning naming its line
+    result = runner.invoke(cli, ["build", str(tiny_jsonl), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "tiny.jsonl:4" in result.output
+    assert re.search(r"papers: 3\b", result.output)
+    for name in ("kg.ttl", "kg.graphml", "kg.html", "kg.json", "extractions.jsonl"):
+        assert (out / name).stat().st_size > 0, name
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    lines = (out / "extractions.jsonl").read_text().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["t1", "t2", "t3"]
+
+    shown = runner.invoke(cli, ["show", "low-rank adaptation", "--graph", str(out)])
+    assert shown.exit_code == 0, shown.output
+    assert "LoRA" in shown.output and "t1" in shown.output and "t2" in shown.output
+
+    stats = runner.invoke(cli, ["stats", "--graph", str(out)])
+    assert stats.exit_code == 0 and "papers: 3" in stats.output
+
+    exported = runner.invoke(cli, ["export", "--graph", str(out), "--format", "ntriples", "-o", str(tmp_path / "g.nt")])
+    assert exported.exit_code == 0, exported.output
+    assert "<" in (tmp_path / "g.nt").read_text()
+
+
+@pytest.mark.model
+def test_failed_build_keeps_previous_outputs(runner, tiny_jsonl, tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["build", str(tiny_jsonl), "-o", str(out), "-q"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = runner.invoke(cli, ["build", str(tmp_path / "missing.jsonl"), "-o", str(out), "-q"])
+    assert result.exit_code != 0
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -1,0 +1,135 @@
+"""Tests of kg.graph: build_graph produces exactly the documented schema; save/load, find, describe, stats."""
+
+import pytest
+
+from kg.errors import KGError
+from kg.graph import (
+    ENTITY_RELATIONS, PAPER_RELATIONS, build_graph, describe_entity, entity_nodes, find_entities, graph_stats,
+    load_graph, paper_nodes, save_graph,
+)
+from kg.records import ENTITY_TYPES, Entity, PaperExtraction, Relation
+
+PAPER_ATTRS = {"kind": str, "type": str, "label": str, "id": str, "title": str, "abstract": str,
+               "date": (str, type(None)), "url": (str, type(None)), "authors": list, "n_authors": (int, type(None)),
+               "organisation": (str, type(None)), "upvotes": (int, type(None)), "source": str,
+               "position": (int, type(None))}
+ENTITY_ATTRS = {"kind": str, "type": str, "label": str, "aliases": list, "papers": list, "roles": dict,
+                "paper_count": int, "first_seen": (str, type(None)), "generic": bool, "confidence": float,
+                "type_votes": dict}
+RELATION_ATTRS = {"predicate": str, "support": int, "evidence": list, "confidence": float}
+
+
+@pytest.fixture
+def graph(papers, extractions):
+    more = PaperExtraction("a1b2c3d4e5", "QLoRA on LLaMA-2", [
+        Entity("LLaMA-2-7B", "Model", "used"), Entity("low-rank adaptation", "Method", "used"),
+        Entity("GLUE benchmark", "Dataset", "used"), Entity("accuracy", "Metric", "used"),
+        Entity("large language models", "Model", "mentioned", generic=True),
+    ], [
+        Relation("LLaMA-2-7B", "combinesWith", "low-rank adaptation", "We fine-tune LLaMA-2-7B with LoRA", 0, 10),
+        Relation("LLaMA-2-7B", "evaluatedOn", "GLUE benchmark", "report accuracy on GLUE.", 0, 10),
+        Relation("LLaMA-2-7B", "combinesWith", "large language models", "x", 0, 1),
+    ])
+    third = PaperExtraction("f0f0f0f0f0", "t", [
+        Entity("GPT-4", "Model", "proposed"), Entity("LLaMA-2", "Model", "baseline"),
+        Entity("question answering", "Task", "used")], [
+        Relation("GPT-4", "outperforms", "LLaMA-2", "GPT-4 beats LLaMA-2 on question answering.", 15, 57, 0.7)])
+    return build_graph(papers, [*extractions, more, third])
+
+
+def _check(attrs, schema):
+    assert set(attrs) == set(schema)
+    for k, t in schema.items():
+        assert isinstance(attrs[k], t), (k, attrs[k])
+
+
+def test_build_graph_schema(graph, small_graph):
+    assert set(graph.graph) == set(small_graph.graph) == {"name", "created", "papers", "link_report"}
+    assert graph.graph["papers"] == 3 and graph.graph["link_report"]["entities_in"] == 11
+    for _, d in paper_nodes(graph):
+        _check(d, PAPER_ATTRS)
+    for n, d in entity_nodes(graph):
+        _check(d, ENTITY_ATTRS)
+        assert d["type"] in ENTITY_TYPES and d["paper_count"] == len(d["papers"]) and d["papers"] == sorted(d["roles"])
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        assert k == d["predicate"]
+        if graph.nodes[u]["kind"] == "paper":
+            assert d == {"predicate": k} and k in PAPER_RELATIONS and graph.nodes[v]["kind"] == "entity"
+        else:
+            _check(d, RELATION_ATTRS)
+            assert k in ENTITY_RELATIONS and graph.nodes[v]["kind"] == "entity"
+            for ev in d["evidence"]:
+                assert set(ev) == {"paper", "sentence", "start", "end", "confidence"}
+    # the hand-built fixture and the built graph use the same attribute names for every kind of node
+    for kind, attrs in (("paper", PAPER_ATTRS), ("entity", ENTITY_ATTRS)):
+        for _, d in small_graph.nodes(data=True):
+            if d["kind"] == kind:
+                assert set(d) == set(attrs)
+
+
+def test_build_graph_content(graph):
+    assert graph.nodes["lora"]["papers"] == ["2106.09685", "a1b2c3d4e5"]
+    assert graph.nodes["lora"]["roles"] == {"2106.09685": "proposed", "a1b2c3d4e5": "used"}
+    assert graph.has_edge("paper:2106.09685", "lora", "proposes")
+    assert graph.has_edge("paper:f0f0f0f0f0", "llama-2", "comparesTo")
+    assert graph.has_edge("llama-2-7b", "llama-2", "variantOf")
+    assert graph.has_edge("llama-2-7b", "lora", "combinesWith")   # sorted endpoints
+    ev = graph.edges["glue", "lora", "evaluatedOn"] if graph.has_edge("glue", "lora", "evaluatedOn") else None
+    assert ev is None and graph.edges["lora", "glue", "evaluatedOn"]["support"] == 1
+    assert graph.nodes["paper:2106.09685"]["n_authors"] == 2
+    assert graph.nodes["paper:a1b2c3d4e5"]["n_authors"] == 4
+
+
+def test_generic_entities_stay_out_of_the_graph(graph):
+    assert "llm" not in graph and "large-language-model" not in graph
+    assert graph.graph["link_report"]["dropped"]["relation_generic"] == 1
+
+
+def test_save_load_round_trip(graph, tmp_path):
+    save_graph(graph, tmp_path / "kg.json")
+    G = load_graph(tmp_path / "kg.json")
+    assert G.graph == graph.graph
+    assert dict(G.nodes(data=True)) == dict(graph.nodes(data=True))
+    assert sorted(G.edges(keys=True, data=True), key=repr) == sorted(graph.edges(keys=True, data=True), key=repr)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("LoRA", ["lora"]),
+    ("low rank adaptation", ["lora"]),
+    ("LOW-RANK ADAPTATIONS", ["lora"]),
+    ("Low-Rank Adaptatoin", ["lora"]),     # near match
+    ("Llama 2", ["llama-2"]),
+    ("QA", ["question-answering"]),
+    ("no such thing", []),
+    ("", []),
+])
+def test_find_entities(small_graph, name, expected):
+    assert find_entities(small_graph, name) == expected
+
+
+def test_describe_entity(small_graph):
+    d = describe_entity(small_graph, "lora")
+    assert d["label"] == "LoRA" and d["type"] == "Method" and "Low-Rank Adaptation" in d["aliases"]
+    assert [(p["id"], p["role"]) for p in d["papers"]] == [("2106.09685", "proposed"), ("a1b2c3d4e5", "used")]
+    assert d["papers"][0]["title"].startswith("LoRA") and d["papers"][0]["date"] == "2021-06-17"
+    out = {(e["predicate"], e["id"]) for e in d["edges_out"]}
+    assert out == {("outperforms", "full-fine-tuning"), ("evaluatedOn", "glue")}
+    assert [(e["predicate"], e["label"]) for e in d["edges_in"]] == [("combinesWith", "LLaMA-2-7B")]
+    assert d["edges_out"][0]["evidence"][0]["sentence"].startswith("LoRA outperforms")
+
+
+def test_describe_entity_rejects_non_entities(small_graph):
+    with pytest.raises(KGError):
+        describe_entity(small_graph, "paper:2106.09685")
+    with pytest.raises(KGError):
+        describe_entity(small_graph, "nope")
+
+
+def test_graph_stats(small_graph, graph):
+    s = graph_stats(small_graph)
+    assert s["papers"] == 3 and s["entities"] == 8
+    assert s["entities_by_type"] == {"Method": 2, "Model": 3, "Dataset": 1, "Task": 1, "Metric": 1}
+    assert s["edges_by_relation"] == {"outperforms": 2, "combinesWith": 1, "evaluatedOn": 3, "variantOf": 1}
+    assert sum(s["paper_edges_by_relation"].values()) == 10
+    link = graph_stats(graph)["link"]
+    assert link["entities_in"] == 11 and link["nodes_out"] == 8 and "merges" in link
