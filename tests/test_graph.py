@@ -133,3 +133,25 @@ def test_graph_stats(small_graph, graph):
     assert sum(s["paper_edges_by_relation"].values()) == 10
     link = graph_stats(graph)["link"]
     assert link["entities_in"] == 11 and link["nodes_out"] == 8 and "merges" in link
+
+
+@pytest.mark.model
+def test_bundled_corpus_has_one_lora_node_with_every_paper():
+    """Issue 4, done when: ``kg show LoRA`` on the bundled corpus shows one node with its long form as an alias
+    and every paper that mentions either (as a name of its own, not inside another: "LQ-LoRA", "LoRA+")."""
+    import re
+    from pathlib import Path
+
+    from kg.extract import extract_papers, load_pipeline
+    from kg.sources import read_papers
+
+    papers = read_papers([Path(__file__).parent.parent / "data" / "hf-daily-papers"])
+    G = build_graph(papers, extract_papers(load_pipeline(), papers))
+    ids = find_entities(G, "LoRA")
+    assert ids[0] == "lora" and find_entities(G, "Low-Rank Adaptation")[0] == "lora"
+    lora = G.nodes["lora"]
+    assert "Low-Rank Adaptation" in lora["aliases"]
+    name = re.compile(r"(?<![-\w])LoRA(?![-+\w])|(?<![-\w])low[-\s]rank adaptation(?![-\w])", re.I)
+    mentioning = {p.id for p in papers if name.search(p.text)}
+    assert len(mentioning) >= 20
+    assert len(mentioning - set(lora["papers"])) <= 1  # "an adaptive low-rank adaptation" is another method

@@ -7,7 +7,8 @@ import pytest
 
 from kg.errors import InputError
 from kg.link import Curation, link, load_curation, normalize, slugify
-from kg.link.cluster import compatible_expansions, near_duplicates
+from kg.link.abbreviations import compatible_expansions
+from kg.link.cluster import near_duplicates
 from kg.link.normalize import is_abbreviation
 from kg.link.relations import family_candidates
 from kg.records import Entity, Paper, PaperExtraction, Relation
@@ -172,8 +173,14 @@ def test_versions_stay_apart_even_through_a_shared_long_form():
 
 
 def test_abbreviation_with_digits_joins_its_long_form():
-    r = link([], [X("a", E("C4", "Dataset", ["Colossal Clean Crawled Corpus"])), X("b", E("C4", "Dataset"))])
-    assert list(r.entities) == ["c4"]
+    r = link([], [X("a", E("C4", "Dataset", ["Colossal Clean Crawled Corpus"])), X("b", E("C4", "Dataset")),
+                  X("c", E("Colossal Clean Crawled Corpus", "Dataset"))])
+    assert list(r.entities) == ["c4"] and r.entities["c4"].papers == ["a", "b", "c"]
+
+
+def test_implausible_alias_from_extraction_noise_is_refused():
+    r = link([], [X("a", E("iii", aliases=["in combating label noise"])), X("b", E("label noise"))])
+    assert r.report["refused"]["implausible_alias"] == 1 and r.entities["iii"].aliases == []
 
 
 def test_same_abbreviation_expanded_differently_gives_two_entities():
@@ -289,7 +296,8 @@ def test_relations_merge_across_papers_with_support_and_evidence():
 
 def test_self_loops_created_by_merging_are_dropped():
     r = link([], [X("a", E("LoRA", aliases=["Low-Rank Adaptation"])),
-                  X("b", E("LoRA"), E("low-rank adaptation"), relations=[R("LoRA", "outperforms", "low-rank adaptation")])])
+                  X("b", E("LoRA"), E("low-rank adaptation"),
+                    relations=[R("LoRA", "outperforms", "low-rank adaptation")])])
     assert r.relations == [] and r.report["dropped"]["relation_self_loop"] == 1
 
 

@@ -207,3 +207,9 @@ def test_example_query_with_other_values(graph_dir, name, values, expected):
     start = text.index("{", start) + 1
     text = text[:start] + f" {values} " + text[text.index("}", start):]
     assert _values(run_query(graph_dir, text)) == expected
+
+
+def test_invalid_turtle(tmp_path):
+    (tmp_path / "kg.ttl").write_text("<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"kg\.ttl: not valid Turtle: Parser error at line 1"):
+        run_query(tmp_path, "ASK {}")

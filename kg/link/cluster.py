@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 
 from .normalize import is_acronym, tokens_of
 
-__all__ = ["KeyClusters", "near_duplicates", "compatible_expansions"]
+__all__ = ["KeyClusters", "near_duplicates", "plausible_alias"]
 
 #: Shortest key that fuzzy matching considers: below this one edit changes the name (Adam / AdamW, LoRA / DoRA).
 FUZZY_MIN_LENGTH = 10
@@ -192,49 +192,28 @@ def _stem(token):
     return token[:4]
 
 
-def _initials(nf):
-    """First letter -> set of 4-letter stems of the content words of a long form."""
-    out = {}
-    for t in tokens_of(nf.spaced):
-        if t not in _FUNCTION_WORDS and t[:1].isalpha():
-            out.setdefault(t[0], set()).add(_stem(t))
-    return out
+def plausible_alias(a, b, max_words=8):
+    """True when a paper's alias `b` of `a` (not an abbreviation of it) can name the same thing: at most
+    `max_words` words, no comma, and a content word in common (by its first four letters), or one of them a
+    name ("ElasticViT", "SB"), or one edit apart.
 
-
-def compatible_expansions(short, a, b):
-    """True when two long forms `a`, `b` of the abbreviation `short` name the same thing.
-
-    The words that can give the abbreviation its letters decide: for every letter of `short` that starts a
-    content word in both long forms, the words must share a stem (their first four letters); the first letter
-    must agree and most letters must. "SFT" = "supervised fine-tuning" / "sparse fine-tuning" and "DPP" =
-    "Determinantal Point Process" / "Delta-parameter pruning" are two things; "LoRA" = "Low-Rank Adaptation" /
-    "low-rank adapters" is one.
-
-    Parameters
-    ----------
-    short : str
-        The abbreviation as written.
-    a, b : NormalForm
-        Two long forms.
+    Guards against extraction noise such as "iii" = "in combating label noise".
 
     Examples
     --------
     >>> from kg.link.normalize import normalize
-    >>> compatible_expansions("LoRA", normalize("Low-Rank Adaptation"), normalize("low-rank adapters"))
-    True
-    >>> compatible_expansions("SFT", normalize("supervised fine-tuning"), normalize("sparse fine-tuning"))
-    False
-    >>> compatible_expansions("DPP", normalize("Determinantal Point Process"), normalize("Delta-parameter pruning"))
-    False
+    >>> plausible_alias(normalize("sub-network"), normalize("subnet")), plausible_alias(normalize("iii"),
+    ...     normalize("in combating label noise"))
+    (True, False)
     """
-    if a.key == b.key:
+    for f in (a, b):
+        if "," in f.text or len(tokens_of(f.spaced)) > max_words:
+            return False
+    sa = {_stem(t) for t in tokens_of(a.spaced) if t not in _FUNCTION_WORDS}
+    sb = {_stem(t) for t in tokens_of(b.spaced) if t not in _FUNCTION_WORDS}
+    if any(x.startswith(y) or y.startswith(x) for x in sa for y in sb):
         return True
-    ia, ib = _initials(a), _initials(b)
-    letters = list(dict.fromkeys(c for c in short.lower() if c.isalpha()))
-    shared = [c for c in letters if c in ia and c in ib]
-    if not shared:
-        return OSA.distance(a.key, b.key) <= 1 and min(len(a.key), len(b.key)) >= FUZZY_MIN_LENGTH
-    agree = [c for c in shared if any(x.startswith(y) or y.startswith(x) for x in ia[c] for y in ib[c])]
-    if letters[0] in shared and letters[0] not in agree:
-        return False
-    return 2 * len(agree) >= len(shared)
+    # a named thing and its description: "ElasticViT" = "Conflict-aware Supernet Training"
+    if is_acronym(a.text) or is_acronym(b.text):
+        return True
+    return OSA.distance(a.key, b.key) <= 1

@@ -19,14 +19,16 @@ Ids are the slug of the cluster's abbreviation when it has one, else of its most
 depend on the names only, not on corpus order, and are unique.
 """
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..records import ENTITY_TYPES, ROLES
-from .cluster import KeyClusters, compatible_expansions, near_duplicates
+from .abbreviations import abbreviates, abbreviation_pairs, ambiguous_abbreviations
+from .cluster import KeyClusters, near_duplicates, plausible_alias
 from .curation import Curation, load_curation
-from .normalize import _name_like, is_abbreviation, is_acronym, normalize, slugify, tokens_of
-from .relations import CorpusRelation, family_candidates, find_variants, merge_relations
+from .normalize import _name_like, normalize, slugify
+from .relations import family_candidates, find_variants, merge_relations
 
 __all__ = ["CorpusEntity", "LinkResult", "link"]
 
@@ -86,6 +88,10 @@ class _Record:
     nodes: list = field(default_factory=list)  # per form: its key in the clustering, or None
     cluster: str | None = None  # the id of its corpus entity
 
+    def anchor(self):
+        """The key that places the record in a cluster: its first form that is a node."""
+        return next(n for n in self.nodes if n is not None)
+
 
 def _curation_keys(cur):
     merge = [[normalize(n).key for n in group] for group in cur.merge]
@@ -119,53 +125,6 @@ def _records(extractions, drop, dropped):
     return records
 
 
-def _expands(short, long):
-    """`long` spells out the abbreviation `short` (and does not merely contain it: "LoRA adapters")."""
-    if short.key == long.key or not is_acronym(short.text) or not is_abbreviation(short.text, long.text):
-        return False
-    parts = [p for p in tokens_of(short.spaced) if len(p) >= 2]
-    words = tokens_of(long.spaced)
-    return not any(w.startswith(p) for p in parts for w in words)
-
-
-def _abbreviation_pairs(records):
-    """Abbreviation key -> list of (record, short form, long form) over all records."""
-    pairs = defaultdict(list)
-    for r in records:
-        for s in r.forms:
-            for lf in r.forms:
-                if s is not lf and _expands(s, lf):
-                    pairs[s.key].append((r, s, lf))
-    return pairs
-
-
-def _ambiguous(pairs, merged_with):
-    """Abbreviation key -> list of sets of long-form keys, for abbreviations with incompatible long forms."""
-    out = {}
-    for short, uses in pairs.items():
-        forms, text = {}, uses[0][1].text
-        for _, _, lf in uses:
-            forms.setdefault(lf.key, lf)
-        keys = sorted(forms)
-        parent = {k: k for k in keys}
-
-        def find(k):
-            while parent[k] != k:
-                k = parent[k]
-            return k
-
-        for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
-                if compatible_expansions(text, forms[a], forms[b]) or merged_with.get(a, a) == merged_with.get(b, b):
-                    parent[find(b)] = find(a)
-        groups = defaultdict(set)
-        for k in keys:
-            groups[find(k)].add(k)
-        if len(groups) > 1:
-            out[short] = sorted(groups.values(), key=lambda g: sorted(g))
-    return out
-
-
 def _is_variant(a, b):
     """`a` is a size, version or flavour of `b` ("LoRA+" of "LoRA", "BERT-base" of "BERT")."""
     return any(normalize(c).key == b.key for c in family_candidates(a.spaced))
@@ -197,69 +156,34 @@ def _label(form_papers, name_papers, short_keys):
     return min(form_papers.items(), key=score)[0].text
 
 
+def _separate_numbers(slug):
+    """Put a hyphen between a name and its number ("resnet18" -> "resnet-18", "llamav2" -> "llama-v2"), so that
+    the spellings of one name give one id; a one-letter name keeps its number ("c4", "t5")."""
+    slug = re.sub(r"(?<=[a-z]{2})(?<!-v)v(?=\d+(?:-|$))", "-v", slug)
+    return re.sub(r"(?<=[a-z]{2})(?=\d)", "-", slug).replace("-v-", "-v")
+
+
 def _slug_for(key, form_papers):
-    """Slug of the most used spelling of `key` (ties: the most separated, "llama-2-7b" before "llama2-7b")."""
-    slugs = Counter()
-    for f, papers in form_papers.items():
-        if f.key == key:
-            slugs[slugify(f.spaced)] += len(papers)
-    return min(slugs, key=lambda s: (-slugs[s], -s.count("-"), s)) if slugs else slugify(key)
+    """Slug of the most separated spelling of `key` ("llama-2-7b" before "llama2-7b"), then the first in order:
+    it changes only when a more separated spelling appears, not with how often each is used."""
+    slugs = {_separate_numbers(slugify(f.spaced)) for f in form_papers if f.key == key}
+    return min(slugs, key=lambda s: (-s.count("-"), s)) if slugs else slugify(key)
 
 
-def link(papers, extractions, curation=None):
-    """Link the per-paper entities of a corpus into corpus entities and merge their relations.
-
-    Parameters
-    ----------
-    papers : iterable of Paper
-        For the dates (``first_seen``); papers without an extraction are ignored.
-    extractions : iterable of PaperExtraction
-    curation : Curation or str or os.PathLike, optional
-        Corrections (:func:`kg.link.load_curation`); a path is read.
+def _cluster(records, cur_merge, apart, pairs, ambiguous):
+    """Union the keys of all records: curation merges, ties within one paper's entity, near-identical spellings.
 
     Returns
     -------
-    LinkResult
-
-    Examples
-    --------
-    >>> from kg.records import Entity, PaperExtraction
-    >>> exts = [PaperExtraction("a", entities=[Entity("LoRA", "Method", "proposed", ["Low-Rank Adaptation"])]),
-    ...         PaperExtraction("b", entities=[Entity("low rank adaptation", "Method", "used")])]
-    >>> r = link([], exts)
-    >>> list(r.entities), r.entities["lora"].label, r.entities["lora"].papers
-    (['lora'], 'LoRA', ['a', 'b'])
+    kc : KeyClusters
+    forms : dict of str to NormalForm
+        A representative form of every key.
     """
-    if curation is not None and not isinstance(curation, Curation):
-        curation = load_curation(curation)
-    cur_merge, apart, drop, type_override = _curation_keys(curation or Curation())
-    dates = {p.id: p.date for p in papers}
-    extractions = list(extractions)
-    dropped = Counter()
-    records = _records(extractions, drop, dropped)
-
-    # 1. one representative normal form and one type vote per key
     forms, key_types = {}, defaultdict(Counter)
     for r in records:
         for f in r.forms:
             forms.setdefault(f.key, f)
             key_types[f.key][r.entity.type] += 1
-    cur_root = {}
-    for group in cur_merge:
-        for k in group:
-            cur_root[k] = group[0]
-
-    # 2. abbreviations with several incompatible long forms
-    pairs = _abbreviation_pairs(records)
-    ambiguous = _ambiguous(pairs, cur_root)
-    for r in records:
-        keys = {f.key for f in r.forms}
-        expanded = {a for a in keys & ambiguous.keys() if keys & set().union(*ambiguous[a])}
-        r.nodes = [None if f.key in expanded else f.key for f in r.forms]
-        if all(n is None for n in r.nodes):
-            r.nodes = [f.key for f in r.forms]
-
-    # 3. clustering: curation merges, then ties within one paper's entity, then near-identical spellings
     kc = KeyClusters(forms, apart)
     for r in records:
         for n in r.nodes:
@@ -269,7 +193,7 @@ def link(papers, extractions, curation=None):
         for k in group[1:]:
             kc.union(group[0], k, "curation", force=True)
     for r in records:
-        anchor = next(n for n in r.nodes if n is not None)
+        anchor = r.anchor()
         head = r.forms[r.nodes.index(anchor)]
         for f, n in zip(r.forms, r.nodes):
             if n is None or n == anchor:
@@ -277,104 +201,80 @@ def link(papers, extractions, curation=None):
             if _is_variant(f, head) or _is_variant(head, f):  # a paper's alias never merges a variant into its family
                 kc.refused["variant"] += 1
                 continue
-            abbr = is_abbreviation(f.text, head.text) or is_abbreviation(head.text, f.text)
+            abbr = abbreviates(f, head) or abbreviates(head, f)
+            if not abbr and not plausible_alias(head, f):
+                kc.refused["implausible_alias"] += 1
+                continue
             kc.union(anchor, n, "abbreviation" if abbr else "alias")
-    by_type = defaultdict(dict)
+    by_type = defaultdict(dict)  # fuzzy matching stays within the type most papers give a key
     for k, votes in key_types.items():
         if k not in ambiguous:
             by_type[min(votes, key=lambda t: (-votes[t], t))][k] = forms[k]
     for t in sorted(by_type):
         for a, b in near_duplicates(by_type[t]):
             kc.union(a, b, "fuzzy")
+    return kc, forms
 
-    # 4. clusters of records
-    clusters = defaultdict(list)
-    for r in records:
-        clusters[kc.find(next(n for n in r.nodes if n is not None))].append(r)
 
-    entities, members, key_owner, conflicts = {}, {}, {}, []
-    drafts = []
-    for root, recs in clusters.items():
-        form_papers, name_papers, keys = defaultdict(set), defaultdict(set), set()
-        by_text = {}
-        for r in recs:
-            for f, n in zip(r.forms, r.nodes):
-                if n is None or kc.find(n) == root:
-                    nf = by_text.setdefault(f.text, f)
-                    form_papers[nf].add(r.paper)
-                    keys.add(f.key)
-            name_papers[r.forms[0].text].add(r.paper)
-        short_keys = {k for k in keys if k in pairs}
-        key_papers = Counter()
-        for nf, ps in form_papers.items():
-            key_papers[nf.key] += len(ps)
-        roles, generic_votes = {}, Counter()
-        for r in recs:
-            role = r.entity.role if r.entity.role in ROLE_RANK else "mentioned"
-            if ROLE_RANK[role] > ROLE_RANK.get(roles.get(r.paper), -1):
-                roles[r.paper] = role
-            generic_votes[r.paper] = max(generic_votes[r.paper], bool(r.entity.generic))
-        votes = _type_votes(recs)
-        type_ = next((type_override[k] for k in sorted(keys) if k in type_override), None)
-        type_ = type_ or _choose_type(votes, recs)
-        papers_ = sorted(roles)
-        known = [dates.get(p) for p in papers_ if dates.get(p)]
-        amb = sorted(k for k in keys if k in ambiguous)
-        if amb:  # a sense of an ambiguous abbreviation: abbreviation + its long form
-            longs = [k for k in keys if k not in ambiguous]
-            if longs:
-                lk = min(longs, key=lambda k: (-key_papers[k], len(k), k))
-                base = f"{_slug_for(amb[0], form_papers)}-{_slug_for(lk, form_papers)}"
-            else:
-                base = _slug_for(amb[0], form_papers)
-        else:
-            pool = short_keys or keys
-            ck = min(pool, key=lambda k: (-key_papers[k], len(k), k))
-            base = _slug_for(ck, form_papers)
-        label = _label(form_papers, name_papers, short_keys)
-        drafts.append((base, len(papers_), label, root, dict(
-            type=type_, label=label, aliases=sorted({nf.text for nf in form_papers} - {label}),
-            papers=papers_, roles=roles, first_seen=min(known) if known else None,
-            generic=sum(generic_votes.values()) * 2 > len(generic_votes),
-            confidence=max(r.entity.confidence for r in recs), type_votes=votes), keys, recs))
+def _draft(root, recs, kc, pairs, ambiguous, type_override, dates):
+    """The id base and the attributes of the corpus entity of one cluster of records."""
+    form_papers, name_papers, keys, by_text = defaultdict(set), defaultdict(set), set(), {}
+    for r in recs:
+        for f, n in zip(r.forms, r.nodes):
+            if n is None or kc.find(n) == root:
+                form_papers[by_text.setdefault(f.text, f)].add(r.paper)
+                keys.add(f.key)
+        name_papers[r.forms[0].text].add(r.paper)
+    short_keys = {k for k in keys if k in pairs}
+    key_papers = Counter()
+    for nf, ps in form_papers.items():
+        key_papers[nf.key] += len(ps)
+    roles, generic_votes = {}, {}
+    for r in recs:
+        role = r.entity.role if r.entity.role in ROLE_RANK else "mentioned"
+        if ROLE_RANK[role] > ROLE_RANK.get(roles.get(r.paper), -1):
+            roles[r.paper] = role
+        generic_votes[r.paper] = generic_votes.get(r.paper, False) or bool(r.entity.generic)
+    votes = _type_votes(recs)
+    type_ = next((type_override[k] for k in sorted(keys) if k in type_override), None) or _choose_type(votes, recs)
+    known = [dates[p] for p in roles if dates.get(p)]
 
-    # 5. unique ids: on a clash the better-attested cluster keeps the plain slug
-    taken = set()
-    for base, n, label, root, attrs, keys, recs in sorted(drafts, key=lambda d: (d[0], -d[1], d[2], d[3])):
-        eid = base
-        if eid in taken:
-            eid = f"{base}-{attrs['type'].lower()}"
-        i = 2
-        while eid in taken:
-            eid, i = f"{base}-{i}", i + 1
-        taken.add(eid)
-        entities[eid] = CorpusEntity(eid, **attrs)
-        members[eid] = sorted((r.paper, r.entity.name) for r in recs)
-        for r in recs:
-            r.cluster = eid
-        for k in keys:
-            if k not in ambiguous:
-                key_owner[k] = eid
-        if len(attrs["type_votes"]) > 1:
-            conflicts.append({"entity": eid, "votes": attrs["type_votes"], "type": attrs["type"]})
+    def most_used(pool):
+        return min(pool, key=lambda k: (-key_papers[k], len(k), k))
 
-    relations, rel_report = merge_relations(extractions, records, entities, drop)
-    variants = find_variants(entities, key_owner)
-    generic_n = sum(e.generic for e in entities.values())
-    normalised, texts = Counter(), {}
+    amb = sorted(k for k in keys if k in ambiguous)
+    longs = [k for k in keys if k not in ambiguous]
+    if amb and longs:  # one sense of an ambiguous abbreviation: the abbreviation and its long form
+        base = f"{_slug_for(amb[0], form_papers)}-{_slug_for(most_used(longs), form_papers)}"
+    elif amb:
+        base = _slug_for(amb[0], form_papers)
+    else:
+        base = _slug_for(most_used(short_keys or keys), form_papers)
+    label = _label(form_papers, name_papers, short_keys)
+    attrs = dict(type=type_, label=label, aliases=sorted({nf.text for nf in form_papers} - {label}),
+                 papers=sorted(roles), roles=dict(sorted(roles.items())), first_seen=min(known) if known else None,
+                 generic=sum(generic_votes.values()) * 2 > len(generic_votes),
+                 confidence=max(r.entity.confidence for r in recs), type_votes=votes)
+    return base, attrs, keys
+
+
+def _report(extractions, records, entities, kc, forms, ambiguous, dropped, variants, rel_report):
+    texts = {}
     for r in records:
         for f in r.forms:
             texts.setdefault(f.text, f)
-    per_key = defaultdict(set)
+    per_key, normalised = defaultdict(set), Counter()
     for f in texts.values():
         per_key[f.key].add(f.text.lower())
     for f in texts.values():
-        if len(per_key[f.key]) > 1:
-            for step in f.steps:
-                normalised[step] += 1
-    same_text = len({(r.entity.name) for r in records})
+        if len(per_key[f.key]) > 1:  # a rule that made this form equal to another
+            normalised.update(f.steps)
+    same_text = len({r.entity.name for r in records})
     same_key = len({r.forms[0].key for r in records})
-    report = {
+    generic_n = sum(e.generic for e in entities.values())
+    conflicts = [{"entity": e.id, "votes": e.type_votes, "type": e.type}
+                 for e in entities.values() if len(e.type_votes) > 1]
+    return {
         "papers": len({e.id for e in extractions}),
         "entities_in": sum(len(e.entities) for e in extractions),
         "entities_linked": len(records),
@@ -395,7 +295,85 @@ def link(papers, extractions, curation=None):
             {"abbreviation": forms[a].text, "long_forms": [sorted(forms[k].text for k in g) for g in groups]}
             for a, groups in sorted(ambiguous.items())
         ],
-        "dropped": dict(sorted((dropped + Counter(rel_report.pop("dropped"))).items())),
-        **rel_report,
+        "dropped": dict(sorted((dropped + Counter(rel_report["dropped"])).items())),
+        "relations_in": rel_report["relations_in"],
+        "relations_out": rel_report["relations_out"],
     }
-    return LinkResult(entities, relations, variants, report, members)
+
+
+def link(papers, extractions, curation=None):
+    """Link the per-paper entities of a corpus into corpus entities and merge their relations.
+
+    Parameters
+    ----------
+    papers : iterable of Paper
+        For the dates (``first_seen``); papers without an extraction are ignored.
+    extractions : iterable of PaperExtraction
+    curation : Curation or str or os.PathLike, optional
+        Corrections (:func:`kg.link.load_curation`); a path is read.
+
+    Returns
+    -------
+    LinkResult
+
+    Raises
+    ------
+    InputError
+        When `curation` is a path to a bad curation file.
+
+    Examples
+    --------
+    >>> from kg.records import Entity, PaperExtraction
+    >>> exts = [PaperExtraction("a", entities=[Entity("LoRA", "Method", "proposed", ["Low-Rank Adaptation"])]),
+    ...         PaperExtraction("b", entities=[Entity("low rank adaptation", "Method", "used")])]
+    >>> r = link([], exts)
+    >>> list(r.entities), r.entities["lora"].label, r.entities["lora"].papers
+    (['lora'], 'LoRA', ['a', 'b'])
+    """
+    if curation is not None and not isinstance(curation, Curation):
+        curation = load_curation(curation)
+    cur_merge, apart, drop, type_override = _curation_keys(curation or Curation())
+    dates = {p.id: p.date for p in papers}
+    extractions = list(extractions)
+    dropped = Counter()
+    records = _records(extractions, drop, dropped)
+
+    # abbreviations whose long forms disagree: a form of one is no node of its own where a long form is given
+    pairs = abbreviation_pairs(records)
+    cur_root = {k: group[0] for group in cur_merge for k in group}
+    ambiguous = ambiguous_abbreviations(pairs, cur_root)
+    for r in records:
+        keys = {f.key for f in r.forms}
+        expanded = {a for a in keys & ambiguous.keys() if keys & set().union(*ambiguous[a])}
+        r.nodes = [None if f.key in expanded else f.key for f in r.forms]
+        if all(n is None for n in r.nodes):
+            r.nodes = [f.key for f in r.forms]
+
+    kc, forms = _cluster(records, cur_merge, apart, pairs, ambiguous)
+    clusters = defaultdict(list)
+    for r in records:
+        clusters[kc.find(r.anchor())].append(r)
+    drafts = []
+    for root, recs in clusters.items():
+        base, attrs, keys = _draft(root, recs, kc, pairs, ambiguous, type_override, dates)
+        drafts.append((base, -len(attrs["papers"]), attrs["label"], root, attrs, keys, recs))
+
+    # unique ids: on a clash the better-attested cluster keeps the plain slug
+    entities, members, key_owner, taken = {}, {}, {}, set()
+    for base, _, _, _, attrs, keys, recs in sorted(drafts, key=lambda d: d[:4]):
+        eid, i = base, 2
+        if eid in taken:
+            eid = f"{base}-{attrs['type'].lower()}"
+        while eid in taken:
+            eid, i = f"{base}-{i}", i + 1
+        taken.add(eid)
+        entities[eid] = CorpusEntity(eid, **attrs)
+        members[eid] = sorted((r.paper, r.entity.name) for r in recs)
+        for r in recs:
+            r.cluster = eid
+        key_owner.update((k, eid) for k in keys if k not in ambiguous)
+
+    relations, rel_report = merge_relations(extractions, records, entities, drop)
+    variants = find_variants(entities, key_owner)
+    report = _report(extractions, records, entities, kc, forms, ambiguous, dropped, variants, rel_report)
+    return LinkResult(dict(sorted(entities.items())), relations, variants, report, members)

@@ -16,7 +16,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["NormalForm", "normalize", "normal_key", "is_abbreviation", "is_acronym", "slugify", "numbers_of", "tokens_of"]
+__all__ = [
+    "NormalForm", "normalize", "normal_key", "is_abbreviation", "is_acronym", "slugify", "numbers_of", "tokens_of",
+]
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _STRIP = "\"'`“”‘’()[]{}<>,.;:!?*"
@@ -25,7 +27,8 @@ DETERMINERS = frozenset("the a an our their its this these those".split())
 #: Words that follow a proper name without changing what it names: "the C4 dataset" is C4.
 HEAD_WORDS = frozenset(
     "dataset datasets benchmark benchmarks corpus suite model models method algorithm framework architecture "
-    "optimizer optimiser family series score metric task loss technique approach".split()
+    "optimizer optimiser family series score metric task loss technique approach adapter adapters module modules"
+    .split()
 )
 #: Plural words whose final ``s`` must stay.
 _KEEP_S = ("ss", "us", "is", "as")
@@ -111,9 +114,9 @@ def _singular(token):
         return token
     if token.endswith("ies") and len(token) > 4 and token not in ("series", "species"):
         return token[:-3] + "y"
-    if token.endswith(("sses", "shes", "xes", "zes", "iases")) or (token.endswith("ches") and not token.endswith("aches")):
+    if token.endswith(("sses", "shes", "xes", "zes", "iases", "oaches")):
         return token[:-2]
-    if token.endswith("oaches"):
+    if token.endswith("ches") and not token.endswith("aches"):  # "patches", but "caches" -> "cache"
         return token[:-2]
     if token.endswith("s") and not token.endswith(_KEEP_S):
         return token[:-1]
@@ -122,6 +125,9 @@ def _singular(token):
 
 def _key(spaced):
     """Drop separators; keep a ``_`` between two numbers so that ``2 7b`` and ``27b`` stay different."""
+    if any(c.isdigit() for c in spaced):
+        # a version tag is its number: "LLaMA v2", "Llamav2" and "LLaMA-2" are one name ("conv2d" keeps its v)
+        spaced = re.sub(r"(?:(?<=[a-z]{4})|(?<![a-z0-9]))v(?=\d)", "", spaced)
     s = re.sub(r"(?<=\d)[^0-9a-z.]+(?=\d)", "_", spaced) if any(c.isdigit() for c in spaced) else spaced
     s = re.sub(r"(?<!\d)\.|\.(?!\d)", "", s)  # a dot counts only inside a number ("2.5")
     return "".join(c for c in s if c.isalnum() or c in "._")

@@ -276,6 +276,12 @@ def test_evidence_strips_final_punctuation(vocab):
     assert evidence(doc, doc[:], [0, 7]) == ("FooNet outperforms LoRA and DoRA on GLUE", 0, 40)
 
 
+def test_evidence_keeps_whole_words(vocab):
+    doc = Doc(vocab, words=["on", "ImageNet-1", "K", "data", "."], spaces=[True, False, True, False, False])
+    assert evidence(doc, doc[:], [2]) == ("ImageNet-1K", 3, 14)
+    assert evidence(doc, doc[:], [1, 3]) == ("ImageNet-1K data", 3, 19)
+
+
 def test_component_on_blank_pipeline(vocab):
     nlp = spacy.blank("en")
     nlp.add_pipe("kg_relations", config={"min_confidence": 0.8})

@@ -1,0 +1,120 @@
+"""``kg_ner``: entity mentions tagged by a small committee of trained ``ner`` models, by majority vote.
+
+Each member is a spaCy ``ner`` trained by ``kg train`` (:mod:`kg.extract.train`) with a different seed on the
+same annotated abstracts. A few hundred abstracts leave a single model's precision at the mercy of its seed;
+keeping only the mentions that most members tag, with the same boundaries, is steadier (bagging-style
+voting, Breiman 1996).
+
+Sets ``doc.ents`` (labels: entity types), read by ``kg_candidates`` as its ``ner`` source.
+"""
+
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Span
+
+__all__ = ["NERCommittee", "make_ner", "vote", "load_members"]
+
+
+def vote(predictions, min_votes):
+    """Mentions tagged identically (same tokens) by at least `min_votes` members, non-overlapping.
+
+    Parameters
+    ----------
+    predictions : list of list of tuple
+        Per member, its ``(start, end, label)`` mentions.
+    min_votes : int
+
+    Returns
+    -------
+    list of tuple
+        ``(start, end, label)`` in text order; the label is the members' majority (first seen on ties);
+        overlaps keep the mention with more votes, then the longer one.
+
+    Examples
+    --------
+    >>> vote([[(0, 2, "Method")], [(0, 2, "Model"), (5, 6, "Task")], [(0, 2, "Method")]], 2)
+    [(0, 2, 'Method')]
+    """
+    spans, labels = Counter(), {}
+    for member in predictions:
+        for start, end, label in member:
+            spans[(start, end)] += 1
+            labels.setdefault((start, end), Counter())[label] += 1
+    chosen, taken = [], set()
+    ranked = sorted((k for k, n in spans.items() if n >= min_votes), key=lambda k: (-spans[k], k[0] - k[1], k[0]))
+    for start, end in ranked:
+        if any(i in taken for i in range(start, end)):
+            continue
+        taken.update(range(start, end))
+        chosen.append((start, end, labels[(start, end)].most_common(1)[0][0]))
+    return sorted(chosen)
+
+
+def load_members(paths):
+    """The ``ner`` component of each trained pipeline directory in `paths`."""
+    import spacy
+
+    return [spacy.load(path).get_pipe("ner") for path in paths]
+
+
+class NERCommittee:
+    """The ``kg_ner`` component (see the module docstring).
+
+    Parameters
+    ----------
+    members : list
+        Trained ``ner`` components (:func:`load_members`).
+    min_votes : int, optional
+        Default: a strict majority of the members.
+    """
+
+    def __init__(self, members, name="kg_ner", min_votes=None):
+        self.name = name
+        self.members = list(members)
+        self.min_votes = min_votes or len(self.members) // 2 + 1
+
+    def _predict(self, docs):
+        per_doc = [[] for _ in docs]
+        for ner in self.members:
+            for doc in docs:  # the tagger keeps entities already set: start each member from scratch
+                doc.set_ents([], default="missing")
+            scores = ner.predict(docs)
+            ner.set_annotations(docs, scores)
+            for out, doc in zip(per_doc, docs):
+                out.append([(e.start, e.end, e.label_) for e in doc.ents])
+        for out, doc in zip(per_doc, docs):
+            doc.set_ents([Span(doc, s, e, label=label) for s, e, label in vote(out, self.min_votes)],
+                         default="outside")
+        return docs
+
+    def __call__(self, doc):
+        return self._predict([doc])[0]
+
+    def pipe(self, stream, batch_size=128):
+        batch = []
+        for doc in stream:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._predict(batch)
+                batch = []
+        if batch:
+            yield from self._predict(batch)
+
+
+@Language.factory("kg_ner", assigns=["doc.ents"], default_config={"paths": [], "min_votes": 0})
+def make_ner(nlp, name, paths, min_votes):
+    """Build the ``kg_ner`` committee from trained pipeline directories (``kg train`` output).
+
+    Parameters
+    ----------
+    paths : list of str
+        One directory per member.
+    min_votes : int
+        0 for a strict majority.
+    """
+    members = load_members(paths)
+    for ner in members:  # the doc's string store must know the labels the members assign
+        for label in ner.labels:
+            nlp.vocab.strings.add(label)
+    return NERCommittee(members, name, min_votes or None)

@@ -1,0 +1,127 @@
+"""Abbreviations across a corpus: which short form spells out which long form, and when one short form stands
+for different things in different papers.
+
+The short/long test is the algorithm of Schwartz & Hearst (2003), "A simple algorithm for identifying
+abbreviation definitions in biomedical text", PSB 8:451-462 (:func:`kg.link.normalize.is_abbreviation`), restricted
+to short forms that look like abbreviations. Two long forms of one abbreviation name the same thing when the words
+that give it its letters agree (:func:`compatible_expansions`): "SFT" = "supervised fine-tuning" / "sparse
+fine-tuning" is ambiguous, "LoRA" = "Low-Rank Adaptation" / "low-rank adapters" is not.
+"""
+
+from collections import defaultdict
+
+from rapidfuzz.distance import OSA
+
+from .cluster import _FUNCTION_WORDS, FUZZY_MIN_LENGTH, _stem
+from .normalize import is_abbreviation, is_acronym, tokens_of
+
+__all__ = ["expands", "abbreviates", "abbreviation_pairs", "ambiguous_abbreviations", "compatible_expansions"]
+
+
+def _initials(nf):
+    """First letter -> set of 4-letter stems of the content words of a long form."""
+    out = {}
+    for t in tokens_of(nf.spaced):
+        if t not in _FUNCTION_WORDS and t[:1].isalpha():
+            out.setdefault(t[0], set()).add(_stem(t))
+    return out
+
+
+def compatible_expansions(short, a, b):
+    """True when two long forms `a`, `b` of the abbreviation `short` name the same thing.
+
+    The words that can give the abbreviation its letters decide: for every letter of `short` that starts a
+    content word in both long forms, the words must share a stem (their first four letters); the first letter
+    must agree and all others (one may differ when three agree). "SFT" = "supervised fine-tuning" / "sparse
+    fine-tuning" and "DPP" = "Determinantal Point Process" / "Delta-parameter pruning" are two things;
+    "LoRA" = "Low-Rank Adaptation" /
+    "low-rank adapters" is one.
+
+    Parameters
+    ----------
+    short : str
+        The abbreviation as written.
+    a, b : NormalForm
+        Two long forms.
+
+    Examples
+    --------
+    >>> from kg.link.normalize import normalize
+    >>> compatible_expansions("LoRA", normalize("Low-Rank Adaptation"), normalize("low-rank adapters"))
+    True
+    >>> compatible_expansions("SFT", normalize("supervised fine-tuning"), normalize("sparse fine-tuning"))
+    False
+    >>> compatible_expansions("DPP", normalize("Determinantal Point Process"), normalize("Delta-parameter pruning"))
+    False
+    """
+    if a.key == b.key:
+        return True
+    ia, ib = _initials(a), _initials(b)
+    letters = list(dict.fromkeys(c for c in short.lower() if c.isalpha()))
+    shared = [c for c in letters if c in ia and c in ib]
+    if not shared:
+        return OSA.distance(a.key, b.key) <= 1 and min(len(a.key), len(b.key)) >= FUZZY_MIN_LENGTH
+    agree = [c for c in shared if any(x.startswith(y) or y.startswith(x) for x in ia[c] for y in ib[c])]
+    if letters[0] in shared and letters[0] not in agree:
+        return False
+    # every shared letter must agree, save one among many: "OOD" = out-of-distribution / out-of-domain differ
+    return len(agree) == len(shared) or (len(agree) >= 3 and len(shared) - len(agree) <= 1)
+
+
+def expands(short, long):
+    """`long` spells out the abbreviation `short` (and does not merely contain it: "LoRA adapters")."""
+    if short.key == long.key or not is_acronym(short.text) or not is_abbreviation(short.text, long.text):
+        return False
+    parts = [p for p in tokens_of(short.spaced) if len(p) >= 2]
+    words = tokens_of(long.spaced)
+    return not any(w.startswith(p) for p in parts for w in words)
+
+
+def abbreviates(short, long):
+    """`short` may abbreviate `long`: an acronym by Schwartz-Hearst, lower-case initials ("bpp" / "bits per
+    pixel"), or an acronym with a number whose letters start the long form ("GPT-3" / "Generative Pre-trained
+    Transformer", "C4" / "Colossal Clean Crawled Corpus")."""
+    if is_acronym(short.text) and is_abbreviation(short.text, long.text):
+        return True
+    if short.key == "".join(t[0] for t in tokens_of(long.spaced)):  # lower-case initials: "bpp"
+        return True
+    return (bool(short.numbers) and is_acronym(short.text) and len(tokens_of(long.spaced)) > 1
+            and short.key[:1] == long.key[:1])
+
+
+def abbreviation_pairs(records):
+    """Abbreviation key -> list of (record, short form, long form) over all records."""
+    pairs = defaultdict(list)
+    for r in records:
+        for s in r.forms:
+            for lf in r.forms:
+                if s is not lf and expands(s, lf):
+                    pairs[s.key].append((r, s, lf))
+    return pairs
+
+
+def ambiguous_abbreviations(pairs, merged_with):
+    """Abbreviation key -> list of sets of long-form keys, for abbreviations with incompatible long forms."""
+    out = {}
+    for short, uses in pairs.items():
+        forms, text = {}, uses[0][1].text
+        for _, _, lf in uses:
+            forms.setdefault(lf.key, lf)
+        keys = sorted(forms)
+        parent = {k: k for k in keys}
+
+        def find(k):
+            while parent[k] != k:
+                k = parent[k]
+            return k
+
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                if compatible_expansions(text, forms[a], forms[b]) or merged_with.get(a, a) == merged_with.get(b, b):
+                    parent[find(b)] = find(a)
+        groups = defaultdict(set)
+        for k in keys:
+            groups[find(k)].add(k)
+        if len(groups) > 1:
+            out[short] = sorted(groups.values(), key=lambda g: sorted(g))
+    return out
