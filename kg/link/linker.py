@@ -7,16 +7,22 @@ The rules, in order:
    one thing.
 2. The forms of one entity of one paper (its name and aliases) are tied: an abbreviation and its long form
    ("LoRA", "Low-Rank Adaptation") are one thing everywhere in the corpus, so "LoRA" alone in another paper
-   joins them.
+   joins them. A tie is refused when one form is a variant of the other ("LoRA+" / "LoRA") or when the alias
+   is implausible (no shared word, not an abbreviation, not a name: extraction noise).
 3. An abbreviation whose long forms disagree across papers ("DPP" = "Determinantal Point Process" /
-   "Delta-parameter pruning") is *ambiguous*: each long form keeps its own cluster (the abbreviation is then an
-   alias of each, and its id is disambiguated by the long form), and a bare use of it stays apart.
+   "Delta-parameter pruning") is *ambiguous* (:mod:`kg.link.abbreviations`): each long form keeps its own
+   cluster (the abbreviation is then an alias of each, and its id is disambiguated by the long form), and a
+   bare use of it stays apart.
 4. Keys one edit apart within one entity type are joined (:func:`kg.link.cluster.near_duplicates`).
 5. No merge ever joins different number blocks or names a curation file keeps apart
    (:class:`kg.link.cluster.KeyClusters`).
 
-Ids are the slug of the cluster's abbreviation when it has one, else of its most frequent normalised form; they
-depend on the names only, not on corpus order, and are unique.
+Each cluster becomes a :class:`CorpusEntity`: its type by vote over papers (curation overrides; conflicts
+reported), its label the most frequent proper form (ties: the abbreviation, then a capitalised name), its role
+per paper the strongest one. Ids are the slug of the cluster's abbreviation when it has one, else of its most
+frequent normalised form, spelled with its numbers separated ("resnet-18"); they depend on the names only, not
+on corpus order, and are unique. Generic clusters (most papers flag them generic) are returned with
+``generic=True`` and never take part in relations.
 """
 
 import re
@@ -105,17 +111,20 @@ def _curation_keys(cur):
 
 
 def _records(extractions, drop, dropped):
-    records = []
+    """One record per per-paper entity with its normalised forms (name first), in paper id order."""
+    records, cache = [], {}  # the same names recur in every paper: normalise each once
     for ext in sorted(extractions, key=lambda e: e.id):
         for i, ent in enumerate(ext.entities):
             forms, seen = [], set()
             for text in ent.forms:
-                nf = normalize(text) if isinstance(text, str) else None
-                if nf is None or not nf.key or nf.text in seen:
+                if not isinstance(text, str):
+                    continue
+                nf = cache.get(text) or cache.setdefault(text, normalize(text))
+                if not nf.key or nf.text in seen:
                     continue
                 seen.add(nf.text)
                 forms.append(nf)
-            if not forms or forms[0].text != normalize(ent.name).text:
+            if not forms or not isinstance(ent.name, str) or forms[0].text != cache[ent.name].text:
                 dropped["empty_name"] += 1
                 continue
             if forms[0].key in drop:

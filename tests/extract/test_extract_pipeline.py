@@ -40,11 +40,18 @@ def test_relations_component_last_when_asked():
 
 def test_abbreviation_alias_and_proposed(nlp):
     _, pe = extract(nlp, "Efficient Fine-Tuning of Language Models",
-                    "We propose Low-Rank Adaptation (LoRA), which freezes the pretrained weights. "
-                    "LoRA outperforms full fine-tuning on GLUE.")
-    lora = entity(pe, "LoRA")
-    assert (lora.type, lora.role, lora.aliases) == ("Method", "proposed", ["Low-Rank Adaptation"])
+                    "We propose Sparse Low-Rank Tuning (SLRT), which freezes the pretrained weights. "
+                    "SLRT outperforms LoRA on GLUE.")
+    slrt = entity(pe, "SLRT")
+    assert (slrt.type, slrt.role, slrt.aliases) == ("Method", "proposed", ["Sparse Low-Rank Tuning"])
     assert entity(pe, "GLUE").type == "Dataset"
+
+
+def test_well_known_names_are_not_proposed(nlp):
+    _, pe = extract(nlp, "Efficient Fine-Tuning of Language Models",
+                    "We propose Low-Rank Adaptation (LoRA) for RoBERTa. LoRA outperforms full fine-tuning.")
+    assert entity(pe, "LoRA").role != "proposed"
+    assert entity(pe, "LoRA").aliases == ["Low-Rank Adaptation"]
 
 
 def test_title_name_is_proposed(nlp):
@@ -84,3 +91,8 @@ def test_extract_papers_keeps_order_and_is_pure(nlp, papers):
     assert [d["id"] for d in first] == [p.id for p in papers]
     again = [pe.to_dict() for pe in extract_papers(nlp, list(reversed(papers)))]
     assert list(reversed(again)) == first
+
+
+def test_extract_papers_in_worker_processes(nlp, papers):
+    one = [pe.to_dict() for pe in extract_papers(nlp, papers)]
+    assert [pe.to_dict() for pe in extract_papers(nlp, papers, batch_size=1, n_process=2)] == one

@@ -1,0 +1,99 @@
+"""Training helpers of kg.extract.train and the kg_ner committee vote (no model needed)."""
+
+import json
+
+import pytest
+
+from kg.errors import InputError
+from kg.extract.ner import vote
+from kg.extract.train import gold_spans, learn_terms, read_annotated, write_learned, write_rejects
+from kg.extract.lexicon import read_table, read_terms
+from kg.records import Paper
+
+
+def test_gold_spans_prefers_longer_and_finds_every_mention():
+    text = "Low-Rank Adaptation (LoRA) beats full fine-tuning. LoRA is simple; fine-tuning is not."
+    ents = [{"name": "LoRA", "aliases": ["Low-Rank Adaptation"], "type": "Method", "generic": False},
+            {"name": "full fine-tuning", "aliases": ["fine-tuning"], "type": "Method", "generic": False}]
+    spans = [(text[s:e], label) for s, e, label in gold_spans(text, ents)]
+    assert spans == [("Low-Rank Adaptation", "Method"), ("LoRA", "Method"), ("full fine-tuning", "Method"),
+                     ("LoRA", "Method"), ("fine-tuning", "Method")]
+
+
+def test_gold_spans_generic_label_and_case_fallback():
+    ents = [{"name": "Large language models", "aliases": [], "type": "Model", "generic": True}]
+    assert gold_spans("We study large language models.", ents) == [(9, 30, "Model")]
+    assert gold_spans("We study large language models.", ents, generic_label=True) == [(9, 30, "Generic")]
+
+
+def _annotated(n):
+    out = []
+    for i in range(n):
+        paper = Paper(f"p{i}", f"Title {i}", "We evaluate GPT-4 on GSM8K with training tricks.")
+        gold = {"id": paper.id, "entities": [{"name": "GPT-4", "aliases": [], "type": "Model", "generic": False},
+                                             {"name": "GSM8K", "aliases": [], "type": "Dataset", "generic": False}]}
+        out.append((paper, gold))
+    return out
+
+
+def test_learn_terms_and_write(tmp_path):
+    terms = learn_terms(_annotated(3))
+    assert terms == [("GPT-4", "Model", False), ("GSM8K", "Dataset", False)]
+    write_learned(terms, tmp_path / "learned.tsv")
+    assert read_table(tmp_path / "learned.tsv", 3) == [["GPT-4", "Model", "0"], ["GSM8K", "Dataset", "0"]]
+    assert learn_terms(_annotated(1)) == []  # one paper is not evidence
+
+
+def test_write_rejects_round_trip(tmp_path):
+    write_rejects(["training", "loss"], tmp_path / "rejected.txt")
+    assert read_terms(tmp_path / "rejected.txt") == ["training", "loss"]
+
+
+def test_read_annotated(tmp_path):
+    (tmp_path / "papers.jsonl").write_text(json.dumps({"id": "a", "title": "T", "abstract": "A."}) + "\n")
+    (tmp_path / "gold.jsonl").write_text(json.dumps({"id": "a", "entities": [], "relations": []}) + "\n")
+    [(paper, gold)] = read_annotated(tmp_path)
+    assert paper.text == "T\n\nA." and gold["id"] == "a"
+    (tmp_path / "gold.jsonl").write_text(json.dumps({"id": "b", "entities": []}) + "\n")
+    with pytest.raises(InputError, match="paper b is not in papers.jsonl"):
+        read_annotated(tmp_path)
+    (tmp_path / "gold.jsonl").write_text("{not json\n")
+    with pytest.raises(InputError, match=r"gold.jsonl:1: not JSON"):
+        read_annotated(tmp_path)
+
+
+@pytest.mark.parametrize("preds, min_votes, expected", [
+    ([[(0, 2, "Method")], [(0, 2, "Method")], [(0, 3, "Method")]], 2, [(0, 2, "Method")]),
+    ([[(0, 2, "Method")], [(0, 2, "Method")], [(0, 3, "Method")]], 3, []),
+    ([[(0, 2, "Model")], [(0, 2, "Method")], [(0, 2, "Model")]], 3, [(0, 2, "Model")]),
+    ([[(0, 2, "Task"), (4, 5, "Metric")], [(1, 3, "Task"), (4, 5, "Metric")]], 1,
+     [(0, 2, "Task"), (4, 5, "Metric")]),
+])
+def test_vote(preds, min_votes, expected):
+    assert vote(preds, min_votes) == expected
+
+
+@pytest.mark.model
+def test_kg_train_command(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+    from kg.extract import load_pipeline
+
+    data = tmp_path / "train"
+    data.mkdir()
+    papers = [{"id": f"p{i}", "title": f"Study {i}", "abstract": "We evaluate GPT-4 on GSM8K and MMLU."}
+              for i in range(4)]
+    gold = [{"id": p["id"], "relations": [],
+             "entities": [{"name": "GPT-4", "aliases": [], "type": "Model", "generic": False},
+                          {"name": "GSM8K", "aliases": [], "type": "Dataset", "generic": False}]} for p in papers]
+    (data / "papers.jsonl").write_text("".join(json.dumps(p) + "\n" for p in papers))
+    (data / "gold.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
+    out, learned = tmp_path / "model", tmp_path / "lexicon"
+    result = CliRunner().invoke(cli, ["train", str(data), "-o", str(out), "--members", "1", "--n-iter", "2",
+                                      "--learned", str(learned)])
+    assert result.exit_code == 0, result.output
+    assert (out / "ner-0" / "config.cfg").is_file()
+    assert read_table(learned / "learned.tsv", 3) == [["GPT-4", "Model", "0"], ["GSM8K", "Dataset", "0"]]
+    nlp = load_pipeline(ner_model=out, relations=False)
+    assert "kg_ner" in nlp.pipe_names
