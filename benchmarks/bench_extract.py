@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from kg.extract import extract_papers, load_pipeline
-from kg.pipeline import build, extract_corpus
+from kg.pipeline import build
 from kg.sources import read_papers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,22 +41,20 @@ def rate(n, seconds):
     return f"{n} abstracts in {seconds:.1f} s = {n / seconds:.1f} abstracts/s"
 
 
-def bench(label, inputs, workers):
+def bench(label, inputs, workers, single=True):
     papers = read_papers([inputs])
-    nlp = load_pipeline()
-    list(extract_papers(nlp, papers[:20]))  # warm up
-    t = time.perf_counter()
-    list(extract_papers(nlp, papers))
-    print(f"[{label}] extraction, 1 process: {rate(len(papers), time.perf_counter() - t)}")
-    if workers > 1:
+    if single:
+        nlp = load_pipeline()
+        list(extract_papers(nlp, papers[:20]))  # warm up
         t = time.perf_counter()
-        extract_corpus(papers, workers=workers)
-        print(f"[{label}] extraction, {workers} processes: {rate(len(papers), time.perf_counter() - t)}")
+        list(extract_papers(nlp, papers))
+        print(f"[{label}] extraction, 1 process: {rate(len(papers), time.perf_counter() - t)}", flush=True)
     t = time.perf_counter()
     result = build([inputs], tempfile.mkdtemp(), workers=workers, max_nodes=3000)
     seconds = time.perf_counter() - t
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
-    print(f"[{label}] whole build, {workers} process(es): {rate(len(papers), seconds)} ({stages})")
+    print(f"[{label}] extraction, {workers} processes: {rate(len(papers), result.timings['extract'])}")
+    print(f"[{label}] whole build, {workers} processes: {rate(len(papers), seconds)} ({stages})", flush=True)
     return papers
 
 
@@ -65,10 +63,11 @@ def main():
     ap.add_argument("--synthetic", type=int, default=10_000, help="size of the synthetic corpus")
     ap.add_argument("--workers", type=int, default=2, help="processes for the parallel runs")
     ap.add_argument("--skip-synthetic", action="store_true")
+    ap.add_argument("--single", action="store_true", help="also time the synthetic corpus in one process")
     a = ap.parse_args()
     papers = bench("bundled corpus", CORPUS, a.workers)
     if not a.skip_synthetic:
-        bench(f"synthetic {a.synthetic}", synthetic_corpus(papers, a.synthetic), a.workers)
+        bench(f"synthetic {a.synthetic}", synthetic_corpus(papers, a.synthetic), a.workers, single=a.single)
 
 
 if __name__ == "__main__":

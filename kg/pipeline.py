@@ -6,9 +6,7 @@ several processes when asked, reuses cached extractions, and writes each output 
 """
 
 import json
-import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,26 +27,6 @@ def _no_progress(iterable, total=None, desc=None):
     return iterable
 
 
-_WORKER_NLP = None
-
-
-def _worker_init(model):
-    global _WORKER_NLP  # one pipeline per worker process, loaded once
-    from .extract import load_pipeline
-
-    _WORKER_NLP = load_pipeline(model)
-
-
-def _worker_extract(papers):
-    from .extract import extract_papers
-
-    return [e.to_dict() for e in extract_papers(_WORKER_NLP, papers)]
-
-
-def _chunks(items, size):
-    return [items[i:i + size] for i in range(0, len(items), size)]
-
-
 def extract_corpus(papers, nlp=None, workers=1, batch_size=64, cache=None, progress=None, model=None):
     """Extract every paper, in order, reusing cached results and using `workers` processes.
 
@@ -58,7 +36,7 @@ def extract_corpus(papers, nlp=None, workers=1, batch_size=64, cache=None, progr
     nlp : spacy.Language, optional
         A pipeline from :func:`kg.extract.load_pipeline`; loaded when None and needed.
     workers : int
-        Processes; each loads its own pipeline (worth it from a few hundred papers on).
+        Processes (see :func:`kg.extract.extract_papers`); worth it from a few hundred papers on.
     batch_size : int
         Papers per ``nlp.pipe`` batch (and per task sent to a worker).
     cache : kg.cache.ExtractionCache, optional
@@ -77,14 +55,10 @@ def extract_corpus(papers, nlp=None, workers=1, batch_size=64, cache=None, progr
     done = cache.get(papers) if cache is not None else {}
     todo = [p for p in papers if p.id not in done]
     fresh = []
-    if todo and workers > 1:
-        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(model,)) as pool:
-            chunks = _chunks(todo, batch_size)
-            results = progress(pool.map(_worker_extract, chunks), total=len(chunks), desc="extract")
-            fresh = [PaperExtraction.from_dict(d) for chunk in results for d in chunk]
-    elif todo:
+    if todo:
         nlp = nlp or load_pipeline(model)
-        fresh = list(progress(extract_papers(nlp, todo, batch_size=batch_size), total=len(todo), desc="extract"))
+        results = extract_papers(nlp, todo, batch_size=batch_size, n_process=workers)
+        fresh = list(progress(results, total=len(todo), desc="extract"))
     if cache is not None and fresh:
         cache.put(zip(todo, fresh))
     done.update((e.id, e) for e in fresh)
@@ -112,7 +86,7 @@ def read_extractions(path):
             if line.strip():
                 try:
                     out.append(PaperExtraction.from_dict(json.loads(line)))
-                except (ValueError, TypeError, KeyError) as exc:
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:
                     raise InputError(path, f"not an extraction record ({exc})", n) from None
     return out
 
@@ -214,7 +188,3 @@ def open_graph(graph_dir):
     except (ValueError, KeyError) as exc:
         raise InputError(path, f"not a kg graph file ({exc})") from None
 
-
-def default_workers():
-    """A sensible number of extraction processes for this machine (``os.cpu_count()``)."""
-    return os.cpu_count() or 1

@@ -133,3 +133,10 @@ def test_failed_build_keeps_previous_outputs(runner, tiny_jsonl, tmp_path):
     result = runner.invoke(cli, ["build", str(tmp_path / "missing.jsonl"), "-o", str(out), "-q"])
     assert result.exit_code != 0
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_train_default_output_is_the_shipped_model():
+    from kg.cli import train as train_cli
+    from kg.extract.train import MODEL_DIR
+
+    assert train_cli.MODEL_DIR == MODEL_DIR.resolve()

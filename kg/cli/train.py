@@ -1,8 +1,11 @@
 """`kg train`: train the extraction pipeline's statistical parts from annotated abstracts."""
 
+from pathlib import Path
+
 import click
 
-from ..extract.train import MODEL_DIR, train
+# kg/extract/model, spelled here so that `kg --help` does not import spaCy (kg.extract.train does)
+MODEL_DIR = Path(__file__).resolve().parents[1] / "extract" / "model"
 
 
 @click.command("train")
@@ -17,6 +20,8 @@ from ..extract.train import MODEL_DIR, train
               help="Directory for learned.tsv and rejected.txt (default: the package's lexicon).")
 def command(directory, output, n_iter, seed, members, learned):
     """Train on DIRECTORY (papers.jsonl + gold.jsonl in the dev-set format)."""
+    from ..extract.train import train
+
     result = train(directory, output=output, n_iter=n_iter, seed=seed, members=members, learned=learned)
     click.echo(f"{result['papers']} papers: {result['terms']} learned terms, {result['rejected']} rejected "
                f"phrases; {len(result['members'])} models -> {output}", err=True)
