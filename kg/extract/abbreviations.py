@@ -15,7 +15,8 @@ from unv_scispacy_abbr import filter_matches, find_abbreviation
 
 from .extensions import register_extensions
 
-__all__ = ["AbbreviationFinder", "make_abbreviations", "find_definitions", "trim_long_form"]
+__all__ = ["AbbreviationFinder", "make_abbreviations", "find_definitions", "trim_long_form", "is_plausible",
+           "clip_window"]
 
 _BRACKETS = set("()[]{}")
 
@@ -45,6 +46,47 @@ def trim_long_form(long_span, short_text):
     if doc[start].text[:1].lower() != short_text[:1].lower():
         return None
     return doc[start:end]
+
+
+_ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"}
+
+
+def is_plausible(short_text, long_text):
+    """False for pairs that the character alignment accepts but that define nothing: a short form that is a
+    prefix of its long form ("speed (... SpeedUp)", "Filter (Filtering)"), an enumeration mark ("(iii)"), a
+    lower-case hyphenated phrase ("small-dense"), a long form running over a clause or a list (";", ",").
+
+    Examples
+    --------
+    >>> is_plausible("LoRA", "Low-Rank Adaptation"), is_plausible("bpp", "bits-per-pixel")
+    (True, True)
+    >>> is_plausible("speed", "SpeedUp"), is_plausible("time", "timestep"), is_plausible("iii", "in it")
+    (False, False, False)
+    """
+    short, long = short_text.lower(), long_text.lower()
+    if long.startswith(short) or short in _ROMAN or ";" in long_text or "," in long_text:
+        return False
+    return not ("-" in short_text and short_text == short)
+
+
+_STOPS = {".", ";", "!", "?"}
+
+
+def clip_window(long_cand):
+    """The part of a long-form window after the last sentence boundary: "LoRA-GA. Low-Rank Adaptation" ->
+    "Low-Rank Adaptation" (otherwise the alignment may start inside the previous sentence and fail).
+
+    Returns
+    -------
+    spacy.tokens.Span
+    """
+    start = long_cand.start
+    for tok in long_cand:
+        if tok.text in _STOPS:
+            start = tok.i + 1
+        elif tok.i > long_cand.start and tok.is_sent_start:
+            start = tok.i
+    return long_cand.doc[start:long_cand.end]
 
 
 def _compound_candidates(matches, doc):
@@ -81,11 +123,16 @@ def find_definitions(doc, matcher):
     pairs, seen = [], set()
     matches = matcher(doc)
     for long_cand, short_cand in filter_matches(matches, doc) + _compound_candidates(matches, doc):
+        long_cand = clip_window(long_cand)
+        if not len(long_cand):
+            continue
         short, long = find_abbreviation(long_cand, short_cand)
         if long is None or short.text in seen:
             continue
         long = trim_long_form(long, short.text)
         if long is None or len(long) < 2 and long.text.lower() == short.text.lower():
+            continue
+        if not is_plausible(short.text, long.text):
             continue
         if long.start <= short.start < long.end:  # "<short> (<long>)" puts the short form first
             continue

@@ -12,7 +12,10 @@ Sources, strongest first (overlaps are resolved in that order, then by length):
    ``name``: a token run shaped like a name (CamelCase, acronym, letters with digits: GPT-4, LLaMA-2-7B),
    extended over a following size or version ("llama-2-chat 7B");
 6. ``chunk``: a noun chunk of the parse whose head word types it ("inference latency", "vector quantization"),
-   stripped of determiners and evaluative modifiers.
+   stripped of determiners and evaluative modifiers; beside the tagger (``ner`` without ``chunk``) only task
+   phrases such as "multi-label classification" (:func:`kg.extract.boundaries.task_phrase`), which it misses.
+
+Span boundaries follow :mod:`kg.extract.boundaries` ("the method X" -> X, "DPO strategies" -> DPO).
 
 Then broad classes are flagged (:func:`kg.extract.entity_types.is_generic`), junk and the phrases annotators
 rarely mark (``rejected.txt``, learned by ``kg train``) are dropped, and a listed term keeps its listed type.
@@ -28,15 +31,18 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from .entity_types import (following_type, head_type, is_generic, is_junk, is_name_like, shape_type,
-                           strong_type, type_span)
+from .boundaries import (name_after_descriptor, name_before_class, name_spans, strip_span, task_phrase,
+                         trim_span)
+from .entity_types import (following_type, head_type, is_generic, is_junk, is_name_like, name_type, strong_type,
+                           type_span)
 from .lexicon import load_lexicon
 from .roles import proposal_heads, title_names
 from .sentences import title_end
 from .train import GENERIC_LABEL
 
 __all__ = ["Candidate", "CandidateFinder", "make_candidates", "name_spans", "chunk_spans", "strip_span",
-           "resolve_overlaps", "trim_span", "proposal_spans"]
+           "resolve_overlaps", "trim_span", "proposal_spans", "name_after_descriptor",
+           "name_before_class"]
 
 #: Priority of each source (lower wins an overlap).
 PRIORITY = {"title": 0, "short": 1, "long": 1, "ner": 2, "known": 3, "gazetteer": 3, "proposal": 4, "name": 4,
@@ -47,8 +53,6 @@ CONFIDENCE = {"title": 0.85, "short": 0.85, "long": 0.85, "ner": 0.8, "known": 0
               "chunk": 0.55}
 #: All sources, in the order above.
 SOURCES = tuple(PRIORITY)
-
-_EDGE_PUNCT = set("()[]{},;:.!?\"'")
 
 
 @dataclass
@@ -65,107 +69,6 @@ class Candidate:
     @property
     def confidence(self):
         return CONFIDENCE[self.source]
-
-
-def _words(doc):
-    """Runs of tokens with no white space between them, as (start, end) token offsets, punctuation trimmed."""
-    out, start = [], 0
-    for tok in doc:
-        if tok.whitespace_ or tok.i == len(doc) - 1 or doc[tok.i + 1].is_space or tok.is_space:
-            s, e = start, tok.i + 1
-            while s < e and (doc[s].text in _EDGE_PUNCT or doc[s].is_space):
-                s += 1
-            while e > s and (doc[e - 1].text in _EDGE_PUNCT or doc[e - 1].is_space):
-                e -= 1
-            if e > s:
-                out.append((s, e))
-            start = tok.i + 1
-    return out
-
-
-def name_spans(doc, stopwords=()):
-    """Spans shaped like names, with a following size/version word attached ("Llama 2", "OPT 6.7B").
-
-    Parameters
-    ----------
-    doc : spacy.tokens.Doc
-    stopwords : collection of str
-        Lower-cased words that are never names on their own (e.g. "gpu").
-
-    Returns
-    -------
-    list of spacy.tokens.Span
-    """
-    words = _words(doc)
-    out = []
-    i = 0
-    while i < len(words):
-        s, e = words[i]
-        text = doc[s:e].text
-        if is_name_like(text) and text.lower() not in stopwords and (doc[s:e].text.strip("()") == text):
-            # attach a following size or version: "llama-2-chat 7B", "Llama 2", "GPT 3.5"
-            if i + 1 < len(words):
-                ns, ne = words[i + 1]
-                nxt = doc[ns:ne].text
-                if ns == e and (shape_type(nxt) or nxt.replace(".", "").isdigit() and len(nxt) <= 4):
-                    e = ne
-                    i += 1
-            out.append(doc[s:e])
-        i += 1
-    return out
-
-
-def strip_span(span, modifiers):
-    """Drop leading determiners, possessives, numbers and evaluative modifiers from a noun chunk.
-
-    Returns
-    -------
-    spacy.tokens.Span
-        Possibly empty.
-    """
-    start, end = span.start, span.end
-    doc = span.doc
-    while start < end and (doc[start].lower_ in modifiers or doc[start].is_punct or doc[start].like_num
-                           or doc[start].pos_ in ("DET", "PRON", "ADV") or doc[start].is_space):
-        start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
-        end -= 1
-    return doc[start:end]
-
-
-_TRIM_END = {"VERB", "AUX", "CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON", "ADV", "PUNCT", "SPACE"}
-_TRIM_START = {"DET", "PRON", "CCONJ", "ADP", "PUNCT", "SPACE", "SCONJ", "PART"}
-
-
-def _trailing_junk(tok):
-    if tok.i and not tok.doc[tok.i - 1].whitespace_:  # inside a word: "pre-training", "fine-tuning"
-        return False
-    if tok.pos_ == "VERB":  # "SALE requires", but not the nominal "learning" or "fine-tuned"
-        return tok.tag_ in ("VBZ", "VBP", "VBD", "MD")
-    return tok.pos_ in _TRIM_END and not is_name_like(tok.text)
-
-
-def trim_span(span, modifiers=()):
-    """Trim a statistical mention to a noun phrase: drop leading determiners, prepositions and evaluative
-    modifiers, and trailing verbs, conjunctions and function words ("SALE requires" -> "SALE").
-
-    Returns
-    -------
-    spacy.tokens.Span
-        Possibly empty.
-    """
-    doc = span.doc
-    start, end = span.start, span.end
-    while start < end and (doc[start].pos_ in _TRIM_START or doc[start].lower_ in modifiers
-                           or doc[start].text in _EDGE_PUNCT):
-        start += 1
-    while end > start and (_trailing_junk(doc[end - 1]) or doc[end - 1].text in _EDGE_PUNCT
-                           or doc[end - 1].text == "-"):
-        end -= 1
-    # a parenthesis opened inside and not closed: "CIFAR10 (" -> "CIFAR10"
-    if doc[start:end].text.count("(") != doc[start:end].text.count(")"):
-        return doc[start:start]
-    return doc[start:end]
 
 
 def chunk_spans(doc, lexicon):
@@ -188,7 +91,8 @@ def chunk_spans(doc, lexicon):
 
 def proposal_spans(doc, lexicon, max_words=6):
     """What the paper says it proposes, as stripped noun chunks ("we propose a training-free soft-trim
-    likelihood" -> "training-free soft-trim likelihood"), skipping bare vague heads ("a novel framework")."""
+    likelihood" -> "training-free soft-trim likelihood"), skipping vague heads ("a novel framework", "a
+    procedure") and lone common words ("we propose a formula")."""
     if not doc.has_annotation("DEP"):
         return []
     heads = proposal_heads(doc)
@@ -199,8 +103,11 @@ def proposal_spans(doc, lexicon, max_words=6):
         span = strip_span(chunk, lexicon.modifiers)
         if not len(span) or len(span) > max_words or any(t.is_space for t in span):
             continue
+        span = name_after_descriptor(span, lexicon.descriptors)
         head = span[-1].lower_
         if head in lexicon.stopwords or head in lexicon.descriptors and len(span) == 1:
+            continue
+        if len(span) == 1 and not (is_name_like(span.text) or span[0].pos_ == "PROPN"):
             continue
         out.append(span)
     return out
@@ -267,6 +174,12 @@ class CandidateFinder:
         end = title_end(span.doc)
         return end is not None and span.start < end and span[0].text[:1].isupper()
 
+    @staticmethod
+    def _title_phrase(span):
+        """A title's slogan rather than a name: it opens with a preposition or article ("From Entropy to
+        Epiplexity", "Beyond Heuristic Prompting", "A New Way") and holds no name."""
+        return span[0].pos_ in ("ADP", "DET", "SCONJ") and not any(is_name_like(t.text) for t in span)
+
     def gazetteer(self, doc):
         """Gazetteer candidates of `doc`."""
         out = []
@@ -288,14 +201,15 @@ class CandidateFinder:
                 c.source = "known"
         if "title" in use:
             prefix = title_names(doc, title_end(doc))
-            if len(prefix):
+            if len(prefix) and not self._title_phrase(doc[prefix.start:prefix.stop]):
                 span = doc[prefix.start:prefix.stop]
                 cands.append(Candidate(span.start, span.end, type_span(span, lex, "name"), "title"))
         if "ner" in use:
             for ent in doc.ents:
                 label = ent.label_
                 generic = label == GENERIC_LABEL
-                ent = trim_span(ent, lex.modifiers)
+                ent = name_after_descriptor(trim_span(ent, lex.modifiers), lex.descriptors)
+                ent = name_before_class(ent, lex.generic_heads)
                 if not len(ent) or self._title_word(ent):
                     continue
                 type_ = type_span(ent, lex, "chunk") if generic else label
@@ -303,8 +217,10 @@ class CandidateFinder:
                 type_ = strong_type(ent, lex) or type_
                 cands.append(Candidate(ent.start, ent.end, type_, "ner", generic))
         for short, long in doc._.kg_abbreviations or [] if "long" in use else []:
+            if is_junk(short, lex):  # "key-value (KV)", "state-of-the-art (SOTA)": vague either way
+                continue
             # None: no evidence of its own, the entity takes the type of its other mentions
-            type_ = head_type(long, lex) or following_type(short) or shape_type(short.text)
+            type_ = head_type(long, lex) or following_type(short) or name_type(short.text)
             gen = long.text.lower() in lex.generic
             cands.append(Candidate(long.start, long.end, type_, "long", gen))
             cands.append(Candidate(short.start, short.end, type_, "short", gen))
@@ -312,8 +228,10 @@ class CandidateFinder:
             cands.append(Candidate(span.start, span.end, head_type(span, lex) or "Method", "proposal"))
         for span in name_spans(doc, lex.stopwords) if "name" in use else []:
             cands.append(Candidate(span.start, span.end, type_span(span, lex, "name"), "name"))
-        for span, type_ in chunk_spans(doc, lex) if "chunk" in use else []:
-            cands.append(Candidate(span.start, span.end, type_, "chunk", span.text.lower() in lex.generic))
+        for span, type_ in chunk_spans(doc, lex) if "chunk" in use or "ner" in use else []:
+            # beside a tagger, only phrases headed by a task noun ("text-to-image generation"), which it misses
+            if "chunk" in use or task_phrase(span):
+                cands.append(Candidate(span.start, span.end, type_, "chunk", span.text.lower() in lex.generic))
         for c in cands:
             span = doc[c.start:c.end]
             c.generic = c.generic or is_generic(span, lex)

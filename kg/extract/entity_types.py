@@ -8,7 +8,8 @@ shape of a name ("LLaMA-2-7B" with a parameter count is a Model), else Method.
 
 import re
 
-__all__ = ["SIZE_RE", "is_name_like", "is_generic", "is_junk", "strong_type", "head_type", "following_type", "shape_type", "type_span", "norm_key"]
+__all__ = ["SIZE_RE", "is_name_like", "is_generic", "is_junk", "strong_type", "name_type",
+           "head_type", "following_type", "shape_type", "type_span", "norm_key"]
 
 #: A parameter count such as 7B, 70b, 1.3B, 350M.
 SIZE_RE = re.compile(r"(?i)^\d+(\.\d+)?[bmk]$|[-_]\d+(\.\d+)?[bm]\b")
@@ -22,18 +23,25 @@ _FOLLOWING = {"dataset": "Dataset", "datasets": "Dataset", "benchmark": "Dataset
               "metric": "Metric", "score": "Metric", "task": "Task", "tasks": "Task"}
 
 
+_MARKS = re.compile(r"[+#*]+$")
+
+
 def norm_key(text):
     """Key that merges surface forms of one entity: lower case, letters and digits only, no plural s.
 
+    A trailing "+", "++", "#" or "*" is kept: "LoRA+" and "QuIP#" are other methods than LoRA and QuIP.
+
     Examples
     --------
-    >>> norm_key("Large Language Models"), norm_key("LLaMA-2"), norm_key("llama 2")
-    ('largelanguagemodel', 'llama2', 'llama2')
+    >>> norm_key("Large Language Models"), norm_key("LLaMA-2"), norm_key("llama 2"), norm_key("LoRA+")
+    ('largelanguagemodel', 'llama2', 'llama2', 'lora+')
     """
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
+    core = text.strip().rstrip(")]}.,;:'\"")
+    mark = _MARKS.search(core)
+    words = re.findall(r"[a-z0-9]+", core.lower())
+    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss") and not mark:
         words[-1] = words[-1][:-1]
-    return "".join(words)
+    return "".join(words) + (mark.group() if mark and words else "")
 
 
 def is_name_like(text):
@@ -67,22 +75,60 @@ _PLURAL_ACRONYM = re.compile(r"[A-Z][A-Za-z-]*[A-Z]s")
 _STRONG = {"Model", "Dataset", "Task"}
 
 
+#: Names built on a model family's or architecture's name: "MobileNetV3", "Zipformer", "DependencyViT",
+#: "WizardCoder", "CodeLLama" (not "ImageNet", a dataset).
+_MODEL_NAME = re.compile(r"^(?=[A-Z])[\w.-]*?(?<!Image)(Net|NeXt|[Ff]ormer|ViT|BERT|GPT|GAN|Coder|LLaMA|Llama|LLama)"
+                         r"([-_]?[A-Za-z]{0,3}\d[\w.]*|-[A-Z]{1,2})?$")
+#: Names of benchmark suites: "BigCodeBench", "DocVQA", "HumanEval".
+_DATASET_NAME = re.compile(r"^[A-Z][\w.-]*(Bench|VQA|Eval)(-?[\w.]*)?$")
+#: Heads too ambiguous to overrule the tagger: a "... model" or "... network" is as often a method.
+_WEAK_HEADS = {"model", "network"}
+
+
+def name_type(text):
+    """Type given by the form of a one-word name, or None: a parameter count ("Qwen2.5-Math-7B") or an
+    architecture's name inside it ("MobileNetV3", "Conformer", "StarCoder") makes a Model, a benchmark
+    suffix ("BigCodeBench", "TextVQA") a Dataset.
+
+    Examples
+    --------
+    >>> [name_type(t) for t in ("LLaVA-NeXT-7B", "MobileNetV3", "Zipformer", "ImageNet", "DocVQA", "LoRA")]
+    ['Model', 'Model', 'Model', None, 'Dataset', None]
+    """
+    if " " in text.strip():
+        return "Model" if len(text.split()) == 2 and shape_type(text.split()[1]) and is_name_like(
+            text.split()[0]) else None
+    if shape_type(text):
+        return "Model"
+    if _MODEL_NAME.match(text):
+        return "Model"
+    if _DATASET_NAME.match(text):
+        return "Dataset"
+    return None
+
+
 def strong_type(span, lexicon):
     """Model, Dataset or Task when the span's form says so beyond doubt: a multi-word phrase headed by
-    "models", "networks", "dataset", "benchmark", "classification", "generation"..., or a plural acronym
-    ("KANs", "MLPs"); else None.
+    "models", "networks", "dataset", "benchmark", "classification", "generation"..., a plural acronym
+    ("KANs", "MLPs") or the shape of a name (:func:`name_type`); else None.
 
     Examples
     --------
     >>> import spacy
     >>> from kg.extract.lexicon import load_lexicon
     >>> nlp, lex = spacy.blank("en"), load_lexicon()
-    >>> [strong_type(nlp(t)[:], lex) for t in ("Predictive Coding Networks", "KANs", "GLUE benchmark", "loss")]
-    ['Model', 'Model', 'Dataset', None]
+    >>> [strong_type(nlp(t)[:], lex) for t in ("Predictive Coding Networks", "KANs", "GLUE benchmark", "loss",
+    ...                                        "trie-based word model")]
+    ['Model', 'Model', 'Dataset', None, None]
     """
     if _PLURAL_ACRONYM.fullmatch(span.text):
         return "Model"
-    type_ = head_type(span, lexicon) if len(span) > 1 else None
+    named = name_type(span.text)
+    if named:
+        return named
+    if len(span) < 2 or span[-1].lower_ in _WEAK_HEADS:
+        return None
+    type_ = head_type(span, lexicon)
     return type_ if type_ in _STRONG else None
 
 
@@ -137,9 +183,28 @@ def is_generic(span, lexicon):
     return last.text.islower() and last.lower_ in lexicon.generic_heads
 
 
+_HARDWARE = {"gpu", "gpus", "cpu", "cpus", "tpu", "tpus", "npu", "fpga"}
+_BRACKETS = ("()", "[]", "{}")
+
+
 def is_junk(span, lexicon):
-    """True for spans that are never entities: URLs, numbers, a lone vague word ("approach", "GPU")."""
+    """True for spans that are never entities: URLs, numbers, a lone vague word ("approach", "GPU"),
+    hardware ("A6000 GPU"), a citation ("Smith et al."), a bracket left open ("Sampler~(DEIS"), a LaTeX macro
+    ("\\sysname").
+
+    Examples
+    --------
+    >>> import spacy
+    >>> from kg.extract.lexicon import load_lexicon
+    >>> nlp, lex = spacy.blank("en"), load_lexicon()
+    >>> [is_junk(nlp(t)[:], lex) for t in ("approach", "A6000 GPU", "Chamfer L_{1", "Hu et al", "LoRA (r=8)")]
+    [True, True, True, True, False]
+    """
     text = span.text
     if "://" in text or text.startswith("www.") or not any(c.isalpha() for c in text):
+        return True
+    if span[-1].lower_ in _HARDWARE or " et al" in text or text.startswith("\\"):
+        return True
+    if any(text.count(a) != text.count(b) for a, b in _BRACKETS):
         return True
     return len(span) == 1 and span[0].lower_ in lexicon.stopwords

@@ -56,10 +56,14 @@ def vote(predictions, min_votes):
 
 
 def load_members(paths):
-    """The ``ner`` component of each trained pipeline directory in `paths`."""
+    """The ``ner`` component of each trained pipeline directory in `paths`.
+
+    A member's own vocabulary and tokenizer are not read (``kg train`` does not save them): it tags docs
+    made by the extraction pipeline, whose features it reads as hashes.
+    """
     import spacy
 
-    return [spacy.load(path).get_pipe("ner") for path in paths]
+    return [spacy.load(path, exclude=["vocab", "tokenizer"]).get_pipe("ner") for path in paths]
 
 
 class NERCommittee:

@@ -11,11 +11,13 @@ import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from ..errors import InputError
 
 __all__ = [
     "CUES_PATH", "Cues", "Comparison", "load_cues", "lemma", "comparisons", "has_lemma", "implicit_subject",
-    "attachment", "subject_tokens", "is_coined",
+    "attachment", "subject_tokens", "is_coined", "same_thing", "names_class",
 ]
 
 #: The trigger word file shipped with the package.
@@ -47,9 +49,13 @@ class Cues:
     combine_adjs: frozenset = field(default_factory=frozenset)
     strong_combine_cues: frozenset = field(default_factory=frozenset)
     weak_combine_cues: frozenset = field(default_factory=frozenset)
+    idle_combine_cues: frozenset = field(default_factory=frozenset)
     evaluation_cues: frozenset = field(default_factory=frozenset)
     evaluation_preps: frozenset = field(default_factory=frozenset)
     implicit_subject: frozenset = field(default_factory=frozenset)
+    name_heads: frozenset = field(default_factory=frozenset)
+    class_heads: frozenset = field(default_factory=frozenset)
+    pair_cues: frozenset = field(default_factory=frozenset)
 
 
 #: The word lists a cue file must have: one per field of :class:`Cues`.
@@ -203,6 +209,10 @@ def _verb_comparison(tok, sent, cues, parsed):
     after = _region_after(tok, sent.end)
     if parsed:
         after &= _subtree(tok)
+        # "A outperforms B and enables C": the conjoined clause is not compared against
+        for c in tok.children:
+            if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
+                after -= _subtree(c)
     # "outperforms LoRA by 5.4% and DoRA by 4.4%": the parser hangs conjuncts under "by"
     region = _trim_settings(after, tok, keep=("by",))
     for c in _objects(tok):
@@ -219,9 +229,10 @@ def _compare_comparison(tok, sent, cues):
         preps = [c for c in tok.children if c.dep_ in ("prep", "pobj", "dobj", "agent") and c.i > tok.i]
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < sent.end else None
         if preps:
-            region = frozenset().union(*(_subtree(c) for c in preps))
+            # "compared to other methods for VGG-16": the setting is not what is compared against
+            region = frozenset().union(*(_trim_settings(_subtree(c), c) for c in preps))
         elif nxt is not None and nxt.lower_ in ("to", "with"):
-            region = _subtree(nxt)
+            region = _trim_settings(_subtree(nxt), nxt)
         else:
             return None
     # "Adam generalizes poorly compared with SGD": the subject is the worse side
@@ -320,3 +331,55 @@ def is_coined(name):
         if any(c.isdigit() or c in "+^#" for c in word) or any(c.isupper() for c in word[1:]):
             return True
     return False
+
+
+def _name_key(name, heads):
+    """`name` lower-cased, alphanumeric words only, without trailing `heads` words and a final plural s."""
+    words = re.findall(r"[a-z0-9+#^]+", name.lower())  # "QuIP#" is not "QuIP"
+    while len(words) > 1 and words[-1] in heads:
+        words.pop()
+    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
+        words[-1] = words[-1][:-1]
+    return "".join(words)
+
+
+def same_thing(first, second, heads=()):
+    """True when two names read as names of one thing: equal up to case, punctuation, a plural s and trailing
+    head words in `heads` ("ElasticViT" / "ElasticViT models"), one letter more or less in a long name without
+    digits (a typo), or one is the acronym of the other ("QAQ" / "Quality Adaptive Quantization"). Relations between
+    them would relate a thing to itself.
+
+    Examples
+    --------
+    >>> same_thing("OFA", "OFA network", {"network"}), same_thing("QAQ", "Quality Adaptive Quantization")
+    (True, True)
+    >>> same_thing("SA-SRRW", "SRRW"), same_thing("VQGAN", "VQGAN-LC")
+    (False, False)
+    """
+    a, b = _name_key(first, heads), _name_key(second, heads)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 7 and abs(len(a) - len(b)) == 1 and not any(c.isdigit() for c in a + b) \
+            and Levenshtein.distance(a, b) == 1:
+        return True  # a dropped letter ("MaskSparity"); not a changed one ("VQGAN-FC") nor a version ("LLaMA-2")
+    short, long_ = sorted((first, second), key=len)
+    letters = re.sub(r"[^A-Za-z]", "", short)
+    if len(letters) < 2 or sum(c.isupper() for c in letters) < len(letters) - 1:
+        return False
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", long_))
+    return len(initials) > 1 and initials.lower() == letters.lower()
+
+
+def names_class(name, heads):
+    """True when `name` ends in a lower-case plural head of a broad class in `heads` ("downstream tasks",
+    "PTQ methods"): the earlier components missed that it is generic.
+
+    Examples
+    --------
+    >>> names_class("XMC datasets", {"datasets"}), names_class("Switch Transformers", {"transformers"})
+    (True, False)
+    """
+    words = name.split()
+    return bool(words) and words[-1] in heads

@@ -13,14 +13,19 @@ roles that the earlier components put on the doc (``doc.spans["kg_entities"]``, 
   A is each model, proposed method or compared-against baseline of the sentence, and the anchor. A task is used
   only when the paper evaluates on no named dataset.
 - ``combinesWith`` (A, B): A and B are used together ("A with B", "apply A to B", "integrate A into B",
-  "fine-tune M with A"), one unordered pair each.
-- Backstop from roles alone (:data:`ROLE_RULES`): the anchor combinesWith every model the paper uses and
-  outperforms every baseline it names, at low confidence.
+  "fine-tune M with A", "the integration of A and B"), one unordered pair each; not two contributions merely
+  proposed side by side (GUIDELINE.md, "Conventions settled").
+- Backstop from roles alone (:data:`ROLE_RULES`): the anchor combinesWith every (singular-named) model the
+  paper uses and outperforms every baseline it names, at low confidence.
 
-Generic entities are never endpoints. Each relation carries the shortest fragment of its sentence that covers
-both mentions and the cue, its character offsets in ``doc.text``, and a confidence: the rule's (explicit
-patterns 0.7-0.85, implicit subjects and weak cues 0.45-0.6, role backstops 0.4-0.45) times the confidence
-of the less certain endpoint.
+The anchor is the method or model named by the title's lead ("SpecDec++: ..."), else the best proposed one
+(:func:`main_entity`). As the entities and roles are themselves predicted, the rules ask for more evidence than
+the guideline's wording: generic entities, names of a broad class that were not marked generic ("downstream
+tasks"), and entities of low confidence (guessed descriptions) other than the anchor are never endpoints, and
+two entities that are one thing under two names ("ElasticViT" / "ElasticViT models", an acronym, a typo) are
+never related. Each relation carries the shortest fragment of its sentence that covers both mentions and the
+cue, its character offsets in ``doc.text``, and a confidence: the rule's (explicit patterns 0.7-0.85, implicit
+subjects and weak cues 0.45-0.6, role backstops 0.4-0.45) times the confidence of the less certain endpoint.
 """
 
 from pathlib import Path
@@ -29,14 +34,15 @@ from spacy.language import Language
 
 from .extensions import SPAN_KEY, register_extensions
 from .lexicon import DATA_DIR, GAZETTEER_FILES, read_terms
-from .relation_patterns import CUES_PATH, is_coined, load_cues
+from .relation_patterns import CUES_PATH, is_coined, load_cues, names_class, same_thing
 from .relation_rules import (
-    ACTORS, Ref, combination_relations, compare_relations, evaluation_relations, role_relations, task_relations,
+    ACTORS, Ref, combination_relations, compare_relations, evaluation_relations, pair_relations, role_relations,
+    task_relations,
 )
 from .sentences import title_end
 
 __all__ = [
-    "ROLE_RULES", "collect_mentions", "main_entity", "known_names", "dedupe", "extract_relations",
+    "ROLE_RULES", "SURE", "collect_mentions", "main_entity", "title_lead", "known_names", "dedupe", "extract_relations",
     "RelationExtractor", "make_relations",
 ]
 
@@ -47,6 +53,13 @@ ROLE_RULES = (
     {"predicate": "combinesWith", "types": ("Model",), "roles": ("used",), "confidence": 0.45},
     {"predicate": "outperforms", "types": ("Method", "Model"), "roles": ("baseline",), "confidence": 0.4},
 )
+
+
+#: Entity confidence from which an entity counts as a name rather than a guessed description
+#: (:data:`kg.extract.candidates.CONFIDENCE`: "proposal" candidates have 0.6, named sources 0.75 and more).
+SURE = 0.7
+#: Parts of speech that make a title's lead a phrase rather than a name.
+_PHRASE_POS = ("ADP", "DET", "PRON", "AUX", "VERB", "PART", "SCONJ", "CCONJ", "NUM")
 
 
 def collect_mentions(doc, entities):
@@ -78,12 +91,15 @@ def collect_mentions(doc, entities):
     return sorted(out, key=lambda r: r.start)
 
 
-def main_entity(entities, refs, abstract_start=None, known=frozenset()):
+def main_entity(entities, refs, abstract_start=None, known=frozenset(), doc=None):
     """Key of the paper's own contribution, or None.
 
-    Among the proposed methods and models (or, when none is proposed, those named in the title), prefer one
-    with a coined name that is not a well-known existing one, then one named in the abstract (not only in the
-    title, where catch phrases live), then one named in the title, then the most mentioned, then the first.
+    Among the proposed methods and models (or, when none is proposed, those named in the title), and the
+    method or model named by the title's lead (:func:`title_lead`), prefer one with a coined name that is not
+    a well-known existing one, then the title's lead (on the training abstracts, every lead that is an entity
+    is the proposed one), then a confident entity (not a description guessed from "we propose a ..."), then
+    one named in the abstract (not only in the title, where catch phrases live), then one named in the title,
+    then the most mentioned, then the first.
 
     Parameters
     ----------
@@ -94,13 +110,16 @@ def main_entity(entities, refs, abstract_start=None, known=frozenset()):
         Token index where the abstract starts; mentions before it are in the title.
     known : set of str
         Lower-cased names of well-known methods and models (a paper does not propose "LoRA" or "RNN").
+    doc : spacy.tokens.Doc, optional
+        The doc of `refs`, to read the title's lead.
     """
+    lead = title_lead(doc, refs, abstract_start)
     stats = {}
     proposed = any(r.role == "proposed" and r.type in ACTORS for r in refs)
     for r in refs:
-        if r.type not in ACTORS or (r.role != "proposed" if proposed else
-                                    abstract_start is None or r.start >= abstract_start
-                                    or r.role == "baseline"):
+        if r is not lead and (r.type not in ACTORS or (r.role != "proposed" if proposed else
+                                                       abstract_start is None or r.start >= abstract_start
+                                                       or r.role == "baseline")):
             continue
         in_title = abstract_start is not None and r.start < abstract_start
         title, body, count, first = stats.get(r.key, (False, False, 0, r.start))
@@ -112,9 +131,39 @@ def main_entity(entities, refs, abstract_start=None, known=frozenset()):
         title, body, count, first = stats[key]
         ent = entities[key]
         new = is_coined(ent.name) and not any(f.lower() in known for f in ent.forms)
-        return new, body, title, count, -first
+        sure = getattr(ent, "confidence", 1.0) >= SURE
+        return new, lead is not None and key == lead.key, sure, body, title, count, -first
 
     return max(stats, key=score)
+
+
+def title_lead(doc, refs, abstract_start):
+    """The mention of a method or model that is the whole lead of the title before its colon ("Mamba-FSCIL:
+    Dynamic Adaptation ..."), unless the lead reads as a phrase rather than a name ("From Generator to
+    Embedder:", "One Loss for All:") or the abstract never repeats it ("Vision Superalignment:"); else None.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc or None
+    refs : list of Ref
+    abstract_start : int or None
+        Token index where the abstract starts.
+
+    Returns
+    -------
+    Ref or None
+    """
+    if doc is None or not abstract_start:
+        return None
+    colon = next((t.i for t in doc[:abstract_start] if t.text == ":"), None)
+    first = next((r for r in refs if r.start == 0), None)
+    if colon is None or first is None or first.end != colon or first.type not in ACTORS:
+        return None
+    if any(t.pos_ in _PHRASE_POS for t in doc[:colon]):
+        return None
+    # a catch phrase ("Vision Superalignment:") is not named again; the contribution's name is
+    abstract = doc.text[doc[abstract_start].idx:].lower()
+    return first if any(f.lower() in abstract for f in first.entity.forms) else None
 
 
 def known_names(data_dir=DATA_DIR):
@@ -173,7 +222,7 @@ def extract_relations(doc, entities, cues, abstract_start=None, known=frozenset(
     refs = collect_mentions(doc, entities)
     if not refs:
         return []
-    anchor_key = main_entity(entities, refs, abstract_start, known)
+    anchor_key = main_entity(entities, refs, abstract_start, known, doc)
     anchor_refs = [r for r in refs if r.key == anchor_key]
     sents = []
     i = 0
@@ -194,12 +243,31 @@ def extract_relations(doc, entities, cues, abstract_start=None, known=frozenset(
         rels += out
         rels += evaluation_relations(doc, sent, mine, anchor, cues, regions)
         rels += combination_relations(doc, sent, mine, anchor, cues, regions)
+        rels += pair_relations(doc, sent, mine, cues, regions)
+    rels = _plausible(rels, entities, anchor_key, cues)
     if anchor_refs and not any(r.predicate == "evaluatedOn" for r in rels):
         rels += task_relations(doc, sents, anchor_refs[0], cues)
     if anchor_refs:
         for rule in ROLE_RULES:
             rels += role_relations(doc, sents, anchor_refs[0], **rule)
-    return dedupe(rels)
+    return dedupe(_plausible(rels, entities, anchor_key, cues))
+
+
+def _plausible(relations, entities, anchor_key, cues):
+    """`relations` without those that predicted entities make doubtful: an end of low confidence other than
+    the contribution, an end named like a broad class, or two ends that are names of one thing
+    (:func:`kg.extract.relation_patterns.same_thing` on any of their forms: entities not merged)."""
+    by_name = {e.name: e for e in entities.values()}
+    sure = {e.name for k, e in entities.items() if getattr(e, "confidence", 1.0) >= SURE or k == anchor_key}
+    out = []
+    for r in relations:
+        if r.subject not in sure or r.object not in sure or names_class(r.subject, cues.class_heads) \
+                or names_class(r.object, cues.class_heads):
+            continue
+        forms_s, forms_o = by_name[r.subject].forms, by_name[r.object].forms
+        if not any(same_thing(a, b, cues.name_heads) for a in forms_s for b in forms_o):
+            out.append(r)
+    return out
 
 
 def _sentences(doc):

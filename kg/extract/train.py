@@ -23,13 +23,17 @@ from ..errors import InputError
 from ..io import atomic_write
 from ..records import ENTITY_TYPES, Paper
 
-__all__ = ["GENERIC_LABEL", "MODEL_DIR", "read_annotated", "gold_spans", "learn_terms", "write_learned", "learn_rejects", "write_rejects",
-           "train_ner", "train"]
+__all__ = ["GENERIC_LABEL", "MODEL_DIR", "EMBED_ROWS", "read_annotated", "gold_spans", "learn_terms",
+           "write_learned", "learn_rejects", "write_rejects", "train_ner", "train"]
 
 #: NER label of broad classes (GUIDELINE.md "generic").
 GENERIC_LABEL = "Generic"
 #: Where the trained component ships.
 MODEL_DIR = Path(__file__).parent / "model"
+#: Hash-embedding rows per feature (NORM, PREFIX, SUFFIX, SHAPE, TAG, DEP). A few hundred abstracts do not
+#: fill more: a quarter of spaCy's usual table tags as well in a 2-fold check on the training abstracts and
+#: keeps each member near 1.5 MB.
+EMBED_ROWS = (1250, 250, 625, 625, 50, 50)
 
 
 def _read_jsonl(path):
@@ -218,7 +222,7 @@ def _tok2vec_config(width, depth, syntax):
     attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE", "TAG", "DEP"]
     return {"@architectures": "spacy.Tok2Vec.v2",
             "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": width, "attrs": attrs,
-                      "rows": [5000, 1000, 2500, 2500, 200, 200], "include_static_vectors": False},
+                      "rows": list(EMBED_ROWS), "include_static_vectors": False},
             "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width, "depth": depth,
                        "window_size": 1, "maxout_pieces": 3}}
 
@@ -317,6 +321,6 @@ def train(directory, output=MODEL_DIR, n_iter=20, seed=0, members=3, learned=Non
     for k in range(members):
         nlp = train_ner(annotated, base=base, n_iter=n_iter, seed=seed + k)
         path = output / f"ner-{seed + k}"
-        nlp.to_disk(path)
+        nlp.to_disk(path, exclude=["vocab", "tokenizer"])  # kg_ner tags the extraction pipeline's docs
         paths.append(str(path))
     return {"papers": len(annotated), "terms": len(terms), "rejected": len(rejects), "members": paths}

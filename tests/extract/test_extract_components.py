@@ -5,10 +5,11 @@ import spacy
 from spacy.tokens import Doc
 
 from kg.errors import InputError
-from kg.extract.abbreviations import AbbreviationFinder, find_definitions
+from kg.extract.abbreviations import AbbreviationFinder, clip_window, find_definitions, is_plausible
 from kg.extract.assemble import EntityAssembler, choose_name, choose_type, entity_is_generic, group_candidates
+from kg.extract.boundaries import name_after_descriptor, name_before_class, task_phrase
 from kg.extract.candidates import Candidate, CandidateFinder, name_spans, resolve_overlaps, trim_span
-from kg.extract.entity_types import is_generic, is_name_like, norm_key, shape_type
+from kg.extract.entity_types import is_generic, is_junk, is_name_like, name_type, norm_key, shape_type, strong_type
 from kg.extract.extensions import SPAN_KEY, register_extensions
 from kg.extract.lexicon import Lexicon, load_lexicon, read_table
 from kg.extract.roles import baseline_tokens, best_role, mention_role, proposal_heads, title_names
@@ -38,6 +39,11 @@ def parsed(nlp, words, pos, heads, deps, lemmas=None):
      [("EM", "expectation-maximization"), ("LLMs", "large language models")]),
     ("an iterative likelihood adjusted SDP (iLA-SDP) method", [("iLA-SDP", "iterative likelihood adjusted SDP")]),
     ("We report results (see Table 1) on GLUE.", []),
+    # the window stops at the sentence boundary: the alignment would otherwise start inside "LoRA-GA"
+    ("We cite LoRA-GA. Low-Rank Adaptation (LoRA) is popular.", [("LoRA", "Low-Rank Adaptation")]),
+    # a short form that only prefixes the parenthesised word defines nothing
+    ("It improves finetuning speed (up to 2X SpeedUp) at no cost.", []),
+    ("It balances losses (e.g. task loss, regularization loss) well.", []),
 ])
 def test_find_definitions(nlp, text, pairs):
     finder = AbbreviationFinder(nlp)
@@ -62,7 +68,9 @@ def test_title_is_a_sentence(nlp):
 
 
 @pytest.mark.parametrize("text, key", [("Large Language Models", "largelanguagemodel"), ("LLaMA-2", "llama2"),
-                                       ("llama 2", "llama2"), ("CIFAR-10", "cifar10"), ("loss", "loss")])
+                                       ("llama 2", "llama2"), ("CIFAR-10", "cifar10"), ("loss", "loss"),
+                                       ("LoRA+", "lora+"), ("SpecDec++", "specdec++"), ("QuIP#", "quip#"),
+                                       ("DARUANs", "daruan")])
 def test_norm_key(text, key):
     assert norm_key(text) == key
 
@@ -206,3 +214,107 @@ def test_load_lexicon_shipped(lexicon):
     assert lexicon.terms["ImageNet"] == "Dataset"
     assert lexicon.generic["large language models"] == "Model"
     assert "QuIP#" in lexicon.terms or all("#" not in t for t in lexicon.terms)
+
+
+@pytest.mark.parametrize("short, long, expected", [
+    ("LoRA", "Low-Rank Adaptation", True), ("bpp", "bits-per-pixel", True), ("SBv2", "SwiftBrushv2", True),
+    ("speed", "SpeedUp", False), ("time", "timestep", False), ("Filter", "Filtering", False),
+    ("iii", "in item", False), ("small-dense", "smaller, but dense", False), ("cost", "cost; reduction", False),
+])
+def test_is_plausible(short, long, expected):
+    assert is_plausible(short, long) is expected
+
+
+def test_clip_window(nlp):
+    doc = nlp("and LoRA-GA. Low-Rank Adaptation")
+    assert clip_window(doc[:]).text == "Low-Rank Adaptation"
+    assert clip_window(doc[5:]).text == "Low-Rank Adaptation"
+
+
+def test_versions_with_plus_are_other_entities(nlp):
+    doc = nlp("LoRA+ improves on LoRA and LoRA++ on LoRA+.")
+    doc._.kg_abbreviations = []
+    cands = [Candidate(i, i + 1, "Method", "ner") for i in (0, 3, 5, 7)]
+    assert [[doc[cands[i].start:cands[i].end].text for i in g] for g in group_candidates(doc, cands)] == [
+        ["LoRA+", "LoRA+"], ["LoRA"], ["LoRA++"]]
+    doc._.kg_candidates = cands
+    EntityAssembler(nlp, lexicon=Lexicon())(doc)
+    assert sorted(e.name for e in doc._.kg_entities.values()) == ["LoRA", "LoRA+", "LoRA++"]
+    assert all(e.aliases == [] for e in doc._.kg_entities.values())
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("LLaVA-NeXT-7B", "Model"), ("Qwen2.5-Math-7B-Instruct", "Model"), ("OPT 6.7B", "Model"),
+    ("MobileNetV3", "Model"), ("EfficientNet-B0", "Model"), ("Zipformer", "Model"), ("WizardCoder", "Model"),
+    ("DependencyViT", "Model"), ("ViT-L", "Model"), ("GPT-4o", "Model"), ("BigCodeBench", "Dataset"),
+    ("DocVQA", "Dataset"), ("ImageNet", None), ("ImageNet-1K", None), ("Encoder", None), ("BERTScore", None),
+    ("LoRA", None), ("shared encoder", None), ("W2A16", None),
+])
+def test_name_type(text, expected):
+    assert name_type(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Predictive Coding Networks", "Model"), ("GLUE benchmark", "Dataset"), ("image classification", "Task"),
+    ("StarCoder", "Model"), ("trie-based word model", None), ("probabilistic network", None), ("loss", None),
+])
+def test_strong_type(nlp, lexicon, text, expected):
+    assert strong_type(nlp(text)[:], lexicon) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("approach", True), ("benchmarks", True), ("A6000 GPU", True), ("Hu et al", True), ("Chamfer L_{1", True),
+    ("Sampler~(DEIS", True), ("https://x.org", True), ("LoRA (r=8)", False), ("GPU memory", False),
+    ("ImageNet", False),
+])
+def test_is_junk(nlp, lexicon, text, expected):
+    assert is_junk(nlp(text)[:], lexicon) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("method adaUnPool", "adaUnPool"), ("scalar variant AdAdaGradNorm", "AdAdaGradNorm"),
+    ("trie-based word model", "trie-based word model"), ("framework for LLaMA 2", "framework for LLaMA 2"),
+    ("LoRA", "LoRA"),
+])
+def test_name_after_descriptor(nlp, lexicon, text, expected):
+    assert name_after_descriptor(nlp(text)[:], lexicon.descriptors).text == expected
+
+
+@pytest.mark.parametrize("text", ["downstream tasks", "existing methods"])
+def test_broad_classes_are_generic(nlp, lexicon, text):
+    assert is_generic(nlp(text)[:], lexicon)
+
+
+def test_vague_abbreviations_give_no_candidates(nlp):
+    lex = Lexicon(stopwords={"kv"})
+    finder = CandidateFinder(nlp, lexicon=lex, sources=["short", "long"])
+    doc = nlp("We compress the Key-Value (KV) cache with Low-Rank Adaptation (LoRA).")
+    doc._.kg_abbreviations = [(doc[7:8], doc[3:6]), (doc[16:17], doc[11:15])]
+    found = [(doc[c.start:c.end].text, c.source) for c in finder(doc)._.kg_candidates]
+    assert found == [("Low-Rank Adaptation", "long"), ("LoRA", "short")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("DPO strategies", "DPO"), ("GAAM-based methods", "GAAM"), ("AdaPT trained models", "AdaPT"),
+    ("GPT-4 models", "GPT-4"), ("KV cache compression methods", "KV cache compression methods"),
+    ("existing methods", "existing methods"), ("LoRA", "LoRA"),
+])
+def test_name_before_class(nlp, lexicon, text, expected):
+    assert name_before_class(nlp(text)[:], lexicon.generic_heads).text == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("pre-trained DNNs", "DNNs"), ("fine-tuned CodeGemma", "CodeGemma"), ("BERT-Large fine-tuned", "BERT-Large"),
+    ("the novel SALE", "SALE"), ("fine-tuning", "fine-tuning"),
+])
+def test_trim_span_modifier_words(nlp, lexicon, text, expected):
+    assert trim_span(nlp(text)[:], lexicon.modifiers).text == expected
+
+
+@pytest.mark.parametrize("words, tags, expected", [
+    (["multi-label", "classification"], ["JJ", "NN"], True), (["panoptic", "segmentation"], ["JJ", "NN"], True),
+    (["improved", "retrieval"], ["VBN", "NN"], False), (["classification"], ["NN"], False),
+    (["sample", "generation"], ["NN", "NN"], False),
+])
+def test_task_phrase(nlp, words, tags, expected):
+    assert task_phrase(Doc(nlp.vocab, words=words, tags=tags)[:]) is expected

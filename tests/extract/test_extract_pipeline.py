@@ -96,3 +96,30 @@ def test_extract_papers_keeps_order_and_is_pure(nlp, papers):
 def test_extract_papers_in_worker_processes(nlp, papers):
     one = [pe.to_dict() for pe in extract_papers(nlp, papers)]
     assert [pe.to_dict() for pe in extract_papers(nlp, papers, batch_size=1, n_process=2)] == one
+
+
+def test_versions_and_prefixes_are_not_aliases(nlp):
+    _, pe = extract(nlp, "LoRA+: Efficient Low Rank Adaptation of Large Models",
+                    "In our experiments, LoRA+ improves performance and finetuning speed (up to 2X SpeedUp), "
+                    "at the same computational cost as LoRA. Low-Rank Adaptation (LoRA) is popular.")
+    forms = {e.name: [e.name, *e.aliases] for e in pe.entities}
+    assert "LoRA+" in forms and "LoRA" in forms
+    assert "LoRA+" not in forms["LoRA"] and "LoRA" not in forms["LoRA+"]
+    assert "Low-Rank Adaptation" in forms["LoRA"]
+    assert not any("SpeedUp" in f and "speed" in f for f in forms.values())
+
+
+def test_name_shapes_type_models_and_benchmarks(nlp):
+    _, pe = extract(nlp, "Instruction Tuning for Code",
+                    "We fine-tune LLaVA-NeXT-7B and StarCoder on 4 A100 GPUs and evaluate them on BigCodeBench "
+                    "and DocVQA.")
+    types = {e.name: e.type for e in pe.entities}
+    assert types.get("LLaVA-NeXT-7B") == "Model" and types.get("StarCoder") == "Model"
+    assert types.get("BigCodeBench") == "Dataset" and types.get("DocVQA") == "Dataset"
+    assert not any("GPU" in name for name in types)
+
+
+def test_title_slogans_are_not_entities(nlp):
+    _, pe = extract(nlp, "From Entropy to Epiplexity: Rethinking Information",
+                    "We introduce epiplexity, a measure of structural information for bounded observers.")
+    assert "From Entropy to Epiplexity" not in {e.name for e in pe.entities}

@@ -17,7 +17,9 @@ from spacy.tokens import Doc, Span
 
 from kg.errors import InputError
 from kg.extract.extensions import SPAN_KEY, register_extensions
-from kg.extract.relation_patterns import attachment, comparisons, is_coined, load_cues, subject_tokens
+from kg.extract.relation_patterns import (
+    attachment, comparisons, is_coined, load_cues, names_class, same_thing, subject_tokens,
+)
 from kg.extract.relation_rules import Ref, evidence
 from kg.extract.relations import (
     collect_mentions, dedupe, extract_relations, known_names, main_entity, make_relations,
@@ -449,3 +451,155 @@ def test_relation_quality_with_gold_entities(english, tmp_path):
     scores = json.loads(run.stdout)
     for key, target in GOLD_ENTITY_TARGETS.items():
         assert scores[key]["f1"] >= target, f"{key} F1 {scores[key]['f1']} below {target}"
+
+
+# Rules added for robustness to predicted entities (names, roles, confidences that may be wrong).
+SENTENCES_ROBUST = [
+    # two contributions proposed side by side are not used together (GUIDELINE.md, "Conventions settled")
+    ("We propose FooNet, and we introduce BarLoss to stabilise training.",
+     [("FooNet", "Method", P), ("BarLoss", "Method", P)],
+     set()),
+    # a weak cue with a low yield is no evidence
+    ("We propose FooNet, which includes QLoRA.",
+     [("FooNet", "Method", P), ("QLoRA", "Method", U)],
+     set()),
+    # ... unless a cue says one is integrated into the other
+    ("We propose FooNet. FooNet integrates BarLoss into its training objective.",
+     [("FooNet", "Method", P), ("BarLoss", "Method", P)],
+     {("FooNet", "combinesWith", "BarLoss")}),
+    # a pair cue over a list relates its members
+    ("We propose FooNet. The integration of LoRA and DoRA improves stability.",
+     [("FooNet", "Method", P), ("LoRA", "Method", U), ("DoRA", "Method", U)],
+     {("LoRA", "combinesWith", "DoRA")}),
+    # ... but a named subject takes the members instead
+    ("FooNet combines LoRA and DoRA.",
+     [("FooNet", "Method", P), ("LoRA", "Method", U), ("DoRA", "Method", U)],
+     {("FooNet", "combinesWith", "LoRA"), ("FooNet", "combinesWith", "DoRA")}),
+    # a broad class that the entity components missed is no endpoint
+    ("We propose FooNet. FooNet outperforms GPTQ on downstream tasks and XMC datasets.",
+     [("FooNet", "Method", P), ("GPTQ", "Method", B), ("downstream tasks", "Task", U),
+      ("XMC datasets", "Dataset", U)],
+     {("FooNet", "outperforms", "GPTQ")}),
+    # two entities that are one thing are never related
+    ("We propose FooNet. FooNet models outperform GPTQ; FooNet uses FooNet models.",
+     [("FooNet", "Method", P), ("FooNet models", "Model", U), ("GPTQ", "Method", B)],
+     {("FooNet", "outperforms", "GPTQ")}),
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("abstract, entities, expected", SENTENCES_ROBUST, ids=[s[0][:40] for s in SENTENCES_ROBUST])
+def test_real_sentences_robustness(english, abstract, entities, expected):
+    test_real_sentences(english, abstract, entities, expected)
+
+
+@pytest.mark.model
+def test_title_verb_relates_mentioned_things_to_the_contribution(english):
+    # "X: Unify A and B": A and B are only mentioned, but the title's verb says X uses them together
+    text = "FooNet: Unify PINN and Optimal Transport\n\nWe propose FooNet for PDEs."
+    doc = english.make_doc(text)
+    for name, proc in english.pipeline:
+        if name == "kg_relations":
+            break
+        doc = proc(doc)
+    ents = [(Entity("FooNet", "Method", P), [(0, 1), (10, 11)]), (Entity("PINN", "Method", "mentioned"), [(3, 4)]),
+            (Entity("Optimal Transport", "Method", "mentioned"), [(5, 7)])]
+    assert [doc[s:e].text for _, where in ents for s, e in where] == \
+        ["FooNet", "FooNet", "PINN", "Optimal Transport"]
+    doc = english.get_pipe("kg_relations")(with_entities(doc, ents))
+    assert {frozenset((r.subject, r.object)) for r in doc._.kg_relations if r.predicate == "combinesWith"} == {
+        frozenset(("FooNet", "PINN")), frozenset(("FooNet", "Optimal Transport")),
+        frozenset(("PINN", "Optimal Transport"))}
+
+
+# "FooNet : Fast Tuning <blank line> We propose BarNet ." with a hand-set parse
+TITLED = [("FooNet", 0, "ROOT", "FooNet", "PROPN"), (":", -1, "punct", ":", "PUNCT"),
+          ("Fast", 1, "amod", "fast", "ADJ"), ("Tuning", -3, "appos", "tuning", "NOUN"),
+          ("\n\n", -1, "dep", "\n\n", "SPACE"), ("We", 1, "nsubj", "we", "PRON"),
+          ("propose", 0, "ROOT", "propose", "VERB"), ("BarNet", -1, "dobj", "BarNet", "PROPN"),
+          ("and", -2, "cc", "and", "CCONJ"), ("FooNet", -3, "conj", "FooNet", "PROPN"),
+          (".", -4, "punct", ".", "PUNCT")]
+
+
+@pytest.mark.parametrize("pos, repeated, expected", [
+    # the title's lead names the contribution, though the role component marked another one proposed
+    ("PROPN", "FooNet", "FooNet"),
+    # a lead the abstract never repeats is a catch phrase
+    ("PROPN", "BazNet", "BarNet"),
+    # a lead with a preposition or article reads as a phrase ("From X to Y:")
+    ("ADP", "FooNet", "BarNet"),
+])
+def test_main_entity_prefers_the_title_lead(vocab, pos, repeated, expected):
+    rows = [(TITLED[0][0], *TITLED[0][1:4], pos)] + TITLED[1:9] + [(repeated, *TITLED[9][1:])] + TITLED[10:]
+    doc = parsed(vocab, rows)
+    with_entities(doc, [(Entity("FooNet", "Method", "mentioned"), [(0, 1)] + [(9, 10)] * (repeated == "FooNet")),
+                        (Entity("BarNet", "Method", "proposed"), [(7, 8)])])
+    refs = collect_mentions(doc, doc._.kg_entities)
+    key = main_entity(doc._.kg_entities, refs, abstract_start=5, doc=doc)
+    assert doc._.kg_entities[key].name == expected
+
+
+def test_main_entity_prefers_a_name_to_a_guessed_description(vocab):
+    doc = parsed(vocab, OUTPERFORMS)
+    with_entities(doc, [(Entity("minmax formulation", "Method", "proposed", confidence=0.6), [(0, 1)]),
+                        (Entity("adaptive sampling", "Method", "proposed", confidence=0.85), [(2, 3)])])
+    refs = collect_mentions(doc, doc._.kg_entities)
+    assert doc._.kg_entities[main_entity(doc._.kg_entities, refs)].name == "adaptive sampling"
+
+
+def test_uncertain_entities_are_endpoints_only_as_the_contribution(vocab, cues):
+    doc = parsed(vocab, OUTPERFORMS)
+    with_entities(doc, [(Entity("FooNet", "Method", "proposed", confidence=0.6), [(0, 1)]),
+                        (Entity("LoRA", "Method", "baseline", confidence=0.85), [(2, 3)]),
+                        (Entity("DoRA", "Method", "baseline", confidence=0.6), [(4, 5)]),
+                        (Entity("GLUE", "Dataset", "used"), [(6, 7)])])
+    assert triples(extract_relations(doc, doc._.kg_entities, cues)) == {
+        ("FooNet", "outperforms", "LoRA"), ("FooNet", "evaluatedOn", "GLUE"), ("LoRA", "evaluatedOn", "GLUE")}
+
+
+@pytest.mark.parametrize("first, second, same", [
+    ("ElasticViT", "ElasticViT models", True),
+    ("OFA", "OFA network", True),
+    ("QAQ", "Quality Adaptive Quantization", True),
+    ("MaskSparsity", "MaskSparity", True),
+    ("SA-SRRW", "SRRW", False),
+    ("VQGAN-LC", "VQGAN-FC", False),
+    ("QuIP#", "QuIP", False),
+    ("LLaMA-2", "LLaMA-3", False),
+    ("LoRA", "DoRA", False),
+])
+def test_same_thing(cues, first, second, same):
+    assert same_thing(first, second, cues.name_heads) is same
+    assert same_thing(second, first, cues.name_heads) is same
+
+
+@pytest.mark.parametrize("name, is_class", [
+    ("downstream tasks", True), ("PTQ methods", True), ("XMC datasets", True),
+    ("Switch Transformers", False), ("LLMs", False), ("ImageNet", False),
+])
+def test_names_class(cues, name, is_class):
+    assert names_class(name, cues.class_heads) is is_class
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("abstract, expected", [
+    # the opening background evaluates nothing ...
+    ("Recently, image super-resolution has achieved strong results. We propose FooNet.", set()),
+    # ... the paper's own sentences do
+    ("We propose FooNet. Experiments on image super-resolution show its effectiveness.",
+     {("FooNet", "evaluatedOn", "image super-resolution")}),
+])
+def test_tasks_of_the_background_are_no_evaluation(english, abstract, expected):
+    doc = annotate(english, "FooNet\n\n" + abstract, [("FooNet", "Method", P), ("image super-resolution", "Task", U)])
+    doc = english.get_pipe("kg_relations")(doc)
+    assert triples(doc._.kg_relations) == expected
+
+
+def test_comparison_region_leaves_out_a_conjoined_clause(vocab, cues):
+    # "FooNet outperforms LoRA and enables quantization": quantization is not compared against
+    doc = parsed(vocab, [("FooNet", 1, "nsubj", "FooNet", "PROPN"), ("outperforms", 0, "ROOT", "outperform", "VERB"),
+                         ("LoRA", -1, "dobj", "LoRA", "PROPN"), ("and", -2, "cc", "and", "CCONJ"),
+                         ("enables", -3, "conj", "enable", "VERB"),
+                         ("quantization", -1, "dobj", "quantization", "NOUN")])
+    (comp,) = comparisons(doc[:], cues)
+    assert 2 in comp.region and 5 not in comp.region

@@ -1,0 +1,200 @@
+"""Span boundaries of candidate mentions: words, names, trimming of statistical mentions to noun phrases.
+
+Pure functions over spaCy spans, used by ``kg_candidates`` (:mod:`kg.extract.candidates`). They follow the
+GUIDELINE.md convention that an entity's surface form is the name or noun phrase itself, without articles,
+evaluative modifiers ("novel", "pre-trained"), descriptions in apposition ("the method X") or a class noun
+after a name ("DPO strategies").
+"""
+
+from .entity_types import is_name_like, shape_type
+
+__all__ = ["name_spans", "strip_span", "trim_span", "name_after_descriptor", "name_before_class", "TASK_HEADS",
+           "task_phrase"]
+
+_EDGE_PUNCT = set("()[]{},;:.!?\"'")
+
+
+def _words(doc):
+    """Runs of tokens with no white space between them, as (start, end) token offsets, punctuation trimmed."""
+    out, start = [], 0
+    for tok in doc:
+        if tok.whitespace_ or tok.i == len(doc) - 1 or doc[tok.i + 1].is_space or tok.is_space:
+            s, e = start, tok.i + 1
+            while s < e and (doc[s].text in _EDGE_PUNCT or doc[s].is_space):
+                s += 1
+            while e > s and (doc[e - 1].text in _EDGE_PUNCT or doc[e - 1].is_space):
+                e -= 1
+            if e > s:
+                out.append((s, e))
+            start = tok.i + 1
+    return out
+
+
+def name_spans(doc, stopwords=()):
+    """Spans shaped like names, with a following size/version word attached ("Llama 2", "OPT 6.7B").
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+    stopwords : collection of str
+        Lower-cased words that are never names on their own (e.g. "gpu").
+
+    Returns
+    -------
+    list of spacy.tokens.Span
+    """
+    words = _words(doc)
+    out = []
+    i = 0
+    while i < len(words):
+        s, e = words[i]
+        text = doc[s:e].text
+        if is_name_like(text) and text.lower() not in stopwords and (doc[s:e].text.strip("()") == text):
+            # attach a following size or version: "llama-2-chat 7B", "Llama 2", "GPT 3.5"
+            if i + 1 < len(words):
+                ns, ne = words[i + 1]
+                nxt = doc[ns:ne].text
+                if ns == e and (shape_type(nxt) or nxt.replace(".", "").isdigit() and len(nxt) <= 4):
+                    e = ne
+                    i += 1
+            out.append(doc[s:e])
+        i += 1
+    return out
+
+
+def strip_span(span, modifiers):
+    """Drop leading determiners, possessives, numbers and evaluative modifiers from a noun chunk.
+
+    Returns
+    -------
+    spacy.tokens.Span
+        Possibly empty.
+    """
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in modifiers or doc[start].is_punct or doc[start].like_num
+                           or doc[start].pos_ in ("DET", "PRON", "ADV", "CCONJ") or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
+_TRIM_END = {"VERB", "AUX", "CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON", "ADV", "PUNCT", "SPACE"}
+_TRIM_START = {"DET", "PRON", "CCONJ", "ADP", "PUNCT", "SPACE", "SCONJ", "PART"}
+
+
+def _trailing_junk(tok):
+    if tok.i and not tok.doc[tok.i - 1].whitespace_:  # inside a word: "pre-training", "fine-tuning"
+        return False
+    if tok.pos_ == "VERB":  # "SALE requires", but not the nominal "learning" or "fine-tuned"
+        return tok.tag_ in ("VBZ", "VBP", "VBD", "MD")
+    return tok.pos_ in _TRIM_END and not is_name_like(tok.text)
+
+
+def _word_runs(doc, start, end):
+    """(start, end) of the runs of tokens written without white space between them, within [start, end)."""
+    runs, s = [], start
+    for i in range(start, end):
+        if doc[i].whitespace_ or i == end - 1:
+            runs.append((s, i + 1))
+            s = i + 1
+    return runs
+
+
+#: Words between a name and a plural class noun that still make "<name> ... methods" a mention of the name.
+_LINKING = {"-", "based", "style", "like", "trained", "fine-tuned", "finetuned", "pre-trained", "pretrained"}
+#: Participles after a name that qualify a use of it ("BERT-Large fine-tuned").
+_AFTER_NAME = {"fine-tuned", "finetuned", "trained", "pre-trained", "pretrained", "based"}
+
+
+def name_before_class(span, class_heads):
+    """The name opening a phrase that ends in a plural class noun: "DPO strategies" -> "DPO", "GAAM-based
+    methods" -> "GAAM", "AdaPT trained models" -> "AdaPT"; `span` itself otherwise.
+
+    Parameters
+    ----------
+    span : spacy.tokens.Span
+    class_heads : collection of str
+        Lower-cased plural class nouns ("methods", "models", "strategies").
+
+    Returns
+    -------
+    spacy.tokens.Span
+    """
+    if len(span) < 2 or span[-1].lower_ not in class_heads or not is_name_like(span[0].text):
+        return span
+    doc = span.doc
+    first = span.start + 1
+    while first < span.end - 1 and not doc[first - 1].whitespace_ and doc[first].text != "-":
+        first += 1  # the whole first word up to a hyphen: "LLaMA-2", "GPT-4"
+    if not is_name_like(doc[span.start:first].text):
+        return span
+    if all(t.lower_ in _LINKING for t in doc[first:span.end - 1]):
+        return doc[span.start:first]
+    return span
+
+
+def trim_span(span, modifiers=()):
+    """Trim a statistical mention to a noun phrase: drop leading determiners, prepositions and evaluative
+    modifiers, and trailing verbs, conjunctions and function words ("SALE requires" -> "SALE").
+
+    Returns
+    -------
+    spacy.tokens.Span
+        Possibly empty.
+    """
+    doc = span.doc
+    start, end = span.start, span.end
+    while start < end:
+        if doc[start].pos_ in _TRIM_START or doc[start].lower_ in modifiers or doc[start].text in _EDGE_PUNCT:
+            start += 1
+            continue
+        run = _word_runs(doc, start, end)[0]  # a modifier written with hyphens: "pre-trained"
+        if run[1] < end and doc[run[0]:run[1]].text.lower() in modifiers:
+            start = run[1]
+            continue
+        break
+    while end > start and (_trailing_junk(doc[end - 1]) or doc[end - 1].text in _EDGE_PUNCT
+                           or doc[end - 1].text == "-"):
+        end -= 1
+    runs = _word_runs(doc, start, end)
+    if len(runs) > 1 and doc[runs[-1][0]:end].text.lower() in _AFTER_NAME and is_name_like(
+            doc[runs[-2][0]:runs[-2][1]].text):
+        end = runs[-2][1]  # "BERT-Large fine-tuned" -> "BERT-Large"
+    # a parenthesis opened inside and not closed: "CIFAR10 (" -> "CIFAR10"
+    if doc[start:end].text.count("(") != doc[start:end].text.count(")"):
+        return doc[start:start]
+    return doc[start:end]
+
+
+def name_after_descriptor(span, descriptors):
+    """The name that ends `span` after a descriptive noun ("the method adaUnPool" -> "adaUnPool", "a scalar
+    variant AdAdaGradNorm" -> "AdAdaGradNorm"); `span` itself when there is none.
+
+    Returns
+    -------
+    spacy.tokens.Span
+    """
+    for i in range(len(span) - 1, 0, -1):
+        if span[i - 1].lower_ in descriptors:
+            rest = span[i:]
+            one_word = not any(t.whitespace_ for t in rest[:-1])
+            return rest if one_word and is_name_like(rest.text) else span
+    return span
+
+
+#: Head nouns that make a noun phrase a research task ("multi-label classification", "panoptic segmentation").
+#: Not "generation", "compression", "understanding": as often a method or a plain word ("sample generation").
+TASK_HEADS = {"classification", "segmentation", "detection", "translation", "summarization", "answering",
+              "retrieval", "synthesis", "editing", "recognition", "localization", "captioning", "inpainting",
+              "forecasting", "super-resolution", "enhancement", "restoration", "grounding"}
+
+
+def task_phrase(span):
+    """A phrase of two or more words headed by a task noun, without quotes or evaluative participles
+    ("improved retrieval")."""
+    if len(span) < 2 or span[-1].lower_ not in TASK_HEADS or any(t.text in "\"'" for t in span):
+        return False
+    return not any(t.tag_ in ("VBN", "VBD", "JJR", "JJS") or t.lower_ in ("high-quality", "overall", "additional")
+                   for t in span[:-1])

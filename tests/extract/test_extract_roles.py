@@ -1,0 +1,210 @@
+"""Role rules (kg.extract.roles, kg.extract.role_context): hand-parsed docs over ``spacy.blank("en")``, and a
+few real abstracts through the full pipeline (marked ``model``)."""
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from kg.extract.extensions import register_extensions
+from kg.extract.role_context import (comparison_tokens, is_own_sentence, negated_tokens, own_sentences,
+                                     prior_work_tokens)
+from kg.extract.roles import baseline_tokens, best_role, list_items, mention_role, proposal_heads, use_tokens
+from kg.records import Paper
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    register_extensions()
+    return spacy.blank("en")
+
+
+def parsed(nlp, rows):
+    """A Doc from ``(word, pos, head, dep[, lemma])`` rows (heads are absolute token indices)."""
+    words, pos, heads, deps = ([r[k] for r in rows] for k in range(4))
+    lemmas = [r[4] if len(r) > 4 else r[0].lower() for r in rows]
+    return Doc(nlp.vocab, words=words, pos=pos, heads=heads, deps=deps, lemmas=lemmas)
+
+
+def scopes_of(doc):
+    return {"proposed": proposal_heads(doc), "title": range(0), "title_end": None,
+            "baseline": baseline_tokens(doc), "used": use_tokens(doc)}
+
+
+# Pruning is popular . We prune with LoRA .
+BACKGROUND_THEN_OWN = [("Pruning", "NOUN", 1, "nsubj"), ("is", "AUX", 1, "ROOT"), ("popular", "ADJ", 1, "acomp"),
+                       (".", "PUNCT", 1, "punct"), ("We", "PRON", 5, "nsubj"), ("prune", "VERB", 5, "ROOT"),
+                       ("with", "ADP", 5, "prep"), ("LoRA", "PROPN", 6, "pobj"), (".", "PUNCT", 5, "punct")]
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # Unlike LoRA , we prune .
+    ([("Unlike", "ADP", 4, "prep"), ("LoRA", "PROPN", 0, "pobj"), (",", "PUNCT", 4, "punct"),
+      ("we", "PRON", 4, "nsubj"), ("prune", "VERB", 4, "ROOT"), (".", "PUNCT", 4, "punct")], {1}),
+    # We use A instead of B .
+    ([("We", "PRON", 1, "nsubj"), ("use", "VERB", 1, "ROOT"), ("A", "PROPN", 1, "dobj"),
+      ("instead", "ADV", 1, "advmod"), ("of", "ADP", 3, "prep"), ("B", "PROPN", 4, "pobj"),
+      (".", "PUNCT", 1, "punct")], {5}),
+    # A is comparable to B .
+    ([("A", "PROPN", 1, "nsubj"), ("is", "AUX", 1, "ROOT"), ("comparable", "ADJ", 1, "acomp"),
+      ("to", "ADP", 2, "prep"), ("B", "PROPN", 3, "pobj"), (".", "PUNCT", 1, "punct")], {4}),
+    # We use X and Y as baselines .
+    ([("We", "PRON", 1, "nsubj"), ("use", "VERB", 1, "ROOT"), ("X", "PROPN", 1, "dobj"), ("and", "CCONJ", 2, "cc"),
+      ("Y", "PROPN", 2, "conj"), ("as", "ADP", 1, "prep"), ("baselines", "NOUN", 5, "pobj"),
+      (".", "PUNCT", 1, "punct")], {2, 4}),
+    # A achieves a gain over B .
+    ([("A", "PROPN", 1, "nsubj"), ("achieves", "VERB", 1, "ROOT", "achieve"), ("a", "DET", 3, "det"),
+      ("gain", "NOUN", 1, "dobj"), ("over", "ADP", 3, "prep"), ("B", "PROPN", 4, "pobj"),
+      (".", "PUNCT", 1, "punct")], {5}),
+])
+def test_comparison_tokens(nlp, rows, expected):
+    assert comparison_tokens(parsed(nlp, rows)) == expected
+
+
+# Existing methods such as GPTQ fail .
+EXISTING_SUCH_AS = [("Existing", "ADJ", 1, "amod"), ("methods", "NOUN", 5, "nsubj", "method"),
+                    ("such", "ADJ", 3, "amod"), ("as", "ADP", 1, "prep"), ("GPTQ", "PROPN", 3, "pobj"),
+                    ("fail", "VERB", 5, "ROOT"), (".", "PUNCT", 5, "punct")]
+
+
+@pytest.mark.parametrize("rows, inside, outside", [
+    # the examples of a class of prior work are baselines, not the class itself
+    (EXISTING_SUCH_AS, {4}, {1}),
+    # The conventional dense attention is slow .
+    ([("The", "DET", 3, "det"), ("conventional", "ADJ", 3, "amod"), ("dense", "ADJ", 3, "amod"),
+      ("attention", "NOUN", 4, "nsubj"), ("is", "AUX", 4, "ROOT"), ("slow", "ADJ", 4, "acomp"),
+      (".", "PUNCT", 4, "punct")], {2, 3}, {0, 5}),
+    # Previous works adopt retrieval .
+    ([("Previous", "ADJ", 1, "amod"), ("works", "NOUN", 2, "nsubj", "work"), ("adopt", "VERB", 2, "ROOT"),
+      ("retrieval", "NOUN", 2, "dobj"), (".", "PUNCT", 2, "punct")], {3}, {1}),
+])
+def test_prior_work_tokens(nlp, rows, inside, outside):
+    tokens = prior_work_tokens(parsed(nlp, rows))
+    assert inside <= tokens
+    assert not outside & tokens
+
+
+def test_prior_work_skips_own_sentences(nlp):
+    assert prior_work_tokens(parsed(nlp, EXISTING_SUCH_AS), own={0}) == set()
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # We prune without fine-tuning .
+    ([("We", "PRON", 1, "nsubj"), ("prune", "VERB", 1, "ROOT"), ("without", "ADP", 1, "prep"),
+      ("fine-tuning", "NOUN", 2, "pobj"), (".", "PUNCT", 1, "punct")], {3}),
+    # It does not require calibration .
+    ([("It", "PRON", 3, "nsubj"), ("does", "AUX", 3, "aux"), ("not", "PART", 3, "neg"),
+      ("require", "VERB", 3, "ROOT"), ("calibration", "NOUN", 3, "dobj"), (".", "PUNCT", 3, "punct")], {4}),
+])
+def test_negated_tokens(nlp, rows, expected):
+    assert negated_tokens(parsed(nlp, rows)) == expected
+
+
+def test_own_sentences(nlp):
+    doc = parsed(nlp, BACKGROUND_THEN_OWN)
+    assert [s.text for s in own_sentences(doc)] == ["We prune with LoRA ."]
+    first = list(doc.sents)[0]
+    assert not is_own_sentence(first)
+    assert is_own_sentence(first, names={"Pruning"})
+    assert is_own_sentence(first, end=5)  # part of the title
+
+
+def test_own_sentences_need_boundaries(nlp):
+    assert own_sentences(nlp("We prune.")) == []
+
+
+# We propose two techniques : soft clipping ; hard pruning .
+LISTED = [("We", "PRON", 1, "nsubj"), ("propose", "VERB", 1, "ROOT"), ("two", "NUM", 3, "nummod"),
+          ("techniques", "NOUN", 1, "dobj"), (":", "PUNCT", 3, "punct"), ("soft", "ADJ", 6, "amod"),
+          ("clipping", "NOUN", 3, "appos"), (";", "PUNCT", 6, "punct"), ("hard", "ADJ", 9, "amod"),
+          ("pruning", "NOUN", 6, "conj"), (".", "PUNCT", 1, "punct")]
+
+
+def test_list_items(nlp):
+    doc = parsed(nlp, LISTED)
+    assert list_items(doc[3]) == {5, 6, 8, 9}
+    assert {3, 5, 6, 8, 9} <= proposal_heads(doc)
+    assert list_items(doc[6]) == set()  # no colon after it
+
+
+@pytest.mark.parametrize("start, end, type_, expected", [
+    (0, 1, "Method", "mentioned"),   # only a background sentence names it
+    (7, 8, "Method", "used"),        # the paper's own sentence names it
+    (0, 1, "Dataset", "mentioned"),
+    (7, 8, "Dataset", "used"),
+])
+def test_mention_role_background_or_own(nlp, start, end, type_, expected):
+    doc = parsed(nlp, BACKGROUND_THEN_OWN)
+    assert mention_role(doc[start:end], type_, scopes_of(doc)) == expected
+
+
+def test_mention_role_baseline_before_used(nlp):
+    # We use X and Y as baselines .
+    doc = parsed(nlp, [("We", "PRON", 1, "nsubj"), ("use", "VERB", 1, "ROOT"), ("X", "PROPN", 1, "dobj"),
+                       ("and", "CCONJ", 2, "cc"), ("Y", "PROPN", 2, "conj"), ("as", "ADP", 1, "prep"),
+                       ("baselines", "NOUN", 5, "pobj"), (".", "PUNCT", 1, "punct")])
+    assert mention_role(doc[4:5], "Method", scopes_of(doc)) == "baseline"
+
+
+@pytest.mark.parametrize("words, known, expected", [
+    (["We", "train", "our", "FooNet", "."], False, "proposed"),
+    (["We", "train", "our", "FooNet", "."], True, "used"),           # a well-known name is never proposed
+    (["We", "train", "the", "proposed", "FooNet", "."], False, "proposed"),
+    (["We", "train", "the", "previously", "proposed", "FooNet", "."], False, "used"),
+])
+def test_mention_role_own_markers(nlp, words, known, expected):
+    n = len(words)
+    pos = ["PRON", "VERB"] + ["ADV" if w == "previously" else "DET" if w in ("the", "our") else "VERB"
+                              if w == "proposed" else "PROPN" for w in words[2:-1]] + ["PUNCT"]
+    heads = [1, 1] + [n - 2] * (n - 3) + [1]
+    heads[n - 2] = 1
+    deps = ["nsubj", "ROOT"] + ["amod"] * (n - 4) + ["dobj", "punct"]
+    doc = Doc(nlp.vocab, words=words, pos=pos, heads=heads, deps=deps, lemmas=[w.lower() for w in words])
+    assert mention_role(doc[n - 2:n - 1], "Method", scopes_of(doc), known=known) == expected
+
+
+def test_best_role_order():
+    assert best_role(["mentioned", "used"]) == "used"
+    assert best_role(["used", "baseline", "proposed"]) == "proposed"
+
+
+ABSTRACTS = {
+    "FooNet": ("FooNet: Fast Pruning for Vision Transformers",
+               "Magnitude pruning is a popular compression technique. However, existing methods such as SparseGPT "
+               "suffer from a high calibration cost. We propose FooNet, a pruning method that builds on LoRA. "
+               "Unlike Wanda, FooNet needs no calibration data. Experiments on ImageNet with ViT-B show that "
+               "FooNet outperforms SparseGPT."),
+    "Adapters": ("Sparse Adapters for Language Models",
+                 "Large language models are expensive to fine-tune. Prior work such as BitFit updates only the "
+                 "biases. In this paper, we introduce two techniques: gradient masking, which selects parameters, "
+                 "and adaptive rank allocation. We fine-tune LLaMA-2-7B on GLUE and compare with BitFit and LoRA "
+                 "as baselines."),
+}
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    from kg.extract import load_pipeline
+    return load_pipeline(relations=False)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("paper, name, role", [
+    ("FooNet", "FooNet", "proposed"),
+    ("FooNet", "SparseGPT", "baseline"),    # "existing methods such as X", "outperforms X"
+    ("FooNet", "Wanda", "baseline"),        # "unlike X"
+    ("FooNet", "LoRA", "used"),             # "builds on X"
+    ("FooNet", "ViT-B", "used"),            # named in the experiments
+    ("FooNet", "ImageNet", "used"),
+    ("FooNet", "Magnitude pruning", "mentioned"),  # only in the background
+    ("Adapters", "gradient masking", "proposed"),  # items of "we introduce two techniques: ..."
+    ("Adapters", "adaptive rank allocation", "proposed"),
+    ("Adapters", "BitFit", "baseline"),
+    ("Adapters", "LoRA", "baseline"),       # "X and Y as baselines"
+    ("Adapters", "LLaMA-2-7B", "used"),
+    ("Adapters", "GLUE", "used"),
+])
+def test_roles_in_real_abstracts(pipeline, paper, name, role):
+    title, abstract = ABSTRACTS[paper]
+    doc = pipeline(Paper(id="x", title=title, abstract=abstract).text)
+    roles = {e.name: e.role for e in doc._.kg_entities.values()}
+    assert roles[name] == role, roles
