@@ -11,6 +11,12 @@ from pathlib import Path
 __all__ = ["atomic_write", "atomic_path"]
 
 
+def _default_mode():
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextlib.contextmanager
 def atomic_path(path):
     """Yield a temporary path beside `path`; on success rename it to `path`, on error remove it.
@@ -38,6 +44,8 @@ def atomic_path(path):
     os.close(fd)
     try:
         yield Path(tmp)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would have
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else _default_mode())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -196,7 +196,7 @@ class EntityAssembler:
         return doc
 
 
-@Language.factory("kg_entities", assigns=["doc._.kg_entities", f"doc.spans"],
+@Language.factory("kg_entities", assigns=["doc._.kg_entities", "doc.spans"],
                   requires=["doc._.kg_candidates"])
 def make_entities(nlp, name):
     """Build the ``kg_entities`` component."""

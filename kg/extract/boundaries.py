@@ -8,8 +8,8 @@ after a name ("DPO strategies").
 
 from .entity_types import is_name_like, shape_type
 
-__all__ = ["name_spans", "strip_span", "trim_span", "name_after_descriptor", "name_before_class", "TASK_HEADS",
-           "task_phrase"]
+__all__ = ["name_spans", "strip_span", "trim_span", "to_word_bounds", "name_after_descriptor", "name_before_class",
+           "TASK_HEADS", "task_phrase"]
 
 _EDGE_PUNCT = set("()[]{},;:.!?\"'")
 
@@ -165,6 +165,28 @@ def trim_span(span, modifiers=()):
     # a parenthesis opened inside and not closed: "CIFAR10 (" -> "CIFAR10"
     if doc[start:end].text.count("(") != doc[start:end].text.count(")"):
         return doc[start:start]
+    return doc[start:end]
+
+
+def to_word_bounds(span):
+    """Extend `span` over letters and digits glued to its ends ("OPT-125" of "OPT-125M", split so by the
+    tokenizer); hyphens and punctuation are boundaries ("LoRA" of "LoRA-based" stays "LoRA").
+
+    Returns
+    -------
+    spacy.tokens.Span
+    """
+    doc = span.doc
+    start, end = span.start, span.end
+    if not len(span):
+        return span
+    # only letters and digits glued on: "LoRA-based" stays "LoRA", a hyphen is a boundary of its own
+    while start > 0 and not doc[start - 1].whitespace_ and doc[start - 1].text[-1:].isalnum() and \
+            doc[start].text[:1].isalnum():
+        start -= 1
+    while end < len(doc) and not doc[end - 1].whitespace_ and doc[end].text[:1].isalnum() and \
+            doc[end - 1].text[-1:].isalnum():
+        end += 1
     return doc[start:end]
 
 

