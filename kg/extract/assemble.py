@@ -4,12 +4,16 @@ Follows GUIDELINE.md ("Entities"): one entity per real thing of the abstract; th
 when the text defines one ("Low-Rank Adaptation (LoRA)" -> LoRA, alias "Low-Rank Adaptation"); aliases are
 the other surface forms exactly as written. Mentions merge when their normalised forms are equal (case,
 punctuation, plural s: :func:`kg.extract.entity_types.norm_key`) or when an abbreviation links them.
+Names written together with a slash are two entities ("CIFAR10/100" -> CIFAR10, CIFAR100:
+:func:`split_joined_name`).
 
 Sets ``doc.spans["kg_entities"]`` (label: type, kb_id: entity key) and ``doc._.kg_entities``
 (key -> :class:`kg.records.Entity`), the contract of :mod:`kg.extract.extensions`.
 """
 
+import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from spacy.language import Language
 
@@ -23,7 +27,7 @@ from .roles import (baseline_tokens, best_role, component_tokens, mention_role, 
 from .sentences import title_end
 
 __all__ = ["EntityAssembler", "make_entities", "group_candidates", "choose_name", "choose_type", "entity_is_generic",
-           "is_descriptor", "title_only"]
+           "split_joined_name", "is_descriptor", "title_only"]
 
 
 class _UnionFind:
@@ -89,6 +93,35 @@ def choose_name(texts, shorts):
             return t
     counts = Counter(texts)
     return max(texts, key=lambda t: (counts[t], -texts.index(t)))
+
+
+_NUMBERED_PAIR = re.compile(r"^(?=.*[A-Za-z])(.*?[A-Za-z-])(\d+)/(\d+)$")
+
+
+def split_joined_name(name):
+    """The names written together with a slash: "CIFAR10/100" -> ["CIFAR10", "CIFAR100"], "LLaMA2/3" ->
+    ["LLaMA2", "LLaMA3"], "ARC-Easy/ARC-Challenge" -> ["ARC-Easy", "ARC-Challenge"]; ``[name]`` otherwise
+    (two halves with no common stem, "AR/VR", or a ratio, "8/255").
+
+    Examples
+    --------
+    >>> split_joined_name("CIFAR-10/100")
+    ['CIFAR-10', 'CIFAR-100']
+    >>> split_joined_name("I/O")
+    ['I/O']
+    """
+    if name.count("/") != 1 or " " in name:
+        return [name]
+    m = _NUMBERED_PAIR.match(name)
+    if m:
+        return [m.group(1) + m.group(2), m.group(1) + m.group(3)]
+    first, second = name.split("/")
+    stem = 0
+    while stem < min(len(first), len(second)) and first[stem] == second[stem]:
+        stem += 1
+    if stem >= 3 and is_name_like(first) and is_name_like(second) and first != second:
+        return [first, second]
+    return [name]
 
 
 def choose_type(cands):
@@ -183,6 +216,14 @@ class EntityAssembler:
                 span.label_ = type_
                 span.kb_id_ = key
                 spans.append(span)
+        for key, e in list(entities.items()):  # "CIFAR10/100": two datasets, the spans stay with the first
+            names = split_joined_name(e.name)
+            if len(names) == 2 and not any(norm_key(n) in entities for n in names):
+                e.aliases = e.aliases + [e.name]
+                e.name = names[0]
+                other = norm_key(names[1])
+                entities[other] = replace(e, name=names[1], aliases=list(e.aliases), mentions=list(e.mentions))
+                unknown[other] = unknown[key]
         # second pass: parts of the contribution ("SpecDec++ uses a trained acceptance head")
         own = {i for s in spans if entities[s.kb_id_].role == "proposed" for i in range(s.start, s.end)}
         parts = component_tokens(doc, own)

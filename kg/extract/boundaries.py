@@ -9,7 +9,7 @@ after a name ("DPO strategies").
 from .entity_types import is_name_like, shape_type
 
 __all__ = ["name_spans", "strip_span", "trim_span", "to_word_bounds", "name_after_descriptor", "name_before_class",
-           "TASK_HEADS", "task_phrase"]
+           "TASK_HEADS", "task_phrase", "DESCRIPTIVE_HEADS", "descriptive_phrase"]
 
 _EDGE_PUNCT = set("()[]{},;:.!?\"'")
 
@@ -135,6 +135,15 @@ def name_before_class(span, class_heads):
     return span
 
 
+#: Trailing nouns that only frame a method as a setting ("supervised fine-tuning setting").
+_FRAME_NOUNS = {"setting", "settings"}
+
+
+def _frame_noun(doc, i):
+    """Whether token `i` is a framing noun closing a phrase (see :data:`_FRAME_NOUNS`)."""
+    return doc[i].lower_ in _FRAME_NOUNS
+
+
 def trim_span(span, modifiers=()):
     """Trim a statistical mention to a noun phrase: drop leading determiners, prepositions and evaluative
     modifiers, and trailing verbs, conjunctions and function words ("SALE requires" -> "SALE").
@@ -147,7 +156,9 @@ def trim_span(span, modifiers=()):
     doc = span.doc
     start, end = span.start, span.end
     while start < end:
-        if doc[start].pos_ in _TRIM_START or doc[start].lower_ in modifiers or doc[start].text in _EDGE_PUNCT:
+        # a name mis-tagged as punctuation ("CIFAR10/100" tagged ",") is kept
+        if (doc[start].pos_ in _TRIM_START and not (doc[start].pos_ == "PUNCT" and is_name_like(doc[start].text))
+                or doc[start].lower_ in modifiers or doc[start].text in _EDGE_PUNCT):
             start += 1
             continue
         run = _word_runs(doc, start, end)[0]  # a modifier written with hyphens: "pre-trained"
@@ -158,6 +169,8 @@ def trim_span(span, modifiers=()):
     while end > start and (_trailing_junk(doc[end - 1]) or doc[end - 1].text in _EDGE_PUNCT
                            or doc[end - 1].text == "-"):
         end -= 1
+    if _frame_noun(doc, end - 1) and len(_word_runs(doc, start, end)) > 2:
+        end -= 1  # "supervised fine-tuning setting" -> "supervised fine-tuning"
     runs = _word_runs(doc, start, end)
     if len(runs) > 1 and doc[runs[-1][0]:end].text.lower() in _AFTER_NAME and is_name_like(
             doc[runs[-2][0]:runs[-2][1]].text):
@@ -220,3 +233,34 @@ def task_phrase(span):
         return False
     return not any(t.tag_ in ("VBN", "VBD", "JJR", "JJS") or t.lower_ in ("high-quality", "overall", "additional")
                    for t in span[:-1])
+
+
+#: Head nouns of descriptive Method and Metric phrases that the tagger tends to miss ("clipping loss",
+#: "generation quality", "inference latency"); a chunk so headed is kept beside the tagger.
+DESCRIPTIVE_HEADS = {"loss", "sampling", "distillation", "regularization", "accuracy", "error"}
+#: Modifiers that make such a phrase a plain description rather than a named loss or measure ("total loss").
+_VAGUE_MODIFIERS = {"total", "overall", "final", "additional", "extra", "auxiliary", "same", "such", "other",
+                    "low", "lower", "high", "higher", "small", "smaller", "large", "larger", "training", "test",
+                    "validation", "significant", "substantial", "minimal", "average", "expected", "negligible",
+                    "marginal", "minor", "slight", "performance", "information", "task", "model", "i.e.", "e.g."}
+
+
+def descriptive_phrase(span, heads=None):
+    """A phrase of two or more words headed by a descriptive Method or Metric noun ("clipping loss",
+    "language modeling loss"), without quotes, evaluative participles or vague modifiers ("total loss").
+
+    Parameters
+    ----------
+    span : spacy.tokens.Span
+    heads : collection of str, optional
+        Lower-cased head nouns; default :data:`DESCRIPTIVE_HEADS`.
+
+    Returns
+    -------
+    bool
+    """
+    heads = DESCRIPTIVE_HEADS if heads is None else heads
+    if len(span) < 2 or span[-1].lower_ not in heads or any(t.text in "\"'" for t in span):
+        return False
+    return not any(t.tag_ in ("VBN", "VBD", "JJR", "JJS", "POS") or t.lower_ in _VAGUE_MODIFIERS or t.like_num
+                   or t.is_punct and t.text != "-" for t in span[:-1])

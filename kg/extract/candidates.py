@@ -31,8 +31,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from .boundaries import (name_after_descriptor, name_before_class, name_spans, strip_span, task_phrase,
-                         to_word_bounds, trim_span)
+from .boundaries import (descriptive_phrase, name_after_descriptor, name_before_class, name_spans, strip_span,
+                         task_phrase, to_word_bounds, trim_span)
 from .entity_types import (following_type, head_type, is_generic, is_junk, is_name_like, name_type, strong_type,
                            type_span)
 from .lexicon import load_lexicon
@@ -230,7 +230,7 @@ class CandidateFinder:
             cands.append(Candidate(span.start, span.end, type_span(span, lex, "name"), "name"))
         for span, type_ in chunk_spans(doc, lex) if "chunk" in use or "ner" in use else []:
             # beside a tagger, only phrases headed by a task noun ("text-to-image generation"), which it misses
-            if "chunk" in use or task_phrase(span):
+            if "chunk" in use or task_phrase(span) or descriptive_phrase(span):
                 cands.append(Candidate(span.start, span.end, type_, "chunk", span.text.lower() in lex.generic))
         for c in cands:
             span = doc[c.start:c.end]

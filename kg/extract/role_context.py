@@ -4,14 +4,17 @@ with, improves on, or does without.
 Follows GUIDELINE.md ("role"): a baseline is what the paper compares its contribution against, explicitly
 ("outperforms X", "compared with X", "unlike X", "X and Y as baselines") or by naming it as prior work it
 improves on ("existing methods such as X", "the conventional X", "previous works adopt X"); a method or model
-that only background sentences name is "mentioned", one the paper's own sentences name is "used". Pure
+that only background sentences name is "mentioned", one the paper's own sentences name is "used"; a name in
+apposition to "our N" or "a novel N", or abbreviated in the abstract after the name that opens the title, is
+"proposed" ("the paper's own contribution"). Pure
 functions over a parsed Doc returning token indices; :mod:`kg.extract.roles` combines them.
 """
 
 from .sentences import title_end
 
 __all__ = ["NAMING_VERBS", "BASELINE_VERBS", "PRIOR_MODIFIERS", "np_heads", "coined_name", "own_sentences",
-           "is_own_sentence", "negated_tokens", "comparison_tokens", "prior_work_tokens"]
+           "is_own_sentence", "negated_tokens", "comparison_tokens", "prior_work_tokens", "own_apposition_tokens",
+           "title_definition_tokens"]
 
 NAMING_VERBS = {"call", "term", "dub", "name", "coin"}
 BASELINE_VERBS = {"outperform", "surpass", "beat", "exceed", "outpace", "outstrip", "dominate", "eclipse",
@@ -291,3 +294,69 @@ def prior_work_tokens(doc, own=frozenset()):
                 elif c.dep_ == "prep":
                     out.update(t.i for o in c.children if o.dep_ == "pobj" for t in np_heads(o))
     return out
+
+
+#: Words that, on a noun, mark it as the paper's own ("our procedure, X", "X, a novel method").
+_OWN_MARKS = {"our", "proposed", "novel", "new"}
+
+
+def _marked_own(tok):
+    """True when the noun `tok` carries "our", "the proposed", "novel" or "new" (not "the recently proposed")."""
+    return any(c.lower_ in _OWN_MARKS and c.dep_ in ("poss", "amod", "det", "compound", "advmod")
+               and not any(a.pos_ == "ADV" for a in c.children) and not (c.i and c.doc[c.i - 1].pos_ == "ADV")
+               for c in tok.children)
+
+
+def own_apposition_tokens(doc):
+    """Tokens of names in apposition to a noun marked as the paper's own: "our procedure, Sharpness-Aware
+    Minimization (SAM)", "our algorithm TAILOR", "X, a novel training-free method".
+
+    Returns
+    -------
+    set of int
+    """
+    out = set()
+    for tok in doc:
+        if tok.dep_ != "appos" or tok.head is tok:
+            continue
+        if _marked_own(tok.head):
+            out.update(t.i for t in np_heads(tok))
+        elif _marked_own(tok):
+            # the name with what precedes the apposition, not the apposition itself
+            out.update(t.i for t in tok.head.subtree if t.i < tok.left_edge.i and not t.is_punct)
+    return out
+
+
+def title_definition_tokens(doc, title_end):
+    """Tokens of the abbreviation the abstract defines for the name that opens the title: "Sharpness-Aware
+    Minimization for Efficiently Improving Generalization" ... "Sharpness-Aware Minimization (SAM)" (the
+    longest such definition, so "Minimum Entropy Coupling with Bottleneck (MEC-B)" wins over "Minimum
+    Entropy Coupling (MEC)" in a paper titled "Minimum Entropy Coupling with Bottleneck").
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+    title_end : int or None
+        First token of the abstract; nothing without it.
+
+    Returns
+    -------
+    set of int
+        Tokens of the short and long forms in the abstract. Two-letter abbreviations are left out: they
+        shorten names of people or fields ("Cauchy-Schwarz (CS)"), not coined methods.
+    """
+    pairs = doc._.kg_abbreviations if doc.has_extension("kg_abbreviations") else None
+    if not title_end or not pairs:
+        return set()
+    title = [t.lower_ for t in doc[:title_end]]
+    best = None
+    for short, long_ in pairs:
+        words = [t.lower_ for t in long_]
+        if (long_.start >= title_end and len(words) >= 2 and len(short.text) >= 3
+                and title[:len(words)] == words):
+            if best is None or len(long_) > len(best[1]):
+                best = (short, long_)
+    if best is None:
+        return set()
+    short, long_ = best
+    return set(range(short.start, short.end)) | set(range(long_.start, long_.end))

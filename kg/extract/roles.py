@@ -4,8 +4,11 @@ Follows GUIDELINE.md ("role"). Pure functions over a parsed Doc; the ``kg_entiti
 
 * proposed: the object of "we propose / introduce / present / develop X" (X, its appositions and
   conjuncts, "termed / called / dubbed X", the items of a list that spells it out after a colon), "X is
-  proposed", "our X" and "the proposed X" for a name, a name that opens the title before ":"; and (applied by
-  the component) parts of it ("X uses Y", "we implement Y");
+  proposed", "our X" and "the proposed X" for a name, a name that opens the title before ":", a name in
+  apposition to "our N" or "a novel N" (:func:`kg.extract.role_context.own_apposition_tokens`), an abbreviation
+  defined for the name that opens the title (:func:`kg.extract.role_context.title_definition_tokens`) or for what "we" do something
+  "with / through / via / by" (:func:`means_tokens`); and (applied by the component) parts of it ("X uses Y",
+  "we implement Y");
 * baseline: what the paper compares against or improves on (:func:`baseline_tokens`, see
   :mod:`kg.extract.role_context`);
 * used: the object of "we use / adopt / apply / build on / fine-tune X", "based on X", "using X", and whatever
@@ -19,12 +22,13 @@ methods and models (48% for the verb cues alone).
 """
 
 from .role_context import (BASELINE_VERBS, NAMING_VERBS, coined_name, comparison_tokens, is_own_sentence,
-                           negated_tokens, np_heads, own_sentences, prior_work_tokens)
+                           negated_tokens, np_heads, own_apposition_tokens, own_sentences,
+                           prior_work_tokens, title_definition_tokens)
 from .sentences import title_end
 
 __all__ = ["ROLE_RANK", "PROPOSE_VERBS", "NAMING_VERBS", "BASELINE_VERBS", "USE_VERBS", "COMPONENT_VERBS",
            "BUILD_VERBS", "proposal_heads", "list_items", "own_names", "baseline_tokens", "use_tokens",
-           "component_tokens", "title_names", "mention_role", "best_role"]
+           "component_tokens", "means_tokens", "title_names", "mention_role", "best_role"]
 
 #: Roles from strongest to weakest; an entity takes the strongest role of its mentions.
 ROLE_RANK = {"proposed": 0, "baseline": 1, "used": 2, "mentioned": 3}
@@ -268,6 +272,32 @@ def component_tokens(doc, own):
     return out
 
 
+#: Prepositions introducing how "we" do something ("we enhance stability through X (ABBR)").
+_MEANS_PREPS = {"with", "through", "via", "by"}
+
+
+def means_tokens(doc):
+    """Tokens of names the paper coins for its means: a definition "Long Form (ABBR)"
+    (``doc._.kg_abbreviations``) that is the object of "with / through / via / by" after a verb whose subject
+    is "we" ("we enhance training stability through Proper Guidance-SwiftBrush (PG-SB)").
+
+    Returns
+    -------
+    set of int
+        Tokens of the long and short forms; empty without abbreviation definitions.
+    """
+    out = set()
+    pairs = doc._.kg_abbreviations if doc.has_extension("kg_abbreviations") else None
+    for short, long_ in pairs or []:
+        root = long_.root
+        prep = root.head
+        if (root.dep_ == "pobj" and prep.lower_ in _MEANS_PREPS and prep.head.pos_ == "VERB"
+                and _we_subject(prep.head)):
+            out.update(range(long_.start, long_.end))
+            out.update(range(short.start, short.end))
+    return out
+
+
 def title_names(doc, title_end, max_words=4):
     """Token range of the title's prefix before ":" when it is a short name ("SpecDec++: Boosting ...").
 
@@ -313,7 +343,10 @@ def mention_role(span, type_, scopes, known=False):
     span : spacy.tokens.Span
     type_ : str
     scopes : dict
-        ``{"proposed": set, "title": range, "title_end": int or None, "baseline": set, "used": set}``.
+        ``{"proposed": set, "title": range, "title_end": int or None, "baseline": set, "used": set}``. The
+        token sets of :func:`kg.extract.role_context.own_apposition_tokens`, :func:`means_tokens` and
+        :func:`kg.extract.role_context.title_definition_tokens` are added on first use (keys ``"appos"``,
+        ``"means"``, ``"title_def"``) unless the caller set them.
     known : bool
         The mention is a well-known name of the lexicon (GPT-4, LoRA): never proposed.
 
@@ -326,6 +359,14 @@ def mention_role(span, type_, scopes, known=False):
         return "used" if any(i in scopes["used"] for i in idx) or _in_own_sentence(span, scopes) else "mentioned"
     doc = span.doc
     if len(idx) and idx[-1] in scopes["title"]:
+        return "proposed"
+    if "appos" not in scopes:
+        scopes["appos"] = own_apposition_tokens(doc) if doc.has_annotation("DEP") else set()
+    if "means" not in scopes:
+        scopes["means"] = means_tokens(doc) if doc.has_annotation("DEP") else set()
+    if "title_def" not in scopes:
+        scopes["title_def"] = title_definition_tokens(doc, scopes.get("title_end"))
+    if not known and any(i in scopes["appos"] or i in scopes["means"] or i in scopes["title_def"] for i in idx):
         return "proposed"
     before = [t for t in doc[max(0, span.start - 3):span.start] if not t.is_punct or t.text == "-"]
     # a well-known name (GPT-4, BERT) is never the paper's own contribution, whatever the verb

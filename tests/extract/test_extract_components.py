@@ -6,8 +6,9 @@ from spacy.tokens import Doc
 
 from kg.errors import InputError
 from kg.extract.abbreviations import AbbreviationFinder, clip_window, find_definitions, is_plausible
-from kg.extract.assemble import EntityAssembler, choose_name, choose_type, entity_is_generic, group_candidates
-from kg.extract.boundaries import name_after_descriptor, name_before_class, task_phrase
+from kg.extract.assemble import (EntityAssembler, choose_name, choose_type, entity_is_generic, group_candidates,
+                                 split_joined_name)
+from kg.extract.boundaries import descriptive_phrase, name_after_descriptor, name_before_class, task_phrase
 from kg.extract.candidates import Candidate, CandidateFinder, name_spans, resolve_overlaps, trim_span
 from kg.extract.entity_types import is_generic, is_junk, is_name_like, name_type, norm_key, shape_type, strong_type
 from kg.extract.extensions import SPAN_KEY, register_extensions
@@ -307,6 +308,10 @@ def test_name_before_class(nlp, lexicon, text, expected):
 @pytest.mark.parametrize("text, expected", [
     ("pre-trained DNNs", "DNNs"), ("fine-tuned CodeGemma", "CodeGemma"), ("BERT-Large fine-tuned", "BERT-Large"),
     ("the novel SALE", "SALE"), ("fine-tuning", "fine-tuning"),
+    # an aggregate is not part of a metric's name
+    ("average accuracy", "accuracy"), ("average speedup", "speedup"),
+    # a trailing "setting" only frames the method, but a two-word phrase keeps it
+    ("supervised fine-tuning setting", "supervised fine-tuning"), ("few-shot settings", "few-shot settings"),
 ])
 def test_trim_span_modifier_words(nlp, lexicon, text, expected):
     assert trim_span(nlp(text)[:], lexicon.modifiers).text == expected
@@ -321,6 +326,45 @@ def test_task_phrase(nlp, words, tags, expected):
     assert task_phrase(Doc(nlp.vocab, words=words, tags=tags)[:]) is expected
 
 
+@pytest.mark.parametrize("words, tags, expected", [
+    (["clipping", "loss"], ["NN", "NN"], True), (["language", "modeling", "loss"], ["NN", "NN", "NN"], True),
+    (["multinomial", "sampling"], ["JJ", "NN"], True), (["generation", "error"], ["NN", "NN"], True),
+    # vague, evaluative or aggregate modifiers make a plain description
+    (["total", "loss"], ["JJ", "NN"], False), (["negligible", "accuracy"], ["JJ", "NN"], False),
+    (["performance", "loss"], ["NN", "NN"], False), (["increased", "error"], ["VBN", "NN"], False),
+    (["token", "'s", "loss"], ["NN", "POS", "NN"], False), (["loss"], ["NN"], False),
+    (["clipping", "gradient"], ["NN", "NN"], False),
+])
+def test_descriptive_phrase(nlp, words, tags, expected):
+    assert descriptive_phrase(Doc(nlp.vocab, words=words, tags=tags)[:]) is expected
+
+
 @pytest.mark.parametrize("n, votes", [(1, 1), (3, 3), (4, 3), (5, 4)])
 def test_default_votes(n, votes):
     assert default_votes(n) == votes
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("CIFAR10/100", ["CIFAR10", "CIFAR100"]), ("CIFAR-10/100", ["CIFAR-10", "CIFAR-100"]),
+    ("LLaMA2/3", ["LLaMA2", "LLaMA3"]), ("ARC-Easy/ARC-Challenge", ["ARC-Easy", "ARC-Challenge"]),
+    ("ResNet-18/ResNet-50", ["ResNet-18", "ResNet-50"]),
+    # no common stem, a ratio, a size suffix, plain words: one name
+    ("AR/VR", ["AR/VR"]), ("I/O", ["I/O"]), ("8/255", ["8/255"]), ("DiT XL/2", ["DiT XL/2"]),
+    ("encoder/decoder", ["encoder/decoder"]), ("LoRA", ["LoRA"]),
+])
+def test_split_joined_name(name, expected):
+    assert split_joined_name(name) == expected
+
+
+def test_assembler_splits_joined_names(nlp):
+    doc = nlp("results on CIFAR10/100 .")
+    doc._.kg_candidates = [Candidate(2, 3, "Dataset", "ner")]
+    doc._.kg_abbreviations = []
+    entities = EntityAssembler(nlp)(doc)._.kg_entities
+    assert sorted(e.name for e in entities.values()) == ["CIFAR10", "CIFAR100"]
+    assert all(e.type == "Dataset" and e.aliases == ["CIFAR10/100"] for e in entities.values())
+
+
+def test_trim_span_keeps_name_tagged_as_punctuation(nlp, lexicon):
+    doc = Doc(nlp.vocab, words=["on", "CIFAR10/100"], pos=["ADP", "PUNCT"], tags=["IN", ","])
+    assert trim_span(doc[:], lexicon.modifiers).text == "CIFAR10/100"

@@ -6,9 +6,10 @@ import spacy
 from spacy.tokens import Doc
 
 from kg.extract.extensions import register_extensions
-from kg.extract.role_context import (comparison_tokens, is_own_sentence, negated_tokens, own_sentences,
-                                     prior_work_tokens)
-from kg.extract.roles import baseline_tokens, best_role, list_items, mention_role, proposal_heads, use_tokens
+from kg.extract.role_context import (comparison_tokens, is_own_sentence, negated_tokens, own_apposition_tokens,
+                                     own_sentences, prior_work_tokens, title_definition_tokens)
+from kg.extract.roles import (baseline_tokens, best_role, list_items, means_tokens, mention_role, proposal_heads,
+                              use_tokens)
 from kg.records import Paper
 
 
@@ -208,3 +209,78 @@ def test_roles_in_real_abstracts(pipeline, paper, name, role):
     doc = pipeline(Paper(id="x", title=title, abstract=abstract).text)
     roles = {e.name: e.role for e in doc._.kg_entities.values()}
     assert roles[name] == role, roles
+
+
+@pytest.mark.parametrize("rows, name, expected", [
+    # our procedure , SAM , works .
+    ([("our", "PRON", 1, "poss"), ("procedure", "NOUN", 5, "nsubj"), (",", "PUNCT", 1, "punct"),
+      ("SAM", "PROPN", 1, "appos"), (",", "PUNCT", 1, "punct"), ("works", "VERB", 5, "ROOT"),
+      (".", "PUNCT", 5, "punct")], 3, {3}),
+    # TAILOR , a novel method , works .
+    ([("TAILOR", "PROPN", 6, "nsubj"), (",", "PUNCT", 0, "punct"), ("a", "DET", 4, "det"),
+      ("novel", "ADJ", 4, "amod"), ("method", "NOUN", 0, "appos"), (",", "PUNCT", 0, "punct"),
+      ("works", "VERB", 6, "ROOT"), (".", "PUNCT", 6, "punct")], 0, {0}),
+    # the recently proposed model , SSM , works .  (someone else's proposal)
+    ([("the", "DET", 3, "det"), ("recently", "ADV", 2, "advmod"), ("proposed", "VERB", 3, "amod"),
+      ("model", "NOUN", 7, "nsubj"), (",", "PUNCT", 3, "punct"), ("SSM", "PROPN", 3, "appos"),
+      (",", "PUNCT", 3, "punct"), ("works", "VERB", 7, "ROOT"), (".", "PUNCT", 7, "punct")], 5, set()),
+])
+def test_own_apposition_tokens(nlp, rows, name, expected):
+    doc = parsed(nlp, rows)
+    assert own_apposition_tokens(doc) == expected
+    assert (mention_role(doc[name:name + 1], "Method", scopes_of(doc)) == "proposed") == bool(expected)
+    # a well-known name is never proposed
+    assert mention_role(doc[name:name + 1], "Method", scopes_of(doc), known=True) != "proposed"
+
+
+# We gain stability through Proper Guidance ( PG ) .
+THROUGH_DEFINITION = [("We", "PRON", 1, "nsubj"), ("gain", "VERB", 1, "ROOT"), ("stability", "NOUN", 1, "dobj"),
+                      ("through", "ADP", 1, "prep"), ("Proper", "PROPN", 5, "compound"),
+                      ("Guidance", "PROPN", 3, "pobj"), ("(", "PUNCT", 5, "punct"), ("PG", "PROPN", 5, "appos"),
+                      (")", "PUNCT", 5, "punct"), (".", "PUNCT", 1, "punct")]
+
+
+@pytest.mark.parametrize("subject, expected", [("We", {4, 5, 7}), ("They", set())])
+def test_means_tokens(nlp, subject, expected):
+    doc = parsed(nlp, [(subject,) + THROUGH_DEFINITION[0][1:]] + THROUGH_DEFINITION[1:])
+    doc._.kg_abbreviations = [(doc[7:8], doc[4:6])]
+    assert means_tokens(doc) == expected
+    assert (mention_role(doc[7:8], "Method", scopes_of(doc)) == "proposed") == bool(expected)
+
+
+def test_means_tokens_without_definitions(nlp):
+    assert means_tokens(parsed(nlp, THROUGH_DEFINITION)) == set()
+
+
+def title_doc(nlp, title, abstract):
+    """A blank Doc of `title` + `abstract` (space-separated words) and the index of the abstract's first token."""
+    doc = Doc(nlp.vocab, words=title.split() + abstract.split())
+    return doc, len(title.split())
+
+
+@pytest.mark.parametrize("title, abstract, short, long_, expected", [
+    # the abstract defines an abbreviation for the name that opens the title
+    ("Sharp Minimization for Generalization", "We propose Sharp Minimization ( SAM ) .", (9, 10), (6, 8),
+     {6, 7, 9}),
+    # the longest definition wins ("MEC-B" over "MEC")
+    ("Minimum Entropy Coupling with Bottleneck", "Minimum Entropy Coupling with Bottleneck ( MEC-B ) .",
+     (11, 12), (5, 10), set(range(5, 10)) | {11}),
+    # a two-letter abbreviation names a person or a field, not a coined method
+    ("Cauchy Schwarz Bottleneck", "the Cauchy Schwarz ( CS ) divergence", (7, 8), (4, 6), set()),
+    # the long form is not the title's opening
+    ("Pruning with Sharp Minimization", "We use Sharp Minimization ( SAM ) .", (9, 10), (6, 8), set()),
+])
+def test_title_definition_tokens(nlp, title, abstract, short, long_, expected):
+    doc, end = title_doc(nlp, title, abstract)
+    doc._.kg_abbreviations = [(doc[short[0]:short[1]], doc[long_[0]:long_[1]])]
+    assert title_definition_tokens(doc, end) == expected
+    assert title_definition_tokens(doc, None) == set()
+    scopes = dict(scopes_of(doc), title_end=end)
+    assert (mention_role(doc[short[0]:short[1]], "Method", scopes) == "proposed") == bool(expected)
+
+
+def test_title_definition_longest(nlp):
+    doc, end = title_doc(nlp, "Minimum Entropy Coupling with Bottleneck",
+                         "Minimum Entropy Coupling ( MEC ) and Minimum Entropy Coupling with Bottleneck ( MEC-B )")
+    doc._.kg_abbreviations = [(doc[9:10], doc[5:8]), (doc[18:19], doc[12:17])]
+    assert title_definition_tokens(doc, end) == set(range(12, 17)) | {18}
