@@ -12,16 +12,31 @@ import re
 from dataclasses import asdict, dataclass, field
 
 __all__ = [
-    "ENTITY_TYPES", "ROLES", "RELATIONS", "Paper", "Mention", "Entity", "Relation", "PaperExtraction",
+    "ENTITY_TYPES", "ROLES", "ROLE_RANK", "RELATIONS", "strongest_role", "Paper", "Mention", "Entity", "Relation", "PaperExtraction",
     "paper_id_for_title",
 ]
 
 #: Entity types of the schema (GUIDELINE.md).
 ENTITY_TYPES = ("Method", "Model", "Dataset", "Task", "Metric")
-#: Roles an entity plays in one paper.
+#: Roles an entity plays in one paper, strongest first.
 ROLES = ("proposed", "baseline", "used", "mentioned")
+#: Rank of each role (0 = strongest): an entity named with several roles takes the strongest.
+ROLE_RANK = {r: i for i, r in enumerate(ROLES)}
 #: Relations extracted between entities of one paper.
 RELATIONS = ("outperforms", "combinesWith", "evaluatedOn")
+
+
+def strongest_role(roles):
+    """The strongest of `roles` (see :data:`ROLE_RANK`); ``"mentioned"`` when there is none.
+
+    Examples
+    --------
+    >>> strongest_role(["used", "baseline", "mentioned"])
+    'baseline'
+    >>> strongest_role([])
+    'mentioned'
+    """
+    return min(roles, key=ROLE_RANK.__getitem__, default="mentioned")
 
 
 def paper_id_for_title(title):

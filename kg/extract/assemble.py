@@ -22,8 +22,7 @@ from .candidates import PRIORITY
 from .entity_types import is_name_like, norm_key
 from .extensions import SPAN_KEY, register_extensions
 from .lexicon import load_lexicon
-from .roles import (baseline_tokens, best_role, component_tokens, mention_role, proposal_heads, title_names,
-                    use_tokens)
+from .roles import best_role, component_tokens, mention_role, role_scopes
 from .sentences import title_end
 
 __all__ = ["EntityAssembler", "make_entities", "group_candidates", "choose_name", "choose_type", "entity_is_generic",
@@ -183,8 +182,7 @@ class EntityAssembler:
         cands = doc._.kg_candidates or []
         shorts = {s.text for s, _ in doc._.kg_abbreviations or []}
         end = title_end(doc)
-        scopes = {"proposed": proposal_heads(doc), "title": title_names(doc, end), "title_end": end,
-                  "baseline": baseline_tokens(doc), "used": use_tokens(doc)}
+        scopes = role_scopes(doc)
         entities, spans, unknown = {}, [], {}
         groups = group_candidates(doc, cands)
         for group in groups:

@@ -24,14 +24,13 @@ methods and models (48% for the verb cues alone).
 from .role_context import (BASELINE_VERBS, NAMING_VERBS, coined_name, comparison_tokens, is_own_sentence,
                            negated_tokens, np_heads, own_apposition_tokens, own_sentences,
                            prior_work_tokens, title_definition_tokens)
+from ..records import strongest_role
 from .sentences import title_end
 
-__all__ = ["ROLE_RANK", "PROPOSE_VERBS", "NAMING_VERBS", "BASELINE_VERBS", "USE_VERBS", "COMPONENT_VERBS",
+__all__ = ["PROPOSE_VERBS", "NAMING_VERBS", "BASELINE_VERBS", "USE_VERBS", "COMPONENT_VERBS",
            "BUILD_VERBS", "proposal_heads", "list_items", "own_names", "baseline_tokens", "use_tokens",
-           "component_tokens", "means_tokens", "title_names", "mention_role", "best_role"]
+           "component_tokens", "means_tokens", "title_names", "role_scopes", "mention_role", "best_role"]
 
-#: Roles from strongest to weakest; an entity takes the strongest role of its mentions.
-ROLE_RANK = {"proposed": 0, "baseline": 1, "used": 2, "mentioned": 3}
 
 PROPOSE_VERBS = {"propose", "introduce", "present", "develop", "design", "devise", "offer", "put", "unveil",
                  "suggest", "invent", "derive", "pioneer",
@@ -170,28 +169,68 @@ def own_names(doc, end=None):
     -------
     set of str
     """
-    idx = set(proposal_heads(doc)) | set(title_names(doc, end))
-    return {doc[i].text for i in idx if coined_name(doc[i].text)}
+    return _coined_names(doc, proposal_heads(doc), title_names(doc, end))
 
 
-def baseline_tokens(doc):
+def _coined_names(doc, proposed, title):
+    return {doc[i].text for i in set(proposed) | set(title) if coined_name(doc[i].text)}
+
+
+def _own(doc):
+    return own_sentences(doc, own_names(doc, title_end(doc)))
+
+
+def role_scopes(doc):
+    """Every token set :func:`mention_role` reads, each computed once for the doc.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+
+    Returns
+    -------
+    dict
+        ``proposed`` (:func:`proposal_heads`), ``title`` (:func:`title_names`), ``title_end``, ``own`` (first
+        tokens of the sentences about the work itself), ``baseline`` (:func:`baseline_tokens`) and ``used``
+        (:func:`use_tokens`).
+    """
+    end = title_end(doc)
+    proposed, title = proposal_heads(doc), title_names(doc, end)
+    own = own_sentences(doc, _coined_names(doc, proposed, title))
+    return {"proposed": proposed, "title": title, "title_end": end, "own": {sent.start for sent in own},
+            "baseline": baseline_tokens(doc, own), "used": use_tokens(doc, own)}
+
+
+def baseline_tokens(doc, own=None):
     """Tokens inside phrases naming what the paper compares against or improves on: comparisons
     (:func:`kg.extract.role_context.comparison_tokens`) and, in background sentences, prior work named as such
     (:func:`kg.extract.role_context.prior_work_tokens`).
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+    own : list of spacy.tokens.Span, optional
+        The sentences about the work itself, when already known (:func:`role_scopes`).
 
     Returns
     -------
     set of int
     """
-    own = {s.start for s in own_sentences(doc, own_names(doc, title_end(doc)))}
-    return comparison_tokens(doc) | prior_work_tokens(doc, own)
+    own = _own(doc) if own is None else own
+    return comparison_tokens(doc) | prior_work_tokens(doc, {s.start for s in own})
 
 
-def use_tokens(doc):
+def use_tokens(doc, own=None):
     """Tokens inside phrases naming what the work uses or builds on, and every token of a sentence about the
     work itself (:func:`kg.extract.role_context.own_sentences`), outside what the work does without
     (:func:`kg.extract.role_context.negated_tokens`): annotators call a method or model that the paper's own
     sentences name "used", one that only background sentences name "mentioned".
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+    own : list of spacy.tokens.Span, optional
+        The sentences about the work itself, when already known (:func:`role_scopes`).
 
     Returns
     -------
@@ -209,7 +248,7 @@ def use_tokens(doc):
                 for o in c.children:
                     if o.dep_ == "pobj":
                         out.update(t.i for t in o.subtree)
-    for sent in own_sentences(doc, own_names(doc, title_end(doc))):
+    for sent in _own(doc) if own is None else own:
         out.update(range(sent.start, sent.end))
     return out - negated_tokens(doc)
 
@@ -328,10 +367,16 @@ def _in_own_sentence(span, scopes):
     doc = span.doc
     if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
         return False
-    names = {doc[i].text for i in set(scopes["proposed"]) | set(scopes["title"]) if coined_name(doc[i].text)}
-    if not is_own_sentence(span.sent, names, scopes.get("title_end")):
+    if "own" in scopes:
+        own = span.sent.start in scopes["own"]
+    else:
+        own = is_own_sentence(span.sent, _coined_names(doc, scopes["proposed"], scopes["title"]),
+                              scopes.get("title_end"))
+    if not own:
         return False
-    return not any(i in negated_tokens(doc) for i in range(span.start, span.end))
+    if "negated" not in scopes:
+        scopes["negated"] = negated_tokens(doc)
+    return not any(i in scopes["negated"] for i in range(span.start, span.end))
 
 
 def mention_role(span, type_, scopes, known=False):
@@ -387,13 +432,13 @@ def mention_role(span, type_, scopes, known=False):
 
 
 def best_role(roles):
-    """The strongest of `roles` (see :data:`ROLE_RANK`).
+    """The strongest of `roles` (see :data:`kg.records.ROLE_RANK`).
 
     Examples
     --------
     >>> best_role(["used", "baseline", "mentioned"])
     'baseline'
     """
-    return min(roles, key=ROLE_RANK.__getitem__, default="mentioned")
+    return strongest_role(roles)
 
 

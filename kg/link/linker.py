@@ -29,7 +29,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..records import ENTITY_TYPES, ROLES
+from ..records import ENTITY_TYPES, ROLES, strongest_role
 from .abbreviations import abbreviates, abbreviation_pairs, ambiguous_abbreviations
 from .cluster import KeyClusters, near_duplicates, plausible_alias
 from .curation import Curation, load_curation
@@ -38,9 +38,6 @@ from .relations import family_candidates, find_variants, merge_relations
 
 __all__ = ["CorpusEntity", "LinkResult", "link"]
 
-#: When one paper gives one entity several roles, the strongest wins.
-ROLE_RANK = {r: i for i, r in enumerate(("mentioned", "used", "baseline", "proposed"))}
-assert set(ROLE_RANK) == set(ROLES)
 
 
 @dataclass
@@ -240,9 +237,9 @@ def _draft(root, recs, kc, pairs, ambiguous, type_override, dates):
         key_papers[nf.key] += len(ps)
     roles, generic_votes = {}, {}
     for r in recs:
-        role = r.entity.role if r.entity.role in ROLE_RANK else "mentioned"
-        if ROLE_RANK[role] > ROLE_RANK.get(roles.get(r.paper), -1):
-            roles[r.paper] = role
+        # when one paper gives one entity several roles, the strongest wins
+        role = r.entity.role if r.entity.role in ROLES else "mentioned"
+        roles[r.paper] = strongest_role([role, roles.get(r.paper, "mentioned")])
         generic_votes[r.paper] = generic_votes.get(r.paper, False) or bool(r.entity.generic)
     votes = _type_votes(recs)
     type_ = next((type_override[k] for k in sorted(keys) if k in type_override), None) or _choose_type(votes, recs)
