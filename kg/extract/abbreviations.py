@@ -6,17 +6,23 @@ around parentheses and ``find_abbreviation`` checks that the short form's charac
 long form. Unlike scispacy's component this one keeps no state between documents (its global matcher
 accumulates rules across calls), so extraction stays a pure function of the text.
 
+A title that opens with a short name followed by its spelled-out form ("CBQ: Cross-Block Quantization for
+Large Language Models") defines an abbreviation too (:func:`title_definition`): the same alignment decides.
+
 Sets ``doc._.kg_abbreviations``: list of ``(short_span, long_span)``, one pair per definition, in text order.
 """
+
+import re
 
 from spacy.language import Language
 from spacy.matcher import Matcher
 from unv_scispacy_abbr import filter_matches, find_abbreviation
 
 from .extensions import register_extensions
+from .sentences import title_end
 
 __all__ = ["AbbreviationFinder", "make_abbreviations", "find_definitions", "trim_long_form", "is_plausible",
-           "clip_window"]
+           "clip_window", "title_definition"]
 
 _BRACKETS = set("()[]{}")
 
@@ -106,6 +112,67 @@ def _compound_candidates(matches, doc):
     return out
 
 
+#: A capital letter or digit inside a word: the shape of another name ("LoRA", "GPT4").
+_NAME_SHAPE = re.compile(r"[a-z][A-Z]|[A-Z]{2}|\d")
+
+#: Words that end the phrase opening a subtitle ("CBQ: Cross-Block Quantization for ...").
+_SUBTITLE_STOPS = {"for", "in", "via", "with", "to", "on", "of", "by", "from", "through", "using", "and", "as", "at",
+                   "towards", "toward", "without", "is", "are", "beyond", "meets", "vs", "versus"}
+
+
+def title_definition(doc, end=None, max_words=3):
+    """The ``(short, long)`` pair of a title "<name>: <long form> ..." whose subtitle opens with the words the
+    name abbreviates: "CBQ: Cross-Block Quantization for Large Language Models" -> (CBQ, Cross-Block
+    Quantization). Not "SpecDec++: Boosting Speculative Decoding ..." (the long form must open the subtitle)
+    nor "LoRA+: Efficient Low Rank Adaptation" (a marked variant is not its base method).
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+    end : int, optional
+        First token of the abstract (:func:`kg.extract.sentences.title_end`); the whole doc when None.
+    max_words : int
+        Longer prefixes are descriptions, not names.
+
+    Returns
+    -------
+    tuple of spacy.tokens.Span or None
+
+    Examples
+    --------
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> short, long = title_definition(nlp("MoMo: Momentum Models for Adaptive Learning Rates"))
+    >>> short.text, long.text
+    ('MoMo', 'Momentum Models')
+    >>> title_definition(nlp("SpecDec++: Boosting Speculative Decoding via Adaptive Candidate Lengths")) is None
+    True
+    """
+    end = len(doc) if end is None else end
+    colon = next((t.i for t in doc[:end] if t.text == ":"), None)
+    if not colon or 1 + sum(1 for t in doc[:colon - 1] if t.whitespace_) > max_words:
+        return None
+    short = doc[0:colon]
+    if short.text[-1] in "+#*" or not any(c.isupper() for c in short.text[1:]):
+        return None
+    start = colon + 1
+    if start < end and doc[start].lower_ in ("a", "an", "the"):
+        start += 1
+    stop = start
+    while stop < end and not doc[stop].is_space and doc[stop].lower_ not in _SUBTITLE_STOPS and not (
+            doc[stop].is_punct and doc[stop].text != "-") and doc[stop].tag_ not in ("VBZ", "VBP", "VBD", "MD"):
+        stop += 1
+    if stop - start < 2 and not any(c.isupper() for c in doc[start:stop].text[1:]):
+        return None
+    _, long = find_abbreviation(doc[start:stop], short)
+    if long is None or long.start != start or not is_plausible(short.text, long.text):
+        return None
+    # "ALLoRA: Adaptive Learning Rate Mitigates LoRA Fatal Flaws" names another method: a sentence, not a definition
+    if any(_NAME_SHAPE.search(t.text) for t in long):
+        return None
+    return short, long
+
+
 def find_definitions(doc, matcher):
     """Abbreviation definitions of `doc`.
 
@@ -138,6 +205,9 @@ def find_definitions(doc, matcher):
             continue
         seen.add(short.text)
         pairs.append((short, long))
+    title = title_definition(doc, title_end(doc))
+    if title is not None and title[0].text not in seen:
+        pairs.append(title)
     return sorted(pairs, key=lambda p: min(p[0].start, p[1].start))
 
 

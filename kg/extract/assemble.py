@@ -22,11 +22,11 @@ from .candidates import PRIORITY
 from .entity_types import is_name_like, norm_key
 from .extensions import SPAN_KEY, register_extensions
 from .lexicon import load_lexicon
-from .roles import best_role, component_tokens, mention_role, role_scopes
+from .roles import best_role, component_tokens, contribution_type, mention_role, role_scopes
 from .sentences import title_end
 
 __all__ = ["EntityAssembler", "make_entities", "group_candidates", "choose_name", "choose_type", "entity_is_generic",
-           "split_joined_name", "is_descriptor", "title_only"]
+           "split_joined_name", "is_descriptor", "title_only", "shortest_description", "VAGUE_HEADS"]
 
 
 class _UnionFind:
@@ -92,6 +92,29 @@ def choose_name(texts, shorts):
             return t
     counts = Counter(texts)
     return max(texts, key=lambda t: (counts[t], -texts.index(t)))
+
+
+#: Head words that only say what kind of thing a description is ("gradual pruning technique").
+VAGUE_HEADS = {"strategy", "strategies", "technique", "techniques", "scheme", "schemes", "method", "methods",
+               "approach", "approaches", "framework", "procedure", "algorithm", "algorithms"}
+
+
+def shortest_description(name):
+    """The description without a vague head word, when at least two words are left: "gradual pruning
+    technique" -> "gradual pruning" (GUIDELINE.md: an unnamed contribution is named by its shortest
+    description); names and two-word phrases ("search algorithm") are kept.
+
+    Examples
+    --------
+    >>> shortest_description("progressive spatial masking strategy")
+    'progressive spatial masking'
+    >>> shortest_description("gating mechanism"), shortest_description("search algorithm")
+    ('gating mechanism', 'search algorithm')
+    """
+    words = name.split()
+    if len(words) < 3 or words[-1].lower() not in VAGUE_HEADS or is_name_like(name):
+        return name
+    return " ".join(words[:-1])
 
 
 _NUMBERED_PAIR = re.compile(r"^(?=.*[A-Za-z])(.*?[A-Za-z-])(\d+)/(\d+)$")
@@ -195,11 +218,13 @@ class EntityAssembler:
                 continue
             texts = [doc[c.start:c.end].text for c in members]
             name = choose_name(texts, shorts)
-            type_ = choose_type(members)
+            if any(c.source == "proposal" for c in members):
+                name = shortest_description(name)
             key = norm_key(name)
             if key in entities:  # two groups normalising alike: keep them apart
                 key = f"{key}#{len(entities)}"
             known = any(c.source in ("gazetteer", "known") for c in members) or name in self.known
+            type_ = contribution_type([doc[c.start:c.end] for c in members], choose_type(members), scopes, known)
             roles = [mention_role(doc[c.start:c.end], type_, scopes, known) for c in members]
             aliases = list(dict.fromkeys(t for t in texts if t != name))
             generic = entity_is_generic(members, texts)

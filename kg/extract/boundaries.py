@@ -156,12 +156,16 @@ def trim_span(span, modifiers=()):
     doc = span.doc
     start, end = span.start, span.end
     while start < end:
+        run = _word_runs(doc, start, end)[0]
+        # a word written with hyphens is kept whole ("per-IC quantization", "on-the-fly"), unless a modifier
+        glued = run[1] - run[0] > 1 and doc[start].text not in _EDGE_PUNCT and doc[start + 1].text == "-"
         # a name mis-tagged as punctuation ("CIFAR10/100" tagged ",") is kept
-        if (doc[start].pos_ in _TRIM_START and not (doc[start].pos_ == "PUNCT" and is_name_like(doc[start].text))
-                or doc[start].lower_ in modifiers or doc[start].text in _EDGE_PUNCT):
+        if not glued and (doc[start].pos_ in _TRIM_START and not (doc[start].pos_ == "PUNCT"
+                                                                  and is_name_like(doc[start].text))
+                          or doc[start].lower_ in modifiers or doc[start].text in _EDGE_PUNCT):
             start += 1
             continue
-        run = _word_runs(doc, start, end)[0]  # a modifier written with hyphens: "pre-trained"
+        # a modifier written with hyphens: "pre-trained"
         if run[1] < end and doc[run[0]:run[1]].text.lower() in modifiers:
             start = run[1]
             continue

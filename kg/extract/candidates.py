@@ -41,7 +41,7 @@ from .sentences import title_end
 from .train import GENERIC_LABEL
 
 __all__ = ["Candidate", "CandidateFinder", "make_candidates", "name_spans", "chunk_spans", "strip_span",
-           "resolve_overlaps", "trim_span", "proposal_spans", "name_after_descriptor",
+           "resolve_overlaps", "trim_span", "proposal_spans", "name_after_descriptor", "absorb_into_proposals",
            "name_before_class"]
 
 #: Priority of each source (lower wins an overlap).
@@ -89,7 +89,7 @@ def chunk_spans(doc, lexicon):
     return out
 
 
-def proposal_spans(doc, lexicon, max_words=6):
+def proposal_spans(doc, lexicon, max_words=8):
     """What the paper says it proposes, as stripped noun chunks ("we propose a training-free soft-trim
     likelihood" -> "training-free soft-trim likelihood"), skipping vague heads ("a novel framework", "a
     procedure") and lone common words ("we propose a formula")."""
@@ -105,12 +105,44 @@ def proposal_spans(doc, lexicon, max_words=6):
             continue
         span = name_after_descriptor(span, lexicon.descriptors)
         head = span[-1].lower_
-        if head in lexicon.stopwords or head in lexicon.descriptors and len(span) == 1:
+        if len(span) == 1 and (head in lexicon.stopwords or head in lexicon.descriptors):
+            continue
+        if head in lexicon.stopwords and not _described(span[:-1], lexicon):
             continue
         if len(span) == 1 and not (is_name_like(span.text) or span[0].pos_ == "PROPN"):
             continue
         out.append(span)
     return out
+
+
+def _described(words, lexicon):
+    """True when the words before a vague head say what it is: two words or more ("progressive pruning
+    pipeline", "gradual pruning technique") or a name ("Terminator architecture"), with a noun among them; not
+    one common word ("sampling framework", "learning paradigm") nor only how good or general it is ("unified
+    framework")."""
+    if not any(t.pos_ in ("NOUN", "PROPN") and t.lower_ not in lexicon.stopwords for t in words):
+        return False
+    n_words = 1 + sum(1 for t in words[:-1] if t.whitespace_)
+    return n_words >= 2 or is_name_like(words.text)
+
+
+def absorb_into_proposals(doc, cands, vague=()):
+    """Drop the common-noun terms inside what the paper proposes, before its head word: "we propose a
+    text-guided contrastive adversarial training loss" is one proposed loss, not the known "adversarial
+    training", and "a lightweight attention mechanism" is the paper's own mechanism. Names inside it ("a
+    LoRA-based scheme") stay mentions of their own, and so does a term that only a vague head word follows
+    ("a data selection approach": data selection, `vague`)."""
+    props = [c for c in cands if c.source == "proposal"]
+    if not props:
+        return cands
+
+    def inside(c, p):
+        if c is p or not (p.start <= c.start and c.end <= p.end) or is_name_like(doc[c.start:c.end].text):
+            return False
+        if c.end == p.end:  # "a lightweight attention mechanism": the proposal qualifies a known term
+            return c.start > p.start
+        return any(t.lower_ not in vague for t in doc[c.end:p.end])
+    return [c for c in cands if not any(inside(c, p) for p in props)]
 
 
 def resolve_overlaps(cands):
@@ -176,9 +208,19 @@ class CandidateFinder:
 
     @staticmethod
     def _title_phrase(span):
-        """A title's slogan rather than a name: it opens with a preposition or article ("From Entropy to
-        Epiplexity", "Beyond Heuristic Prompting", "A New Way") and holds no name."""
-        return span[0].pos_ in ("ADP", "DET", "SCONJ") and not any(is_name_like(t.text) for t in span)
+        """A title's slogan rather than a name: it opens with a preposition ("From Entropy to Epiplexity",
+        "From GaLore to WeLore"), holds a finite verb ("Layer-wise Importance Matters", "Don't Play
+        Favorites"), or, holding no name, opens with an article ("A New Way") or holds a preposition or article
+        as a word of its own ("Catching the Details", "One Loss for All")."""
+        if len(span) > 1 and span[0].pos_ in ("ADP", "SCONJ"):  # "From GaLore to WeLore"
+            return True
+        if any(t.tag_ in ("VBZ", "VBP", "VBD", "MD") or t.lower_ == "n't" for t in span):  # "Importance Matters"
+            return True
+        if any(is_name_like(t.text) for t in span):
+            return False
+        return span[0].pos_ == "DET" or any(
+            t.pos_ in ("ADP", "DET") and t.whitespace_ and t.i > span.start and span.doc[t.i - 1].whitespace_
+            for t in span)
 
     def gazetteer(self, doc):
         """Gazetteer candidates of `doc`."""
@@ -240,7 +282,7 @@ class CandidateFinder:
         listed = [c for c in cands if c.source in ("gazetteer", "known") and not c.generic]
         cands = [c for c in cands if not (c.generic and c.source == "ner" and any(
             c.start <= g.start and g.end <= c.end and (g.start, g.end) != (c.start, c.end) for g in listed))]
-        kept = resolve_overlaps(cands)
+        kept = resolve_overlaps(absorb_into_proposals(doc, cands, lex.stopwords | lex.descriptors))
         for c in kept:  # a listed term keeps its listed type whichever source found it
             c.type = self.term_types.get(doc[c.start:c.end].text.lower(), c.type)
         doc._.kg_candidates = kept

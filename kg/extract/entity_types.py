@@ -187,10 +187,15 @@ _HARDWARE = {"gpu", "gpus", "cpu", "cpus", "tpu", "tpus", "npu", "fpga"}
 _BRACKETS = ("()", "[]", "{}")
 
 
+_PREFIXES = {"pre", "post", "non", "multi", "self", "co", "re", "semi", "sub", "cross", "inter", "intra", "un",
+             "de", "anti", "meta", "mid"}
+_DANGLING = re.compile(r"-(based|driven|aware|guided|free|like|specific|wise)$", re.I)
+
+
 def is_junk(span, lexicon):
     """True for spans that are never entities: URLs, numbers, a lone vague word ("approach", "GPU"),
     hardware ("A6000 GPU"), a citation ("Smith et al."), a bracket left open ("Sampler~(DEIS"), a LaTeX macro
-    ("\\sysname").
+    ("\\sysname"), a modifier cut from its noun ("PC-based", "Sparse Pre" of "Sparse Pre-training").
 
     Examples
     --------
@@ -198,8 +203,8 @@ def is_junk(span, lexicon):
     >>> from kg.extract.lexicon import load_lexicon
     >>> nlp, lex = spacy.blank("en"), load_lexicon()
     >>> [is_junk(nlp(t)[:], lex) for t in ("approach", "State-of-the-art", "A6000 GPU", "Chamfer L_{1", "Hu et al",
-    ...                                    "LoRA (r=8)")]
-    [True, True, True, True, True, False]
+    ...                                    "LoRA (r=8)", "PC-based", "LoRA-based tuning")]
+    [True, True, True, True, True, False, True, False]
     """
     text = span.text
     if "://" in text or text.startswith("www.") or not any(c.isalpha() for c in text):
@@ -207,5 +212,9 @@ def is_junk(span, lexicon):
     if span[-1].lower_ in _HARDWARE or " et al" in text or text.startswith("\\"):
         return True
     if any(text.count(a) != text.count(b) for a, b in _BRACKETS):
+        return True
+    # a modifier cut from its noun: "PC-based", "Sparse Pre" (of "Sparse Pre-training"), "rm" (LaTeX "\\rm")
+    if _DANGLING.search(text) or text in ("rm", "bf") or (span[-1].lower_ in _PREFIXES and not span[-1].whitespace_
+                                                        and span.end < len(span.doc) and span.doc[span.end].text == "-"):
         return True
     return text.lower() in lexicon.stopwords  # also written with hyphens: "state-of-the-art"

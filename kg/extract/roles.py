@@ -29,7 +29,8 @@ from .sentences import title_end
 
 __all__ = ["PROPOSE_VERBS", "NAMING_VERBS", "BASELINE_VERBS", "USE_VERBS", "COMPONENT_VERBS",
            "BUILD_VERBS", "proposal_heads", "list_items", "own_names", "baseline_tokens", "use_tokens",
-           "component_tokens", "means_tokens", "title_names", "role_scopes", "mention_role", "best_role"]
+           "component_tokens", "means_tokens", "title_names", "role_scopes", "mention_role", "best_role",
+           "contribution_type"]
 
 
 PROPOSE_VERBS = {"propose", "introduce", "present", "develop", "design", "devise", "offer", "put", "unveil",
@@ -76,6 +77,9 @@ def _subject_is_self(verb):
         return _subject_is_self(verb.head)
     if verb.dep_ in ("xcomp", "advcl") and verb.head is not verb:
         return _subject_is_self(verb.head)
+    # "we improve X by introducing Y": the verb the preposition hangs on
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return _subject_is_self(verb.head.head)
     return False
 
 
@@ -125,6 +129,11 @@ def list_items(obj):
     return out
 
 
+#: Nouns whose "of" phrase is what is proposed ("we introduce a set of hardware-efficient codebooks").
+_CONTAINERS = {"set", "family", "suite", "series", "collection", "class", "pair", "combination", "variety",
+               "number", "kind", "type", "range"}
+
+
 def proposal_heads(doc):
     """Tokens heading what the paper proposes.
 
@@ -143,6 +152,9 @@ def proposal_heads(doc):
             objs = [c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd")]
             if not objs and any(c.dep_ == "auxpass" for c in tok.children):
                 objs = [c for c in tok.children if c.dep_ == "nsubjpass"]
+            # "a set of hardware-efficient codebooks", "a family of loss functions"
+            objs += [o for obj in objs if obj.lemma_.lower() in _CONTAINERS for p in obj.children
+                     if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
             for obj in objs:
                 out.update(t.i for t in np_heads(obj))
                 out |= list_items(obj)
@@ -256,7 +268,7 @@ def use_tokens(doc, own=None):
 #: Verbs whose object, when their subject is the paper's contribution, is a part of it.
 COMPONENT_VERBS = {"use", "employ", "adopt", "introduce", "incorporate", "integrate", "leverage", "utilize",
                    "feature", "include", "comprise", "combine", "propose", "exploit", "apply", "add", "design",
-                   "rely"}
+                   "rely", "consist", "contain", "perform"}
 
 
 #: Verbs whose object, when "we" do them, is part of the contribution ("we implement a re-weighting term").
@@ -301,14 +313,19 @@ def component_tokens(doc, own):
         if lemma not in COMPONENT_VERBS:
             continue
         subj = [c for c in tok.children if c.dep_ == "nsubj"]
-        if not any(c.i in own for c in subj):
+        if not any(c.i in own or _own_head(c) for c in subj):
             continue
         for c in tok.children:
-            if c.dep_ == "dobj":
-                out.update(t.i for t in np_heads(c))
-            elif c.dep_ == "prep":
-                out.update(t.i for o in c.children if o.dep_ == "pobj" for t in np_heads(o))
+            objs = [c] if c.dep_ == "dobj" else [o for o in c.children if o.dep_ == "pobj"] if c.dep_ == "prep" else []
+            for o in objs:  # "EASY-EP comprises two key components: X and Y"
+                out.update(t.i for t in np_heads(o))
+                out |= list_items(o)
     return out
+
+
+def _own_head(tok):
+    """True for "our method", "the proposed framework": a vague noun that stands for the contribution."""
+    return tok.lemma_.lower() in _OWN_HEADS and any(d.lower_ in ("our", "proposed") for d in tok.children)
 
 
 #: Prepositions introducing how "we" do something ("we enhance stability through X (ABBR)").
@@ -429,6 +446,60 @@ def mention_role(span, type_, scopes, known=False):
     if any(i in scopes["used"] for i in idx):
         return "used"
     return "mentioned"
+
+
+#: Nouns that, linked to a proposed thing ("a new benchmark, X", "X, a metric for ..."), keep it a Dataset, Task
+#: or Metric.
+_DATA_DESCRIPTORS = {"dataset", "benchmark", "corpus", "suite", "collection", "task", "problem", "challenge",
+                     "metric", "measure", "score", "criterion", "evaluation", "leaderboard", "testbed"}
+
+
+def _described_as_data(span):
+    """True when a noun linked to `span` (apposition, "called/named", the word right after it, the head of
+    the phrase it ends) says it is a dataset, task or metric."""
+    doc, root = span.doc, span.root
+    linked = [root.head] if root.dep_ in ("appos", "attr", "oprd", "compound", "nmod") else []
+    linked += [c for c in root.children if c.dep_ in ("appos", "attr")]
+    if root.head.dep_ == "acl" or root.dep_ in ("oprd", "attr"):  # "a benchmark called X"
+        linked += [root.head.head, root.head]
+    if span.end < len(doc):
+        linked.append(doc[span.end])
+    linked += [t for t in span]
+    return any(t.lemma_.lower() in _DATA_DESCRIPTORS or t.lower_ in _DATA_DESCRIPTORS for t in linked)
+
+
+def contribution_type(spans, type_, scopes, known=False):
+    """Type of a thing the paper proposes: a Method unless it is described as a dataset, task or metric.
+
+    A coined name that the tagger or a head word typed as a Task, Dataset or Metric ("we propose SDIM
+    (Sampling-based Deep Interest Modeling)", "we propose the object-aware filter") is the paper's technique
+    when a proposal verb or an own apposition introduces it; "we introduce X, a benchmark for ..." stays a
+    Dataset.
+
+    Parameters
+    ----------
+    spans : list of spacy.tokens.Span
+        Mentions of one entity.
+    type_ : str
+        Its type from the candidates.
+    scopes : dict
+        From :func:`role_scopes`.
+    known : bool
+        A listed term keeps its type.
+
+    Returns
+    -------
+    str
+    """
+    if known or type_ not in ("Task", "Dataset", "Metric"):
+        return type_
+    if "appos" not in scopes:
+        scopes["appos"] = own_apposition_tokens(spans[0].doc) if spans[0].doc.has_annotation("DEP") else set()
+    own = scopes["proposed"] | scopes["appos"]
+    introduced = [s for s in spans if any(i in own for i in range(s.start, s.end))]
+    if not introduced or any(_described_as_data(s) for s in spans):
+        return type_
+    return "Method"
 
 
 def best_role(roles):

@@ -5,11 +5,13 @@ import spacy
 from spacy.tokens import Doc
 
 from kg.errors import InputError
-from kg.extract.abbreviations import AbbreviationFinder, clip_window, find_definitions, is_plausible
+from kg.extract.abbreviations import (AbbreviationFinder, clip_window, find_definitions, is_plausible,
+                                      title_definition)
 from kg.extract.assemble import (EntityAssembler, choose_name, choose_type, entity_is_generic, group_candidates,
                                  split_joined_name)
 from kg.extract.boundaries import descriptive_phrase, name_after_descriptor, name_before_class, task_phrase
-from kg.extract.candidates import Candidate, CandidateFinder, name_spans, resolve_overlaps, trim_span
+from kg.extract.candidates import (Candidate, CandidateFinder, absorb_into_proposals, name_spans, resolve_overlaps,
+                                   trim_span)
 from kg.extract.entity_types import is_generic, is_junk, is_name_like, name_type, norm_key, shape_type, strong_type
 from kg.extract.extensions import SPAN_KEY, register_extensions
 from kg.extract.lexicon import Lexicon, load_lexicon, read_table
@@ -368,3 +370,62 @@ def test_assembler_splits_joined_names(nlp):
 def test_trim_span_keeps_name_tagged_as_punctuation(nlp, lexicon):
     doc = Doc(nlp.vocab, words=["on", "CIFAR10/100"], pos=["ADP", "PUNCT"], tags=["IN", ","])
     assert trim_span(doc[:], lexicon.modifiers).text == "CIFAR10/100"
+
+
+def test_trim_span_keeps_hyphenated_word_whole(nlp, lexicon):
+    # "per" is a preposition, but "per-IC" is one word
+    doc = Doc(nlp.vocab, words=["per", "-", "IC", "quantization"], spaces=[False, False, True, False],
+              pos=["ADP", "PUNCT", "PROPN", "NOUN"], tags=["IN", "HYPH", "NNP", "NN"])
+    assert trim_span(doc[:], lexicon.modifiers).text == "per-IC quantization"
+    doc = Doc(nlp.vocab, words=["with", "quantization"], pos=["ADP", "NOUN"], tags=["IN", "NN"])
+    assert trim_span(doc[:], lexicon.modifiers).text == "quantization"
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("CBQ: Cross-Block Quantization for Large Language Models", ("CBQ", "Cross-Block Quantization")),
+    ("CrAM: A Compression-Aware Minimizer", ("CrAM", "Compression-Aware Minimizer")),
+    # the long form must open the subtitle, a marked variant is not its base method, a sentence defines nothing
+    ("SpecDec++: Boosting Speculative Decoding via Adaptive Candidate Lengths", None),
+    ("LoRA+: Efficient Low Rank Adaptation of Large Models", None),
+    ("ALLoRA: Adaptive Learning Rate Mitigates LoRA Fatal Flaws", None),
+    ("Hydra: Multi-head Low-rank Adaptation", None),
+])
+def test_title_definition(nlp, title, expected):
+    pair = title_definition(nlp(title))
+    assert (None if pair is None else (pair[0].text, pair[1].text)) == expected
+
+
+def test_title_definition_joins_the_abbreviations(nlp):
+    doc = mark_title(nlp("MoMo: Momentum Models for Adaptive Learning Rates\n\nWe fit Momentum Models (MM)."))
+    pairs = AbbreviationFinder(nlp)(doc)._.kg_abbreviations
+    assert [(s.text, lf.text) for s, lf in pairs] == [("MoMo", "Momentum Models"), ("MM", "Momentum Models")]
+
+
+@pytest.mark.parametrize("text, inner, kept", [
+    # a known term before the proposal's own head word is part of it
+    ("text-guided adversarial training loss", (3, 5), False),
+    # the proposal only qualifies the term: "lightweight attention mechanism"
+    ("lightweight attention mechanism", (1, 3), False),
+    # a vague head word after a term leaves the term alone: "data selection approach"
+    ("data selection approach", (0, 2), True),
+    # names inside it stay mentions of their own
+    ("LoRA adapter tuning", (0, 1), True),
+])
+def test_absorb_into_proposals(nlp, lexicon, text, inner, kept):
+    doc = nlp(text)
+    prop = Candidate(0, len(doc), "Method", "proposal")
+    term = Candidate(*inner, "Method", "gazetteer")
+    out = absorb_into_proposals(doc, [prop, term], lexicon.stopwords | lexicon.descriptors)
+    assert (term in out) is kept and prop in out
+
+
+@pytest.mark.parametrize("words, tags, pos, slogan", [
+    (["Layer-wise", "Importance", "Matters"], ["JJ", "NNP", "VBZ"], ["ADJ", "PROPN", "VERB"], True),
+    (["From", "GaLore", "to", "WeLore"], ["IN", "NNP", "IN", "NNP"], ["ADP", "PROPN", "ADP", "PROPN"], True),
+    (["Catching", "the", "Details"], ["VBG", "DT", "NNS"], ["VERB", "DET", "NOUN"], True),
+    (["Squeezed", "Attention"], ["VBN", "NNP"], ["VERB", "PROPN"], False),
+    (["HiP", "Attention"], ["NNP", "NNP"], ["PROPN", "PROPN"], False),
+])
+def test_title_phrase(nlp, words, tags, pos, slogan):
+    doc = Doc(nlp.vocab, words=words, tags=tags, pos=pos)
+    assert CandidateFinder._title_phrase(doc[:]) is slogan

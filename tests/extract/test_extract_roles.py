@@ -8,8 +8,8 @@ from spacy.tokens import Doc
 from kg.extract.extensions import register_extensions
 from kg.extract.role_context import (comparison_tokens, is_own_sentence, negated_tokens, own_apposition_tokens,
                                      own_sentences, prior_work_tokens, title_definition_tokens)
-from kg.extract.roles import (baseline_tokens, best_role, list_items, means_tokens, mention_role, proposal_heads,
-                              use_tokens)
+from kg.extract.roles import (baseline_tokens, best_role, component_tokens, contribution_type, list_items,
+                              means_tokens, mention_role, proposal_heads, use_tokens)
 from kg.records import Paper
 
 
@@ -179,6 +179,10 @@ ABSTRACTS = {
                  "biases. In this paper, we introduce two techniques: gradient masking, which selects parameters, "
                  "and adaptive rank allocation. We fine-tune LLaMA-2-7B on GLUE and compare with BitFit and LoRA "
                  "as baselines."),
+    "BarQ": ("BarQ: Block-Aware Rounding Quantization for Language Models",
+             "Post-training quantization degrades small models. We propose BarQ, a rounding method. To stabilise "
+             "training, we further introduce a text-guided contrastive adversarial training loss. Our method performs "
+             "dominant token selection before rounding. We evaluate BarQ on WikiText-2."),
 }
 
 
@@ -203,12 +207,18 @@ def pipeline():
     ("Adapters", "LoRA", "baseline"),       # "X and Y as baselines"
     ("Adapters", "LLaMA-2-7B", "used"),
     ("Adapters", "GLUE", "used"),
+    ("BarQ", "BarQ", "proposed"),           # the title defines it: "Block-Aware Rounding Quantization" is an alias
+    ("BarQ", "text-guided contrastive adversarial training loss", "proposed"),  # not the known "adversarial training"
+    ("BarQ", "dominant token selection", "proposed"),  # "our method performs X"
 ])
 def test_roles_in_real_abstracts(pipeline, paper, name, role):
     title, abstract = ABSTRACTS[paper]
     doc = pipeline(Paper(id="x", title=title, abstract=abstract).text)
     roles = {e.name: e.role for e in doc._.kg_entities.values()}
     assert roles[name] == role, roles
+    if paper == "BarQ":
+        aliases = {a for e in doc._.kg_entities.values() if e.name == "BarQ" for a in e.aliases}
+        assert "Block-Aware Rounding Quantization" in aliases
 
 
 @pytest.mark.parametrize("rows, name, expected", [
@@ -284,3 +294,68 @@ def test_title_definition_longest(nlp):
                          "Minimum Entropy Coupling ( MEC ) and Minimum Entropy Coupling with Bottleneck ( MEC-B )")
     doc._.kg_abbreviations = [(doc[9:10], doc[5:8]), (doc[18:19], doc[12:17])]
     assert title_definition_tokens(doc, end) == set(range(12, 17)) | {18}
+
+
+# We improve speed by introducing a textual bypass .
+BY_INTRODUCING = [("We", "PRON", 1, "nsubj"), ("improve", "VERB", 1, "ROOT"), ("speed", "NOUN", 1, "dobj"),
+                  ("by", "ADP", 1, "prep"), ("introducing", "VERB", 3, "pcomp", "introduce"), ("a", "DET", 7, "det"),
+                  ("textual", "ADJ", 7, "amod"), ("bypass", "NOUN", 4, "dobj"), (".", "PUNCT", 1, "punct")]
+# We introduce a set of hardware-efficient codebooks .
+SET_OF = [("We", "PRON", 1, "nsubj"), ("introduce", "VERB", 1, "ROOT"), ("a", "DET", 3, "det"),
+          ("set", "NOUN", 1, "dobj"), ("of", "ADP", 3, "prep"), ("efficient", "ADJ", 6, "amod"),
+          ("codebooks", "NOUN", 4, "pobj"), (".", "PUNCT", 1, "punct")]
+# They improve speed by introducing a bypass .
+THEY_BY_INTRODUCING = [("They", "PRON", 1, "nsubj"), ("improve", "VERB", 1, "ROOT"), ("speed", "NOUN", 1, "dobj"),
+                       ("by", "ADP", 1, "prep"), ("introducing", "VERB", 3, "pcomp", "introduce"),
+                       ("a", "DET", 6, "det"), ("bypass", "NOUN", 4, "dobj"), (".", "PUNCT", 1, "punct")]
+
+
+@pytest.mark.parametrize("rows, expected", [(BY_INTRODUCING, {5, 6, 7}), (SET_OF, {2, 3, 5, 6}),
+                                            (THEY_BY_INTRODUCING, set())])
+def test_proposal_heads_through_prepositions_and_containers(nlp, rows, expected):
+    assert proposal_heads(parsed(nlp, rows)) == expected
+
+
+# Our method performs token selection and merging : ...
+OUR_METHOD_PERFORMS = [("Our", "PRON", 1, "poss"), ("method", "NOUN", 2, "nsubj"),
+                       ("performs", "VERB", 2, "ROOT", "perform"), ("token", "NOUN", 4, "compound"),
+                       ("selection", "NOUN", 2, "dobj"), ("and", "CCONJ", 4, "cc"), ("merging", "NOUN", 4, "conj"),
+                       (".", "PUNCT", 2, "punct")]
+# X comprises two components : A and B .
+COMPRISES_LIST = [("X", "PROPN", 1, "nsubj"), ("comprises", "VERB", 1, "ROOT", "comprise"),
+                  ("two", "NUM", 3, "nummod"), ("components", "NOUN", 1, "dobj"), (":", "PUNCT", 3, "punct"),
+                  ("A", "PROPN", 3, "appos"), ("and", "CCONJ", 5, "cc"), ("B", "PROPN", 5, "conj"),
+                  (".", "PUNCT", 1, "punct")]
+
+
+def test_component_tokens_of_our_method(nlp):
+    assert component_tokens(parsed(nlp, OUR_METHOD_PERFORMS), set()) == {3, 4, 6}
+    # "the method performs ..." is not the paper's own
+    assert component_tokens(parsed(nlp, [("The", "DET", 1, "det")] + OUR_METHOD_PERFORMS[1:]), set()) == set()
+
+
+def test_component_tokens_spell_out_a_list(nlp):
+    doc = parsed(nlp, COMPRISES_LIST)
+    assert {5, 7} <= component_tokens(doc, {0})
+    assert component_tokens(doc, set()) == set()
+
+
+@pytest.mark.parametrize("rows, span, type_, known, expected", [
+    # we propose SDIM: typed Task by its long form, it is the paper's technique
+    ([("We", "PRON", 1, "nsubj"), ("propose", "VERB", 1, "ROOT"), ("SDIM", "PROPN", 1, "dobj"),
+      (".", "PUNCT", 1, "punct")], (2, 3), "Task", False, "Method"),
+    # ... unless it is a listed term
+    ([("We", "PRON", 1, "nsubj"), ("propose", "VERB", 1, "ROOT"), ("SDIM", "PROPN", 1, "dobj"),
+      (".", "PUNCT", 1, "punct")], (2, 3), "Task", True, "Task"),
+    # we introduce X , a benchmark : a dataset stays a dataset
+    ([("We", "PRON", 1, "nsubj"), ("introduce", "VERB", 1, "ROOT"), ("X", "PROPN", 1, "dobj"),
+      (",", "PUNCT", 2, "punct"), ("a", "DET", 5, "det"), ("benchmark", "NOUN", 2, "appos"),
+      (".", "PUNCT", 1, "punct")], (2, 3), "Dataset", False, "Dataset"),
+    # SDIM is fast : not introduced by the paper here
+    ([("SDIM", "PROPN", 1, "nsubj"), ("is", "AUX", 1, "ROOT"), ("fast", "ADJ", 1, "acomp"),
+      (".", "PUNCT", 1, "punct")], (0, 1), "Task", False, "Task"),
+])
+def test_contribution_type(nlp, rows, span, type_, known, expected):
+    doc = parsed(nlp, rows)
+    scopes = scopes_of(doc)
+    assert contribution_type([doc[span[0]:span[1]]], type_, scopes, known) == expected
