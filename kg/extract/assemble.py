@@ -19,9 +19,10 @@ from spacy.language import Language
 
 from ..records import Entity, Mention
 from .candidates import PRIORITY
-from .entity_types import is_name_like, norm_key
+from .entity_types import is_name_like, norm_key, strong_type
 from .extensions import SPAN_KEY, register_extensions
 from .lexicon import load_lexicon
+from .role_context import NAMING_VERBS
 from .roles import best_role, component_tokens, contribution_type, mention_role, role_scopes
 from .sentences import title_end
 
@@ -170,15 +171,23 @@ _LINKS = {"appos", "oprd", "attr"}
 
 def is_descriptor(span, other_tokens, descriptors):
     """True when `span` is a description in apposition to, or naming, another candidate mention, whose tokens
-    are `other_tokens`: "a novel pruning method, named X", "X, a lightweight parameter-efficient codec". The
-    name is the entity, not its description."""
+    are `other_tokens`: "a novel pruning method, named X", "X, a lightweight parameter-efficient codec", "a new
+    fast DPM sampler called X", "a weighted simulation scheme which we call X". The name is the entity, not its
+    description."""
     root = span.root
+    # the head noun of the whole phrase: "adaptive data selection" of "a ... data selection approach, X"
+    while root.dep_ in ("compound", "amod", "nmod") and root.head.i >= span.end and root.head.pos_ == "NOUN":
+        root = root.head
+    named = [g for c in root.children if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in NAMING_VERBS
+             for g in c.children if g.dep_ in _LINKS | {"oprd", "dobj", "xcomp", "ccomp"}]
     indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in root.children)
-    if span[-1].lower_ not in descriptors and not (indefinite and root.dep_ == "appos"):
+    if not named and root.lower_ not in descriptors and span[-1].lower_ not in descriptors and not (
+            indefinite and root.dep_ == "appos"):
         return False
     linked = [root.head] if root.dep_ in _LINKS else []
     linked += [c for c in root.children if c.dep_ in _LINKS]
     linked += [g for c in root.children if c.dep_ == "acl" for g in c.children if g.dep_ in _LINKS | {"oprd"}]
+    linked += named
     return any(t.i in other_tokens and not (span.start <= t.i < span.end) for t in linked)
 
 
@@ -224,7 +233,8 @@ class EntityAssembler:
             if key in entities:  # two groups normalising alike: keep them apart
                 key = f"{key}#{len(entities)}"
             known = any(c.source in ("gazetteer", "known") for c in members) or name in self.known
-            type_ = contribution_type([doc[c.start:c.end] for c in members], choose_type(members), scopes, known)
+            type_ = contribution_type([doc[c.start:c.end] for c in members], choose_type(members), scopes, known,
+                                      strong=lambda span: strong_type(span, self.lexicon))
             roles = [mention_role(doc[c.start:c.end], type_, scopes, known) for c in members]
             aliases = list(dict.fromkeys(t for t in texts if t != name))
             generic = entity_is_generic(members, texts)

@@ -468,13 +468,13 @@ def _described_as_data(span):
     return any(t.lemma_.lower() in _DATA_DESCRIPTORS or t.lower_ in _DATA_DESCRIPTORS for t in linked)
 
 
-def contribution_type(spans, type_, scopes, known=False):
+def contribution_type(spans, type_, scopes, known=False, strong=None):
     """Type of a thing the paper proposes: a Method unless it is described as a dataset, task or metric.
 
     A coined name that the tagger or a head word typed as a Task, Dataset or Metric ("we propose SDIM
     (Sampling-based Deep Interest Modeling)", "we propose the object-aware filter") is the paper's technique
-    when a proposal verb or an own apposition introduces it; "we introduce X, a benchmark for ..." stays a
-    Dataset.
+    when a proposal verb or an own apposition introduces it, or it opens a title that has no leading name ("Neural
+    Fine-Tuning Search for Few-Shot Learning"); "we introduce X, a benchmark for ..." stays a Dataset.
 
     Parameters
     ----------
@@ -486,6 +486,9 @@ def contribution_type(spans, type_, scopes, known=False):
         From :func:`role_scopes`.
     known : bool
         A listed term keeps its type.
+    strong : callable, optional
+        Span -> the type its own words give beyond doubt (:func:`kg.extract.entity_types.strong_type`): a
+        task or dataset phrase ("image super-resolution", "X benchmark") keeps its type.
 
     Returns
     -------
@@ -497,9 +500,21 @@ def contribution_type(spans, type_, scopes, known=False):
         scopes["appos"] = own_apposition_tokens(spans[0].doc) if spans[0].doc.has_annotation("DEP") else set()
     own = scopes["proposed"] | scopes["appos"]
     introduced = [s for s in spans if any(i in own for i in range(s.start, s.end))]
-    if not introduced or any(_described_as_data(s) for s in spans):
+    # a title opening with a task ("Image Super-Resolution with ...") names no technique
+    by_title = [s for s in spans if _opens_title(s, scopes)
+                and not (strong and any(strong(t) in ("Task", "Dataset") for t in spans))]
+    if not (introduced or by_title) or any(_described_as_data(s) for s in spans):
         return type_
     return "Method"
+
+
+def _opens_title(span, scopes):
+    """True for a mention that opens a title without a leading name ("Neural Fine-Tuning Search for Few-Shot
+    Learning", "The LLM Surgeon")."""
+    end = scopes.get("title_end")
+    if end is None or span.end >= end or len(scopes["title"]):
+        return False
+    return span.start == 0 or span.start == 1 and span.doc[0].lower_ in ("a", "an", "the")
 
 
 def best_role(roles):
