@@ -227,8 +227,7 @@ class EntityAssembler:
                 continue
             texts = [doc[c.start:c.end].text for c in members]
             name = choose_name(texts, shorts)
-            if any(c.source == "proposal" for c in members):
-                name = shortest_description(name)
+            name = shortest_description(name)
             key = norm_key(name)
             if key in entities:  # two groups normalising alike: keep them apart
                 key = f"{key}#{len(entities)}"

@@ -36,7 +36,7 @@ from .boundaries import (descriptive_phrase, name_after_descriptor, name_before_
 from .entity_types import (following_type, head_type, is_generic, is_junk, is_name_like, name_type, strong_type,
                            type_span)
 from .lexicon import load_lexicon
-from .roles import proposal_heads, title_names
+from .roles import component_tokens, proposal_heads, title_names
 from .sentences import title_end
 from .train import GENERIC_LABEL
 
@@ -89,19 +89,24 @@ def chunk_spans(doc, lexicon):
     return out
 
 
-def proposal_spans(doc, lexicon, max_words=8):
+def proposal_spans(doc, lexicon, max_words=6):
     """What the paper says it proposes, as stripped noun chunks ("we propose a training-free soft-trim
     likelihood" -> "training-free soft-trim likelihood"), skipping vague heads ("a novel framework", "a
     procedure") and lone common words ("we propose a formula")."""
     if not doc.has_annotation("DEP"):
         return []
     heads = proposal_heads(doc)
+    # and the parts of it: "X comprises two components: A and B", "our method employs a routing function"
+    heads |= component_tokens(doc, heads | set(title_names(doc, title_end(doc))), build=False)
     out = []
     for chunk in doc.noun_chunks:
         if chunk.root.i not in heads:
             continue
         span = strip_span(chunk, lexicon.modifiers)
-        if not len(span) or len(span) > max_words or any(t.is_space for t in span):
+        commas = [t.i for t in span if t.text == ","]
+        if commas:  # "training-free, adaptive soft-trim likelihood": the adjectives before a comma are a list
+            span = strip_span(span.doc[commas[-1] + 1:span.end], lexicon.modifiers)
+        if not len(span) or any(t.is_space for t in span) or 1 + sum(1 for t in span[:-1] if t.whitespace_) > max_words:
             continue
         span = name_after_descriptor(span, lexicon.descriptors)
         head = span[-1].lower_
@@ -131,7 +136,9 @@ def absorb_into_proposals(doc, cands, vague=()):
     text-guided contrastive adversarial training loss" is one proposed loss, not the known "adversarial
     training", and "a lightweight attention mechanism" is the paper's own mechanism. Names inside it ("a
     LoRA-based scheme") stay mentions of their own, and so does a term that only a vague head word follows
-    ("a data selection approach": data selection, `vague`)."""
+    ("a data selection approach": data selection, `vague`). A tagger mention that stops before such a head word
+    ("a low-rank sparse training scheme") is extended over it (the entity name drops it again,
+    :func:`kg.extract.assemble.shortest_description`, and keeps the phrase as written as an alias)."""
     props = [c for c in cands if c.source == "proposal"]
     if not props:
         return cands
@@ -141,7 +148,13 @@ def absorb_into_proposals(doc, cands, vague=()):
             return False
         if c.end == p.end:  # "a lightweight attention mechanism": the proposal qualifies a known term
             return c.start > p.start
-        return any(t.lower_ not in vague for t in doc[c.end:p.end])
+        return not all(t.lower_ in vague for t in doc[c.end:p.end])
+
+    for c in cands:  # "a ... sparse training scheme": a tagger mention cut short before the head word
+        for p in props:
+            if c.source == "ner" and c.start == p.start and c.end < p.end and all(
+                    t.lower_ in vague for t in doc[c.end:p.end]):
+                c.end = p.end
     return [c for c in cands if not any(inside(c, p) for p in props)]
 
 

@@ -77,6 +77,10 @@ def _subject_is_self(verb):
         return _subject_is_self(verb.head)
     if verb.dep_ in ("xcomp", "advcl") and verb.head is not verb:
         return _subject_is_self(verb.head)
+    # "we are the first to design X"
+    if verb.dep_ in ("xcomp", "acl", "relcl") and verb.head.dep_ in ("attr", "acomp") and \
+            verb.head.head.pos_ in ("VERB", "AUX"):
+        return _subject_is_self(verb.head.head)
     # "we improve X by introducing Y": the verb the preposition hangs on
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
         return _subject_is_self(verb.head.head)
@@ -286,7 +290,7 @@ def _we_subject(verb):
     return False
 
 
-def component_tokens(doc, own):
+def component_tokens(doc, own, build=True):
     """Tokens of what the contribution itself uses or contains ("TAILOR uses novel reward functions").
 
     Parameters
@@ -294,6 +298,8 @@ def component_tokens(doc, own):
     doc : spacy.tokens.Doc
     own : set of int
         Tokens of the mentions of proposed entities.
+    build : bool
+        Also the objects of "we implement / derive / provide ..." (:data:`BUILD_VERBS`).
 
     Returns
     -------
@@ -305,7 +311,7 @@ def component_tokens(doc, own):
         if tok.pos_ != "VERB":
             continue
         lemma = tok.lemma_.lower()
-        if lemma in BUILD_VERBS and _we_subject(tok):
+        if build and lemma in BUILD_VERBS and _we_subject(tok):
             for c in tok.children:
                 if c.dep_ in ("dobj", "nsubjpass"):
                     out.update(t.i for t in np_heads(c))
