@@ -197,6 +197,11 @@ def title_only(doc, members, end):
     terms and the title's leading name ("SpecDec++: ...") are kept."""
     if end is None or any(c.end > end for c in members):
         return False
+    # the phrase that opens a title with no leading name is usually its technique ("Multi-Sample Dropout for ...")
+    first = min(c.start for c in members)
+    if (first == 0 or first == 1 and doc[0].lower_ in ("a", "an", "the")) and not any(
+            t.text == ":" for t in doc[:end]):
+        return False
     return not any(c.source in ("title", "gazetteer", "known") or is_name_like(doc[c.start:c.end].text)
                    for c in members)
 

@@ -219,22 +219,6 @@ class CandidateFinder:
         end = title_end(span.doc)
         return end is not None and span.start < end and span[0].text[:1].isupper()
 
-    @staticmethod
-    def _title_phrase(span):
-        """A title's slogan rather than a name: it opens with a preposition ("From Entropy to Epiplexity",
-        "From GaLore to WeLore"), holds a finite verb ("Layer-wise Importance Matters", "Don't Play
-        Favorites"), or, holding no name, opens with an article ("A New Way") or holds a preposition or article
-        as a word of its own ("Catching the Details", "One Loss for All")."""
-        if len(span) > 1 and span[0].pos_ in ("ADP", "SCONJ"):  # "From GaLore to WeLore"
-            return True
-        if any(t.tag_ in ("VBZ", "VBP", "VBD", "MD") or t.lower_ == "n't" for t in span):  # "Importance Matters"
-            return True
-        if any(is_name_like(t.text) for t in span):
-            return False
-        return span[0].pos_ == "DET" or any(
-            t.pos_ in ("ADP", "DET") and t.whitespace_ and t.i > span.start and span.doc[t.i - 1].whitespace_
-            for t in span)
-
     def gazetteer(self, doc):
         """Gazetteer candidates of `doc`."""
         out = []
@@ -256,7 +240,7 @@ class CandidateFinder:
                 c.source = "known"
         if "title" in use:
             prefix = title_names(doc, title_end(doc))
-            if len(prefix) and not self._title_phrase(doc[prefix.start:prefix.stop]):
+            if len(prefix):
                 span = doc[prefix.start:prefix.stop]
                 cands.append(Candidate(span.start, span.end, type_span(span, lex, "name"), "title"))
         if "ner" in use:

@@ -25,12 +25,13 @@ from .role_context import (BASELINE_VERBS, NAMING_VERBS, coined_name, comparison
                            negated_tokens, np_heads, own_apposition_tokens, own_sentences,
                            prior_work_tokens, title_definition_tokens)
 from ..records import strongest_role
+from .entity_types import is_name_like
 from .sentences import title_end
 
 __all__ = ["PROPOSE_VERBS", "NAMING_VERBS", "BASELINE_VERBS", "USE_VERBS", "COMPONENT_VERBS",
            "BUILD_VERBS", "proposal_heads", "list_items", "own_names", "baseline_tokens", "use_tokens",
            "component_tokens", "means_tokens", "title_names", "role_scopes", "mention_role", "best_role",
-           "contribution_type"]
+           "contribution_type", "title_slogan"]
 
 
 PROPOSE_VERBS = {"propose", "introduce", "present", "develop", "design", "devise", "offer", "put", "unveil",
@@ -361,7 +362,8 @@ def means_tokens(doc):
 
 
 def title_names(doc, title_end, max_words=4):
-    """Token range of the title's prefix before ":" when it is a short name ("SpecDec++: Boosting ...").
+    """Token range of the title's prefix before ":" when it is a short name ("SpecDec++: Boosting ..."), not a
+    slogan (:func:`title_slogan`).
 
     Parameters
     ----------
@@ -380,8 +382,34 @@ def title_names(doc, title_end, max_words=4):
     for tok in doc[:end]:
         if tok.text == ":" and tok.i > 0:
             words = 1 + sum(1 for t in doc[:tok.i - 1] if t.whitespace_)
-            return range(0, tok.i) if words <= max_words else range(0)
+            return range(0, tok.i) if words <= max_words and not title_slogan(doc[:tok.i]) else range(0)
     return range(0)
+
+
+def title_slogan(span):
+    """True for a title's slogan rather than a name: it opens with a preposition ("From Entropy to Epiplexity",
+    "From GaLore to WeLore"), holds a finite verb ("Layer-wise Importance Matters", "Don't Play Favorites"), or,
+    holding no name, opens with an article ("A New Way") or holds a preposition or article as a word of its
+    own ("Catching the Details", "One Loss for All").
+
+    Parameters
+    ----------
+    span : spacy.tokens.Span
+        The words before the title's colon.
+
+    Returns
+    -------
+    bool
+    """
+    if len(span) > 1 and span[0].pos_ in ("ADP", "SCONJ"):
+        return True
+    if any(t.tag_ in ("VBZ", "VBP", "VBD", "MD") or t.lower_ == "n't" for t in span):
+        return True
+    if any(is_name_like(t.text) for t in span):
+        return False
+    return span[0].pos_ == "DET" or any(
+        t.pos_ in ("ADP", "DET") and t.whitespace_ and t.i > span.start and span.doc[t.i - 1].whitespace_
+        for t in span)
 
 
 def _in_own_sentence(span, scopes):
@@ -444,7 +472,10 @@ def mention_role(span, type_, scopes, known=False):
         return "proposed"
     title_end = scopes.get("title_end")
     if not known and title_end is not None and span.end < title_end:
-        prev = doc[span.start - 1] if span.start else None
+        i = span.start - 1
+        if i >= 0 and doc[i].lower_ in ("a", "an", "the"):  # "...: A Concept-Guided Bayesian Framework for"
+            i -= 1
+        prev = doc[i] if i >= 0 else None
         if not len(scopes["title"]) and (prev is None or prev.lower_ in _TITLE_LEAD):
             return "proposed"
     if any(i in scopes["baseline"] for i in idx):

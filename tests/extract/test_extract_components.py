@@ -16,7 +16,7 @@ from kg.extract.entity_types import is_generic, is_junk, is_name_like, name_type
 from kg.extract.extensions import SPAN_KEY, register_extensions
 from kg.extract.lexicon import Lexicon, load_lexicon, read_table
 from kg.extract.ner import default_votes
-from kg.extract.roles import baseline_tokens, best_role, mention_role, proposal_heads, title_names
+from kg.extract.roles import baseline_tokens, best_role, mention_role, proposal_heads, title_names, title_slogan
 from kg.extract.sentences import mark_title, title_end
 
 
@@ -426,6 +426,6 @@ def test_absorb_into_proposals(nlp, lexicon, text, inner, kept):
     (["Squeezed", "Attention"], ["VBN", "NNP"], ["VERB", "PROPN"], False),
     (["HiP", "Attention"], ["NNP", "NNP"], ["PROPN", "PROPN"], False),
 ])
-def test_title_phrase(nlp, words, tags, pos, slogan):
+def test_title_slogan(nlp, words, tags, pos, slogan):
     doc = Doc(nlp.vocab, words=words, tags=tags, pos=pos)
-    assert CandidateFinder._title_phrase(doc[:]) is slogan
+    assert title_slogan(doc[:]) is slogan
