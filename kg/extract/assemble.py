@@ -23,11 +23,12 @@ from .entity_types import is_name_like, norm_key, strong_type
 from .extensions import SPAN_KEY, register_extensions
 from .lexicon import load_lexicon
 from .role_context import NAMING_VERBS
-from .roles import best_role, component_tokens, contribution_type, mention_role, role_scopes
+from .roles import (best_role, component_tokens, contribution_type, mention_role, names_a_result,
+                    role_scopes)
 from .sentences import title_end
 
 __all__ = ["EntityAssembler", "make_entities", "group_candidates", "choose_name", "choose_type", "entity_is_generic",
-           "split_joined_name", "is_descriptor", "title_only", "shortest_description", "VAGUE_HEADS"]
+           "split_joined_name", "is_descriptor", "title_only", "shortest_description", "VAGUE_HEADS", "is_variant"]
 
 
 class _UnionFind:
@@ -191,6 +192,19 @@ def is_descriptor(span, other_tokens, descriptors):
     return any(t.i in other_tokens and not (span.start <= t.i < span.end) for t in linked)
 
 
+def is_variant(name, base):
+    """True when `name` is `base` with a suffix: a size, version or part of it.
+
+    Examples
+    --------
+    >>> is_variant("ElasticViT-S1", "ElasticViT"), is_variant("BLAST matrix", "BLAST"), is_variant("LoRA", "LoRA")
+    (True, True, False)
+    >>> is_variant("LoRAX", "LoRA")
+    False
+    """
+    return len(name) > len(base) and name.startswith(base) and name[len(base)] in "- +"
+
+
 def title_only(doc, members, end):
     """True for a Title-Case phrase that the abstract never repeats ("Towards Efficient Sparse Attention"):
     annotators rarely make it an entity (about 2% of gold entities occur only in the title). Names, listed
@@ -239,7 +253,9 @@ class EntityAssembler:
             known = any(c.source in ("gazetteer", "known") for c in members) or name in self.known
             type_ = contribution_type([doc[c.start:c.end] for c in members], choose_type(members), scopes, known,
                                       strong=lambda span: strong_type(span, self.lexicon))
-            roles = [mention_role(doc[c.start:c.end], type_, scopes, known) for c in members]
+            # never proposed: a well-known name, or a phrase naming a finding ("the explicit form")
+            fixed = known or names_a_result(name)
+            roles = [mention_role(doc[c.start:c.end], type_, scopes, fixed) for c in members]
             aliases = list(dict.fromkeys(t for t in texts if t != name))
             generic = entity_is_generic(members, texts)
             mentions = [Mention(doc[c.start:c.end].text, doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]))
@@ -247,7 +263,7 @@ class EntityAssembler:
             entities[key] = Entity(name=name, type=type_, role=best_role(roles), aliases=aliases,
                                    mentions=mentions, confidence=max(c.confidence for c in members),
                                    generic=generic)
-            unknown[key] = not known
+            unknown[key] = not fixed
             for c in members:
                 span = doc[c.start:c.end]
                 span.label_ = type_
@@ -268,6 +284,12 @@ class EntityAssembler:
             e = entities[s.kb_id_]
             if (e.role != "proposed" and e.type == "Method" and unknown[s.kb_id_] and not e.generic
                     and not is_name_like(s.text) and any(i in parts for i in range(s.start, s.end))):
+                e.role = "proposed"
+        # variants named after the contribution: "ElasticViT-S1", "NViT-Base", "BLAST matrix"
+        coined = [e.name for e in entities.values() if e.role == "proposed" and is_name_like(e.name)]
+        for key, e in entities.items():
+            if (e.role != "proposed" and e.type in ("Method", "Model") and unknown[key] and not e.generic
+                    and any(is_variant(e.name, n) for n in coined)):
                 e.role = "proposed"
         doc.spans[SPAN_KEY] = spans
         doc._.kg_entities = entities

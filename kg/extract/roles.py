@@ -31,7 +31,7 @@ from .sentences import title_end
 __all__ = ["PROPOSE_VERBS", "NAMING_VERBS", "BASELINE_VERBS", "USE_VERBS", "COMPONENT_VERBS",
            "BUILD_VERBS", "proposal_heads", "list_items", "own_names", "baseline_tokens", "use_tokens",
            "component_tokens", "means_tokens", "title_names", "role_scopes", "mention_role", "best_role",
-           "contribution_type", "title_slogan"]
+           "contribution_type", "title_slogan", "names_a_result", "RESULT_HEADS"]
 
 
 PROPOSE_VERBS = {"propose", "introduce", "present", "develop", "design", "devise", "offer", "put", "unveil",
@@ -533,9 +533,12 @@ def contribution_type(spans, type_, scopes, known=False, strong=None):
     """
     if known or type_ not in ("Task", "Dataset", "Metric"):
         return type_
+    doc = spans[0].doc
     if "appos" not in scopes:
-        scopes["appos"] = own_apposition_tokens(spans[0].doc) if spans[0].doc.has_annotation("DEP") else set()
-    own = scopes["proposed"] | scopes["appos"]
+        scopes["appos"] = own_apposition_tokens(doc) if doc.has_annotation("DEP") else set()
+    if "title_def" not in scopes:
+        scopes["title_def"] = title_definition_tokens(doc, scopes.get("title_end"))
+    own = scopes["proposed"] | scopes["appos"] | scopes["title_def"]
     introduced = [s for s in spans if any(i in own for i in range(s.start, s.end))]
     # a title opening with a task ("Image Super-Resolution with ...") names no technique
     by_title = [s for s in spans if _opens_title(s, scopes)
@@ -552,6 +555,32 @@ def _opens_title(span, scopes):
     if end is None or span.end >= end or len(scopes["title"]):
         return False
     return span.start == 0 or span.start == 1 and span.doc[0].lower_ in ("a", "an", "the")
+
+
+#: Head nouns of what a paper finds, measures or shows rather than a technique it proposes ("we derive the
+#: explicit form", "we introduce two parameters which measure: (1) the max column norm ...").
+RESULT_HEADS = {"performance", "form", "gap", "requirement", "weight", "pair", "evaluation", "insight",
+                "property", "guarantee", "result", "proof", "evidence", "description", "characterization",
+                "output", "sample", "information", "norm", "phenomenon", "behavior", "behaviour", "trade-off",
+                "tradeoff", "capability", "ability", "quality", "efficiency", "accuracy", "cost", "speed",
+                "finding", "observation", "understanding", "perspective", "view", "question", "answer", "limit",
+                "limitation", "issue", "challenge", "need", "benefit", "advantage", "improvement", "gain"}
+
+
+def names_a_result(name):
+    """True when `name` is headed by a word for a finding or measure, not a technique ("explicit form",
+    "minimizability gaps", "SOTA performance"): such a phrase is never the paper's proposed method.
+
+    Examples
+    --------
+    >>> names_a_result("minimizability gaps"), names_a_result("gap-aware loss")
+    (True, False)
+    """
+    words = name.lower().split()
+    if not words:
+        return False
+    last = words[-1]
+    return last in RESULT_HEADS or last.endswith("s") and last[:-1] in RESULT_HEADS
 
 
 def best_role(roles):
