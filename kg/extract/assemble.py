@@ -112,11 +112,24 @@ def shortest_description(name):
     'progressive spatial masking'
     >>> shortest_description("gating mechanism"), shortest_description("search algorithm")
     ('gating mechanism', 'search algorithm')
+    >>> shortest_description("Cross-Layer Cache mechanism"), shortest_description("GPTVQ method")
+    ('Cross-Layer Cache', 'GPTVQ')
     """
     words = name.split()
-    if len(words) < 3 or words[-1].lower() not in VAGUE_HEADS or is_name_like(name):
+    if len(words) < 2:
+        return name
+    head = words[-1].lower()
+    # a name before a word for its kind: "Cross-Layer Cache mechanism", "Si-Blurry scenario"
+    if head in VAGUE_HEADS | NAME_FRAMES and all(w[:1].isupper() for w in words[:-1]) and words[-1].islower():
+        return " ".join(words[:-1])
+    if len(words) < 3 or head not in VAGUE_HEADS or is_name_like(name):
         return name
     return " ".join(words[:-1])
+
+
+#: Words after a name that only say what kind of thing it is ("the Si-Blurry scenario").
+NAME_FRAMES = {"mechanism", "mechanisms", "module", "modules", "scenario", "setting", "paradigm", "pipeline",
+               "system", "architecture", "operator", "loss", "score", "layer", "block", "trick"}
 
 
 _NUMBERED_PAIR = re.compile(r"^(?=.*[A-Za-z])(.*?[A-Za-z-])(\d+)/(\d+)$")
