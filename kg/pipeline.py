@@ -182,7 +182,8 @@ def open_graph(graph_dir):
 
     path = Path(graph_dir) / OUTPUTS["graph"]
     if not path.is_file():
-        raise InputError(graph_dir, f"no {OUTPUTS['graph']} here: build the graph first with `kg build ... -o {graph_dir}`")
+        raise InputError(graph_dir,
+                         f"no {OUTPUTS['graph']} here: build the graph first with `kg build ... -o {graph_dir}`")
     try:
         return load_graph(path)
     except (ValueError, KeyError) as exc:

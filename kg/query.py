@@ -5,7 +5,8 @@ Follows SPARQL 1.1 Query (https://www.w3.org/TR/sparql11-query/) and writes resu
 Results JSON (https://www.w3.org/TR/sparql11-results-json/), CSV (https://www.w3.org/TR/sparql11-results-csv-tsv/,
 RFC 4180) or an aligned text table. ``DIR/kg.ttl`` is bulk-loaded into an in-memory store once per call; the
 ontology is loaded too, in the named graph ``<https://w3id.org/kg-ml/ontology>``. The prefixes of
-:data:`kg.vocab.PREFIXES` and those declared in ``kg.ttl`` (``entity:`` and ``paper:`` for the data) need no PREFIX line.
+:data:`kg.vocab.PREFIXES` and those declared in ``kg.ttl`` (``entity:`` and ``paper:`` for the data) need no PREFIX
+line.
 """
 
 import csv

@@ -12,7 +12,8 @@ import re
 from dataclasses import asdict, dataclass, field
 
 __all__ = [
-    "ENTITY_TYPES", "ROLES", "ROLE_RANK", "RELATIONS", "strongest_role", "Paper", "Mention", "Entity", "Relation", "PaperExtraction",
+    "ENTITY_TYPES", "ROLES", "ROLE_RANK", "RELATIONS", "strongest_role", "Paper", "Mention", "Entity", "Relation",
+    "PaperExtraction",
     "paper_id_for_title",
 ]
 

@@ -33,7 +33,8 @@ def format_entity(d, max_evidence=3):
     lines += [f"  - {p['id']}  {p.get('date') or '':10}  {p['role']:9}  {p['title']}" for p in d["papers"]]
     for direction, edges in (("out", d.get("edges_out", [])), ("in", d.get("edges_in", []))):
         for e in edges:
-            arrow = f"--{e['predicate']}--> {e['label']}" if direction == "out" else f"<--{e['predicate']}-- {e['label']}"
+            pred, label = e["predicate"], e["label"]
+            arrow = f"--{pred}--> {label}" if direction == "out" else f"<--{pred}-- {label}"
             lines.append(f"{arrow}  (support {e['support']})")
             lines += [f"      \"{ev['sentence']}\" [{ev['paper']}]" for ev in e.get("evidence", [])[:max_evidence]]
     return "\n".join(lines)

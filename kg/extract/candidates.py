@@ -8,7 +8,9 @@ Sources, strongest first (overlaps are resolved in that order, then by length):
 4. ``gazetteer``: a curated or learned term of :mod:`kg.extract.lexicon` (PhraseMatcher; terms with capitals
    match case-sensitively, others on the lower-cased text); ``known``: only those shaped like names
    ("WikiText-2", "MMLU"), which are rarely anything else;
-5. ``proposal``: the object of "we propose ..." (a stripped noun chunk) that nothing above covers;
+5. ``proposal``: the object of "we propose ..." and the parts of it ("our method performs X") as stripped noun
+   chunks; it takes in the common terms it contains ("a ... adversarial training loss",
+   :func:`absorb_into_proposals`), otherwise it only fills what nothing above covers;
    ``name``: a token run shaped like a name (CamelCase, acronym, letters with digits: GPT-4, LLaMA-2-7B),
    extended over a following size or version ("llama-2-chat 7B");
 6. ``chunk``: a noun chunk of the parse whose head word types it ("inference latency", "vector quantization"),

@@ -214,7 +214,8 @@ def is_junk(span, lexicon):
     if any(text.count(a) != text.count(b) for a, b in _BRACKETS):
         return True
     # a modifier cut from its noun: "PC-based", "Sparse Pre" (of "Sparse Pre-training"), "rm" (LaTeX "\\rm")
-    if _DANGLING.search(text) or text in ("rm", "bf") or (span[-1].lower_ in _PREFIXES and not span[-1].whitespace_
-                                                        and span.end < len(span.doc) and span.doc[span.end].text == "-"):
+    cut = (span[-1].lower_ in _PREFIXES and not span[-1].whitespace_ and span.end < len(span.doc)
+           and span.doc[span.end].text == "-")
+    if _DANGLING.search(text) or text in ("rm", "bf") or cut:
         return True
     return text.lower() in lexicon.stopwords  # also written with hyphens: "state-of-the-art"

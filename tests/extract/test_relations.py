@@ -20,7 +20,7 @@ from kg.extract.extensions import SPAN_KEY, register_extensions
 from kg.extract.relation_patterns import (
     attachment, comparisons, is_coined, load_cues, names_class, same_thing, subject_tokens,
 )
-from kg.extract.relation_rules import Ref, evidence
+from kg.extract.relation_rules import evidence
 from kg.extract.relations import (
     collect_mentions, dedupe, extract_relations, known_names, main_entity, make_relations,
 )
