@@ -114,14 +114,19 @@ def shortest_description(name):
     ('gating mechanism', 'search algorithm')
     >>> shortest_description("Cross-Layer Cache mechanism"), shortest_description("GPTVQ method")
     ('Cross-Layer Cache', 'GPTVQ')
+    >>> shortest_description("LoRA-Based Approach"), shortest_description("FC layer")
+    ('LoRA-Based Approach', 'FC layer')
     """
     words = name.split()
     if len(words) < 2:
         return name
     head = words[-1].lower()
     # a name before a word for its kind: "Cross-Layer Cache mechanism", "Si-Blurry scenario"
-    if head in VAGUE_HEADS | NAME_FRAMES and all(w[:1].isupper() for w in words[:-1]) and words[-1].islower():
-        return " ".join(words[:-1])
+    rest = " ".join(words[:-1])
+    # not a short acronym ("FC layer": FC is many things) nor a cut modifier ("LoRA-Based Approach")
+    if (head in VAGUE_HEADS | NAME_FRAMES and all(w[:1].isupper() for w in words[:-1]) and words[-1].islower()
+            and len(rest) > 3 and not rest.lower().endswith(("-based", "-like", "-driven", "-aware", "-guided"))):
+        return rest
     if len(words) < 3 or head not in VAGUE_HEADS or is_name_like(name):
         return name
     return " ".join(words[:-1])
@@ -129,7 +134,7 @@ def shortest_description(name):
 
 #: Words after a name that only say what kind of thing it is ("the Si-Blurry scenario").
 NAME_FRAMES = {"mechanism", "mechanisms", "module", "modules", "scenario", "setting", "paradigm", "pipeline",
-               "system", "architecture", "operator", "loss", "score", "layer", "block", "trick"}
+               "system", "architecture", "trick"}
 
 
 _NUMBERED_PAIR = re.compile(r"^(?=.*[A-Za-z])(.*?[A-Za-z-])(\d+)/(\d+)$")

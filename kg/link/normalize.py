@@ -152,6 +152,8 @@ def normalize(text):
     True
     >>> normalize("LLMs").key, normalize("LoRA-based").key, normalize("GLUE benchmark").key
     ('llm', 'lora', 'glue')
+    >>> normalize("LoRA-Based Approach").key
+    'lorabased'
     >>> normalize("LLaMA-2-7B").numbers
     ('2', '7')
     """
@@ -170,7 +172,8 @@ def normalize(text):
     last = words[-1]
     for suffix in ("-based", "-style"):
         stem = last[: -len(suffix)]
-        if last.lower().endswith(suffix) and stem and _name_like([stem]):
+        # "LoRA-based" is LoRA, but "a LoRA-Based Approach" is an approach built on it
+        if last.lower().endswith(suffix) and stem and _name_like([stem]) and "head_word" not in steps:
             words[-1] = last = stem
             steps.add("based")
     single = _singular(last)
