@@ -568,20 +568,23 @@ RESULT_HEADS = {"performance", "form", "gap", "requirement", "weight", "pair", "
                 "output", "sample", "information", "norm", "phenomenon", "behavior", "behaviour", "trade-off",
                 "tradeoff", "capability", "ability", "quality", "efficiency", "accuracy", "cost", "speed",
                 "finding", "observation", "understanding", "perspective", "view", "question", "answer", "limit",
-                "limitation", "issue", "challenge", "need", "benefit", "advantage", "improvement", "gain"}
+                "limitation", "issue", "challenge", "need", "benefit", "advantage", "improvement", "gain",
+                # only a kind of something named elsewhere: "a coordinate-wise variant of X", "an LLM family"
+                "variant", "family", "version", "extension", "component"}
 
 
 def names_a_result(name):
     """True when `name` is headed by a word for a finding or measure, not a technique ("explicit form",
-    "minimizability gaps", "SOTA performance"): such a phrase is never the paper's proposed method.
+    "minimizability gaps", "SOTA performance"), or by a word for a kind of something named elsewhere
+    ("coordinate-wise variant"): such a phrase is never the paper's proposed method.
 
     Examples
     --------
-    >>> names_a_result("minimizability gaps"), names_a_result("gap-aware loss")
-    (True, False)
+    >>> names_a_result("minimizability gaps"), names_a_result("gap-aware loss"), names_a_result("VARiant")
+    (True, False, False)
     """
-    words = name.lower().split()
-    if not words:
+    words = name.split()
+    if not words or not words[-1].islower():  # a name: "VARiant", "Optimization Gap"
         return False
     last = words[-1]
     return last in RESULT_HEADS or last.endswith("s") and last[:-1] in RESULT_HEADS
