@@ -12,12 +12,12 @@ Large Language Models") defines an abbreviation too (:func:`title_definition`): 
 Sets ``doc._.kg_abbreviations``: list of ``(short_span, long_span)``, one pair per definition, in text order.
 """
 
-import re
-
 from spacy.language import Language
 from spacy.matcher import Matcher
 from unv_scispacy_abbr import filter_matches, find_abbreviation
 
+from .boundaries import word_count
+from .entity_types import is_name_like
 from .extensions import register_extensions
 from .sentences import title_end
 
@@ -112,9 +112,6 @@ def _compound_candidates(matches, doc):
     return out
 
 
-#: A capital letter or digit inside a word: the shape of another name ("LoRA", "GPT4").
-_NAME_SHAPE = re.compile(r"[a-z][A-Z]|[A-Z]{2}|\d")
-
 #: Words that end the phrase opening a subtitle ("CBQ: Cross-Block Quantization for ...").
 _SUBTITLE_STOPS = {"for", "in", "via", "with", "to", "on", "of", "by", "from", "through", "using", "and", "as", "at",
                    "towards", "toward", "without", "is", "are", "beyond", "meets", "vs", "versus"}
@@ -150,7 +147,7 @@ def title_definition(doc, end=None, max_words=3):
     """
     end = len(doc) if end is None else end
     colon = next((t.i for t in doc[:end] if t.text == ":"), None)
-    if not colon or 1 + sum(1 for t in doc[:colon - 1] if t.whitespace_) > max_words:
+    if not colon or word_count(doc[:colon]) > max_words:
         return None
     short = doc[0:colon]
     if short.text[-1] in "+#*" or not any(c.isupper() for c in short.text[1:]):
@@ -168,7 +165,7 @@ def title_definition(doc, end=None, max_words=3):
     if long is None or long.start != start or not is_plausible(short.text, long.text):
         return None
     # "ALLoRA: Adaptive Learning Rate Mitigates LoRA Fatal Flaws" names another method: a sentence, not a definition
-    if any(_NAME_SHAPE.search(t.text) for t in long):
+    if any(is_name_like(t.text) for t in long):
         return None
     return short, long
 

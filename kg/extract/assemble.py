@@ -19,16 +19,17 @@ from spacy.language import Language
 
 from ..records import Entity, Mention
 from .candidates import PRIORITY
-from .entity_types import is_name_like, norm_key, strong_type
+from .entity_types import is_name_like, norm_key
 from .extensions import SPAN_KEY, register_extensions
 from .lexicon import load_lexicon
 from .role_context import NAMING_VERBS
-from .roles import (best_role, component_tokens, contribution_type, mention_role, names_a_result,
+from .roles import (best_role, component_tokens, contribution_type, mention_role, names_a_result, opens_title,
                     role_scopes)
 from .sentences import title_end
 
 __all__ = ["EntityAssembler", "make_entities", "group_candidates", "choose_name", "choose_type", "entity_is_generic",
-           "split_joined_name", "is_descriptor", "title_only", "shortest_description", "VAGUE_HEADS", "is_variant"]
+           "split_joined_name", "is_descriptor", "title_only", "shortest_description", "VAGUE_HEADS", "NAME_FRAMES",
+           "is_variant"]
 
 
 class _UnionFind:
@@ -99,12 +100,18 @@ def choose_name(texts, shorts):
 #: Head words that only say what kind of thing a description is ("gradual pruning technique").
 VAGUE_HEADS = {"strategy", "strategies", "technique", "techniques", "scheme", "schemes", "method", "methods",
                "approach", "approaches", "framework", "procedure", "algorithm", "algorithms"}
+#: Words after a name that only say what kind of thing it is ("the Si-Blurry scenario").
+NAME_FRAMES = {"mechanism", "mechanisms", "module", "modules", "scenario", "setting", "paradigm", "pipeline",
+               "system", "architecture", "trick"}
+_CUT_MODIFIERS = ("-based", "-like", "-driven", "-aware", "-guided")
 
 
 def shortest_description(name):
     """The description without a vague head word, when at least two words are left: "gradual pruning
     technique" -> "gradual pruning" (GUIDELINE.md: an unnamed contribution is named by its shortest
-    description); names and two-word phrases ("search algorithm") are kept.
+    description); names and two-word phrases ("search algorithm") are kept. A name before a word for its kind
+    loses that word ("Cross-Layer Cache mechanism"), unless it is a short acronym ("FC layer": FC is many
+    things) or a modifier cut from its noun ("LoRA-Based Approach").
 
     Examples
     --------
@@ -117,24 +124,16 @@ def shortest_description(name):
     >>> shortest_description("LoRA-Based Approach"), shortest_description("FC layer")
     ('LoRA-Based Approach', 'FC layer')
     """
-    words = name.split()
-    if len(words) < 2:
+    *rest, head = name.split()
+    if not rest:
         return name
-    head = words[-1].lower()
-    # a name before a word for its kind: "Cross-Layer Cache mechanism", "Si-Blurry scenario"
-    rest = " ".join(words[:-1])
-    # not a short acronym ("FC layer": FC is many things) nor a cut modifier ("LoRA-Based Approach")
-    if (head in VAGUE_HEADS | NAME_FRAMES and all(w[:1].isupper() for w in words[:-1]) and words[-1].islower()
-            and len(rest) > 3 and not rest.lower().endswith(("-based", "-like", "-driven", "-aware", "-guided"))):
-        return rest
-    if len(words) < 3 or head not in VAGUE_HEADS or is_name_like(name):
-        return name
-    return " ".join(words[:-1])
-
-
-#: Words after a name that only say what kind of thing it is ("the Si-Blurry scenario").
-NAME_FRAMES = {"mechanism", "mechanisms", "module", "modules", "scenario", "setting", "paradigm", "pipeline",
-               "system", "architecture", "trick"}
+    described = " ".join(rest)
+    if (head.islower() and head in VAGUE_HEADS | NAME_FRAMES and all(w[:1].isupper() for w in rest)
+            and len(described) > 3 and not described.lower().endswith(_CUT_MODIFIERS)):
+        return described
+    if len(rest) >= 2 and head.lower() in VAGUE_HEADS and not is_name_like(name):
+        return described
+    return name
 
 
 _NUMBERED_PAIR = re.compile(r"^(?=.*[A-Za-z])(.*?[A-Za-z-])(\d+)/(\d+)$")
@@ -230,9 +229,8 @@ def title_only(doc, members, end):
     if end is None or any(c.end > end for c in members):
         return False
     # the phrase that opens a title with no leading name is usually its technique ("Multi-Sample Dropout for ...")
-    first = min(c.start for c in members)
-    if (first == 0 or first == 1 and doc[0].lower_ in ("a", "an", "the")) and not any(
-            t.text == ":" for t in doc[:end]):
+    first = min(members, key=lambda c: c.start)
+    if opens_title(doc[first.start:first.end]) and not any(t.text == ":" for t in doc[:end]):
         return False
     return not any(c.source in ("title", "gazetteer", "known") or is_name_like(doc[c.start:c.end].text)
                    for c in members)
@@ -252,7 +250,7 @@ class EntityAssembler:
         shorts = {s.text for s, _ in doc._.kg_abbreviations or []}
         end = title_end(doc)
         scopes = role_scopes(doc)
-        entities, spans, unknown = {}, [], {}
+        entities, spans, may_propose = {}, [], {}
         groups = group_candidates(doc, cands)
         for group in groups:
             others = {i for g in groups if g is not group for c in (cands[j] for j in g)
@@ -270,7 +268,7 @@ class EntityAssembler:
                 key = f"{key}#{len(entities)}"
             known = any(c.source in ("gazetteer", "known") for c in members) or name in self.known
             type_ = contribution_type([doc[c.start:c.end] for c in members], choose_type(members), scopes, known,
-                                      strong=lambda span: strong_type(span, self.lexicon))
+                                      self.lexicon)
             # never proposed: a well-known name, or a phrase naming a finding ("the explicit form")
             fixed = known or names_a_result(name)
             roles = [mention_role(doc[c.start:c.end], type_, scopes, fixed) for c in members]
@@ -281,7 +279,7 @@ class EntityAssembler:
             entities[key] = Entity(name=name, type=type_, role=best_role(roles), aliases=aliases,
                                    mentions=mentions, confidence=max(c.confidence for c in members),
                                    generic=generic)
-            unknown[key] = not fixed
+            may_propose[key] = not fixed
             for c in members:
                 span = doc[c.start:c.end]
                 span.label_ = type_
@@ -294,19 +292,19 @@ class EntityAssembler:
                 e.name = names[0]
                 other = norm_key(names[1])
                 entities[other] = replace(e, name=names[1], aliases=list(e.aliases), mentions=list(e.mentions))
-                unknown[other] = unknown[key]
+                may_propose[other] = may_propose[key]
         # second pass: parts of the contribution ("SpecDec++ uses a trained acceptance head")
         own = {i for s in spans if entities[s.kb_id_].role == "proposed" for i in range(s.start, s.end)}
         parts = component_tokens(doc, own)
         for s in spans:
             e = entities[s.kb_id_]
-            if (e.role != "proposed" and e.type == "Method" and unknown[s.kb_id_] and not e.generic
+            if (e.role != "proposed" and e.type == "Method" and may_propose[s.kb_id_] and not e.generic
                     and not is_name_like(s.text) and any(i in parts for i in range(s.start, s.end))):
                 e.role = "proposed"
         # variants named after the contribution: "ElasticViT-S1", "NViT-Base", "BLAST matrix"
         coined = [e.name for e in entities.values() if e.role == "proposed" and is_name_like(e.name)]
         for key, e in entities.items():
-            if (e.role != "proposed" and e.type in ("Method", "Model") and unknown[key] and not e.generic
+            if (e.role != "proposed" and e.type in ("Method", "Model") and may_propose[key] and not e.generic
                     and any(is_variant(e.name, n) for n in coined)):
                 e.role = "proposed"
         doc.spans[SPAN_KEY] = spans

@@ -8,8 +8,8 @@ after a name ("DPO strategies").
 
 from .entity_types import is_name_like, shape_type
 
-__all__ = ["name_spans", "strip_span", "trim_span", "to_word_bounds", "name_after_descriptor", "name_before_class",
-           "TASK_HEADS", "task_phrase", "DESCRIPTIVE_HEADS", "descriptive_phrase"]
+__all__ = ["word_count", "name_spans", "strip_span", "trim_span", "to_word_bounds", "name_after_descriptor",
+           "name_before_class", "TASK_HEADS", "task_phrase", "DESCRIPTIVE_HEADS", "descriptive_phrase"]
 
 _EDGE_PUNCT = set("()[]{},;:.!?\"'")
 
@@ -100,6 +100,19 @@ def _word_runs(doc, start, end):
             runs.append((s, i + 1))
             s = i + 1
     return runs
+
+
+def word_count(span):
+    """Words of `span`: runs of tokens written without white space between them ("multi-stage concept
+    synthesis pipeline" has 4).
+
+    Examples
+    --------
+    >>> import spacy
+    >>> word_count(spacy.blank("en")("a multi-stage pipeline")[:])
+    3
+    """
+    return len(_word_runs(span.doc, span.start, span.end))
 
 
 #: Words between a name and a plural class noun that still make "<name> ... methods" a mention of the name.

@@ -34,7 +34,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .boundaries import (descriptive_phrase, name_after_descriptor, name_before_class, name_spans, strip_span,
-                         task_phrase, to_word_bounds, trim_span)
+                         task_phrase, to_word_bounds, trim_span, word_count)
 from .entity_types import (following_type, head_type, is_generic, is_junk, is_name_like, name_type, strong_type,
                            type_span)
 from .lexicon import load_lexicon
@@ -108,7 +108,7 @@ def proposal_spans(doc, lexicon, max_words=6):
         commas = [t.i for t in span if t.text == ","]
         if commas:  # "training-free, adaptive soft-trim likelihood": the adjectives before a comma are a list
             span = strip_span(span.doc[commas[-1] + 1:span.end], lexicon.modifiers)
-        if not len(span) or any(t.is_space for t in span) or 1 + sum(1 for t in span[:-1] if t.whitespace_) > max_words:
+        if not len(span) or any(t.is_space for t in span) or word_count(span) > max_words:
             continue
         span = name_after_descriptor(span, lexicon.descriptors)
         head = span[-1].lower_
@@ -129,8 +129,7 @@ def _described(words, lexicon):
     framework")."""
     if not any(t.pos_ in ("NOUN", "PROPN") and t.lower_ not in lexicon.stopwords for t in words):
         return False
-    n_words = 1 + sum(1 for t in words[:-1] if t.whitespace_)
-    return n_words >= 2 or is_name_like(words.text)
+    return word_count(words) >= 2 or is_name_like(words.text)
 
 
 def absorb_into_proposals(doc, cands, vague=()):

@@ -29,13 +29,14 @@ from .role_context import (BASELINE_VERBS, NAMING_VERBS, coined_name, comparison
                            negated_tokens, np_heads, own_apposition_tokens, own_sentences,
                            prior_work_tokens, title_definition_tokens)
 from ..records import strongest_role
-from .entity_types import is_name_like
+from .boundaries import word_count
+from .entity_types import is_name_like, strong_type
 from .sentences import title_end
 
 __all__ = ["PROPOSE_VERBS", "NAMING_VERBS", "BASELINE_VERBS", "USE_VERBS", "COMPONENT_VERBS",
            "BUILD_VERBS", "proposal_heads", "list_items", "own_names", "baseline_tokens", "use_tokens",
            "component_tokens", "means_tokens", "title_names", "role_scopes", "mention_role", "best_role",
-           "contribution_type", "title_slogan", "names_a_result", "RESULT_HEADS"]
+           "contribution_type", "opens_title", "title_slogan", "names_a_result", "RESULT_HEADS"]
 
 
 PROPOSE_VERBS = {"propose", "introduce", "present", "develop", "design", "devise", "offer", "put", "unveil",
@@ -385,8 +386,8 @@ def title_names(doc, title_end, max_words=4):
     end = title_end if title_end is not None else len(doc)
     for tok in doc[:end]:
         if tok.text == ":" and tok.i > 0:
-            words = 1 + sum(1 for t in doc[:tok.i - 1] if t.whitespace_)
-            return range(0, tok.i) if words <= max_words and not title_slogan(doc[:tok.i]) else range(0)
+            name = doc[:tok.i]
+            return range(0, tok.i) if word_count(name) <= max_words and not title_slogan(name) else range(0)
     return range(0)
 
 
@@ -434,6 +435,19 @@ def _in_own_sentence(span, scopes):
     return not any(i in scopes["negated"] for i in range(span.start, span.end))
 
 
+def _own_scopes(doc, scopes):
+    """Add to `scopes`, once, the token sets of the paper's own names that only some mentions need:
+    ``appos`` (:func:`kg.extract.role_context.own_apposition_tokens`), ``means`` (:func:`means_tokens`) and
+    ``title_def`` (:func:`kg.extract.role_context.title_definition_tokens`)."""
+    parsed = doc.has_annotation("DEP")
+    if "appos" not in scopes:
+        scopes["appos"] = own_apposition_tokens(doc) if parsed else set()
+    if "means" not in scopes:
+        scopes["means"] = means_tokens(doc) if parsed else set()
+    if "title_def" not in scopes:
+        scopes["title_def"] = title_definition_tokens(doc, scopes.get("title_end"))
+
+
 def mention_role(span, type_, scopes, known=False):
     """Role of one mention from the token sets of :func:`proposal_heads` (``scopes["proposed"]``),
     :func:`baseline_tokens`, :func:`use_tokens` and the title (:func:`title_names`, ``scopes["title_end"]``).
@@ -460,12 +474,7 @@ def mention_role(span, type_, scopes, known=False):
     doc = span.doc
     if len(idx) and idx[-1] in scopes["title"]:
         return "proposed"
-    if "appos" not in scopes:
-        scopes["appos"] = own_apposition_tokens(doc) if doc.has_annotation("DEP") else set()
-    if "means" not in scopes:
-        scopes["means"] = means_tokens(doc) if doc.has_annotation("DEP") else set()
-    if "title_def" not in scopes:
-        scopes["title_def"] = title_definition_tokens(doc, scopes.get("title_end"))
+    _own_scopes(doc, scopes)
     if not known and any(i in scopes["appos"] or i in scopes["means"] or i in scopes["title_def"] for i in idx):
         return "proposed"
     before = [t for t in doc[max(0, span.start - 3):span.start] if not t.is_punct or t.text == "-"]
@@ -509,7 +518,7 @@ def _described_as_data(span):
     return any(t.lemma_.lower() in _DATA_DESCRIPTORS or t.lower_ in _DATA_DESCRIPTORS for t in linked)
 
 
-def contribution_type(spans, type_, scopes, known=False, strong=None):
+def contribution_type(spans, type_, scopes, known=False, lexicon=None):
     """Type of a thing the paper proposes: a Method unless it is described as a dataset, task or metric.
 
     A coined name that the tagger or a head word typed as a Task, Dataset or Metric ("we propose SDIM
@@ -527,9 +536,9 @@ def contribution_type(spans, type_, scopes, known=False, strong=None):
         From :func:`role_scopes`.
     known : bool
         A listed term keeps its type.
-    strong : callable, optional
-        Span -> the type its own words give beyond doubt (:func:`kg.extract.entity_types.strong_type`): a
-        task or dataset phrase ("image super-resolution", "X benchmark") keeps its type.
+    lexicon : kg.extract.lexicon.Lexicon, optional
+        With it, a task or dataset phrase opening a title ("Image Super-Resolution with ...",
+        :func:`kg.extract.entity_types.strong_type`) keeps its type.
 
     Returns
     -------
@@ -537,28 +546,27 @@ def contribution_type(spans, type_, scopes, known=False, strong=None):
     """
     if known or type_ not in ("Task", "Dataset", "Metric"):
         return type_
-    doc = spans[0].doc
-    if "appos" not in scopes:
-        scopes["appos"] = own_apposition_tokens(doc) if doc.has_annotation("DEP") else set()
-    if "title_def" not in scopes:
-        scopes["title_def"] = title_definition_tokens(doc, scopes.get("title_end"))
+    _own_scopes(spans[0].doc, scopes)
     own = scopes["proposed"] | scopes["appos"] | scopes["title_def"]
-    introduced = [s for s in spans if any(i in own for i in range(s.start, s.end))]
+    introduced = any(i in own for s in spans for i in range(s.start, s.end))
     # a title opening with a task ("Image Super-Resolution with ...") names no technique
-    by_title = [s for s in spans if _opens_title(s, scopes)
-                and not (strong and any(strong(t) in ("Task", "Dataset") for t in spans))]
+    by_title = any(_opens_title(s, scopes) for s in spans) and not (
+        lexicon and any(strong_type(s, lexicon) in ("Task", "Dataset") for s in spans))
     if not (introduced or by_title) or any(_described_as_data(s) for s in spans):
         return type_
     return "Method"
+
+
+def opens_title(span):
+    """True for a span at the very start of the title, after an article at most ("The LLM Surgeon")."""
+    return span.start == 0 or span.start == 1 and span.doc[0].lower_ in ("a", "an", "the")
 
 
 def _opens_title(span, scopes):
     """True for a mention that opens a title without a leading name ("Neural Fine-Tuning Search for Few-Shot
     Learning", "The LLM Surgeon")."""
     end = scopes.get("title_end")
-    if end is None or span.end >= end or len(scopes["title"]):
-        return False
-    return span.start == 0 or span.start == 1 and span.doc[0].lower_ in ("a", "an", "the")
+    return end is not None and span.end < end and not len(scopes["title"]) and opens_title(span)
 
 
 #: Head nouns of what a paper finds, measures or shows rather than a technique it proposes ("we derive the
