@@ -19,7 +19,7 @@ from spacy.language import Language
 
 from ..records import Entity, Mention
 from .candidates import PRIORITY
-from .entity_types import is_name_like, norm_key
+from .entity_types import is_name_like, norm_key, strong_type
 from .extensions import SPAN_KEY, register_extensions
 from .lexicon import load_lexicon
 from .role_context import NAMING_VERBS
@@ -296,10 +296,20 @@ class EntityAssembler:
         # second pass: parts of the contribution ("SpecDec++ uses a trained acceptance head")
         own = {i for s in spans if entities[s.kb_id_].role == "proposed" for i in range(s.start, s.end)}
         parts = component_tokens(doc, own)
+        # a name is a part only when the abstract defines it ("the Coarse Predictor (CP)"), not a known one
+        defined = {t.i for pair in doc._.kg_abbreviations or [] for sp in pair for t in sp}
         for s in spans:
             e = entities[s.kb_id_]
+            # a part typed a Task by its head word alone ("we apply length-normalized aggregation") is a technique
+            if (e.type == "Task" and may_propose[s.kb_id_] and not e.generic and not is_name_like(s.text)
+                    and strong_type(s, self.lexicon) is None and any(i in parts for i in range(s.start, s.end))):
+                e.type = "Method"
+                for other in spans:
+                    if other.kb_id_ == s.kb_id_:
+                        other.label_ = "Method"
             if (e.role != "proposed" and e.type == "Method" and may_propose[s.kb_id_] and not e.generic
-                    and not is_name_like(s.text) and any(i in parts for i in range(s.start, s.end))):
+                    and (not is_name_like(s.text) or any(m.start in defined for m in [s]))
+                    and any(i in parts for i in range(s.start, s.end))):
                 e.role = "proposed"
         # variants named after the contribution: "ElasticViT-S1", "NViT-Base", "BLAST matrix"
         coined = [e.name for e in entities.values() if e.role == "proposed" and is_name_like(e.name)]

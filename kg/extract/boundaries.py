@@ -84,9 +84,16 @@ _TRIM_END = {"VERB", "AUX", "CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON", "ADV
 _TRIM_START = {"DET", "PRON", "CCONJ", "ADP", "PUNCT", "SPACE", "SCONJ", "PART"}
 
 
+#: Nouns the tagger reads as adverbs or prepositions ("a hierarchical prior for ...") unless "to" follows
+#: ("prior to training").
+_NOUN_READINGS = {"prior"}
+
+
 def _trailing_junk(tok):
     if tok.i and not tok.doc[tok.i - 1].whitespace_:  # inside a word: "pre-training", "fine-tuning"
         return False
+    if tok.lower_ in _NOUN_READINGS:
+        return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to"
     if tok.pos_ == "VERB":  # "SALE requires", but not the nominal "learning" or "fine-tuned"
         return tok.tag_ in ("VBZ", "VBP", "VBD", "MD")
     return tok.pos_ in _TRIM_END and not is_name_like(tok.text)

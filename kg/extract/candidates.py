@@ -31,10 +31,10 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
 
 from .boundaries import (descriptive_phrase, name_after_descriptor, name_before_class, name_spans, strip_span,
                          task_phrase, to_word_bounds, trim_span, word_count)
+from .extensions import register_extensions
 from .entity_types import (following_type, head_type, is_generic, is_junk, is_name_like, name_type, strong_type,
                            type_span)
 from .lexicon import load_lexicon
@@ -129,7 +129,8 @@ def _described(words, lexicon):
     framework")."""
     if not any(t.pos_ in ("NOUN", "PROPN") and t.lower_ not in lexicon.stopwords for t in words):
         return False
-    return word_count(words) >= 2 or is_name_like(words.text)
+    return word_count(words) >= 2 or is_name_like(words.text) or any(
+        t.text == "-" and t.i > words.start for t in words)
 
 
 def absorb_into_proposals(doc, cands, vague=()):
@@ -183,8 +184,7 @@ class CandidateFinder:
     """
 
     def __init__(self, nlp, name="kg_candidates", lexicon=None, sources=SOURCES):
-        if not Doc.has_extension("kg_candidates"):
-            Doc.set_extension("kg_candidates", default=None)
+        register_extensions()
         self.name = name
         self.sources = set(sources)
         self.lexicon = lexicon or load_lexicon()

@@ -12,6 +12,8 @@ Contract between the components
     list of :class:`kg.records.Relation` between entity names of the same doc.
 ``doc._.kg_abbreviations``
     list of ``(short_span, long_span)`` pairs found by the abbreviation component.
+``doc._.kg_candidates``
+    list of :class:`kg.extract.candidates.Candidate`, the non-overlapping candidate mentions in text order.
 """
 
 from spacy.tokens import Doc
@@ -24,6 +26,6 @@ SPAN_KEY = "kg_entities"
 
 def register_extensions():
     """Register the ``Doc._.kg_*`` attributes (safe to call many times)."""
-    for name in ("kg_entities", "kg_relations", "kg_abbreviations"):
+    for name in ("kg_entities", "kg_relations", "kg_abbreviations", "kg_candidates"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)

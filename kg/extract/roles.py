@@ -342,6 +342,8 @@ def _own_head(tok):
 
 #: Prepositions introducing how "we" do something ("we enhance stability through X (ABBR)").
 _MEANS_PREPS = {"with", "through", "via", "by"}
+#: Verbs whose "with" names what the work is set against, not its means ("we compare it with X (ABBR)").
+_COMPARE_VERBS = {"compare", "contrast", "benchmark", "match", "pair", "rival", "replace", "substitute"}
 
 
 def means_tokens(doc):
@@ -359,10 +361,62 @@ def means_tokens(doc):
     for short, long_ in pairs or []:
         root = long_.root
         prep = root.head
-        if (root.dep_ == "pobj" and prep.lower_ in _MEANS_PREPS and prep.head.pos_ == "VERB"
-                and _we_subject(prep.head)):
+        # "we extend this approach with X (ABBR)": the preposition may hang on the verb's object
+        verb = prep.head.head if prep.head.dep_ == "dobj" else prep.head
+        if (root.dep_ == "pobj" and prep.lower_ in _MEANS_PREPS and verb.pos_ == "VERB"
+                and verb.lemma_.lower() not in _COMPARE_VERBS and _we_subject(verb)):
             out.update(range(long_.start, long_.end))
             out.update(range(short.start, short.end))
+    return out
+
+
+#: Words that may stand between what "we propose" and the name given to it ("..., called X (ABBR)").
+_NAMING_WORDS = {"called", "named", "coined", "termed", "dubbed", "namely", "i.e.", "ie", "viz"}
+#: Words after which a definition is no longer the name of the proposed thing ("a method that improves X (A)").
+_WINDOW_STOPS = {"that", "which", "who", "where", "whereby", "than", "over", "like", "unlike", "including",
+                 "e.g.", "such", ";", ":", "(", "of"}
+
+
+def named_definition_tokens(doc, heads):
+    """Tokens of the name given to what "we propose": an abbreviation definition ("Long Form (ABBR)",
+    ``doc._.kg_abbreviations``) or a word shaped like a name that follows the proposed noun phrase after a
+    comma, ", or" or "called / coined / namely", with no verb or relative clause between ("we present a simple
+    alternative method for online codebook learning, Clustering VQ-VAE (CVQ-VAE)", "a novel importance score
+    for global pruning, coined layer-adaptive magnitude-based pruning (LAMP) score", "we propose
+    Sharpness-Aware Training for Free, or SAF"). Robust to a misparse of the name itself ("Clustering" as a
+    verb).
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+    heads : set of int
+        Tokens heading what the paper proposes (:func:`proposal_heads`).
+
+    Returns
+    -------
+    set of int
+        Tokens of the name (both forms of a definition).
+    """
+    pairs = doc._.kg_abbreviations if doc.has_extension("kg_abbreviations") else None
+    names = [(long_.start, set(range(long_.start, long_.end)) | set(range(short.start, short.end)))
+             for short, long_ in pairs or []]
+    defined = {i for _, toks in names for i in toks}
+    names += [(t.i, {t.i}) for t in doc if t.i not in defined and is_name_like(t.text)]
+    out = set()
+    for start, toks in names:
+        i = start - 1
+        if i >= 1 and doc[i].lower_ == "or" and doc[i - 1].text == ",":
+            i -= 1
+        if i < 1 or not (doc[i].text == "," or doc[i].lower_ in _NAMING_WORDS):
+            continue
+        sent_start = doc[start].sent.start
+        while i >= sent_start and i not in heads:
+            t = doc[i]
+            if t.lower_ in _WINDOW_STOPS or t.pos_ in ("VERB", "AUX") and t.lower_ not in _NAMING_WORDS:
+                break
+            i -= 1
+        if i >= sent_start and i in heads:
+            out |= toks
     return out
 
 
@@ -443,9 +497,23 @@ def _own_scopes(doc, scopes):
     if "appos" not in scopes:
         scopes["appos"] = own_apposition_tokens(doc) if parsed else set()
     if "means" not in scopes:
-        scopes["means"] = means_tokens(doc) if parsed else set()
+        scopes["means"] = means_tokens(doc) | named_definition_tokens(doc, scopes["proposed"]) if parsed else set()
     if "title_def" not in scopes:
         scopes["title_def"] = title_definition_tokens(doc, scopes.get("title_end"))
+
+
+def _after_own_head(span, window=4):
+    """True for a name right after "our N" or "the proposed N" with N a word for the contribution, whatever
+    the parse: "our (meta) algorithm TAILOR", "our proposed framework SpecDec"."""
+    doc = span.doc
+    if span.start < 2 or not is_name_like(span.text) or doc[span.start - 1].lemma_.lower() not in _OWN_HEADS:
+        return False
+    for t in reversed(doc[max(0, span.start - 1 - window):span.start - 1]):
+        if t.lower_ in _MINE:
+            return not (t.i and doc[t.i - 1].pos_ == "ADV")
+        if not (t.is_punct or t.pos_ in ("ADJ", "NOUN", "PROPN")):
+            return False
+    return False
 
 
 def mention_role(span, type_, scopes, known=False):
@@ -477,6 +545,8 @@ def mention_role(span, type_, scopes, known=False):
     _own_scopes(doc, scopes)
     if not known and any(i in scopes["appos"] or i in scopes["means"] or i in scopes["title_def"] for i in idx):
         return "proposed"
+    if not known and _after_own_head(span):
+        return "proposed"
     before = [t for t in doc[max(0, span.start - 3):span.start] if not t.is_punct or t.text == "-"]
     # a well-known name (GPT-4, BERT) is never the paper's own contribution, whatever the verb
     if not known and (any(i in scopes["proposed"] for i in idx) or
@@ -489,7 +559,13 @@ def mention_role(span, type_, scopes, known=False):
         if i >= 0 and doc[i].lower_ in ("a", "an", "the"):  # "...: A Concept-Guided Bayesian Framework for"
             i -= 1
         prev = doc[i] if i >= 0 else None
-        if not len(scopes["title"]) and (prev is None or prev.lower_ in _TITLE_LEAD):
+        # a claim about it ("Structured Pruning is All You Need", "X Need Decoupled Embeddings") names no
+        # contribution; only the part of the title around the span (split at ":") counts
+        colons = [t.i for t in doc[:title_end] if t.text == ":"]  # (see pipeline.prose_tokenizer)
+        seg = doc[max([c + 1 for c in colons if c < span.start], default=0):
+                  min([c for c in colons if c >= span.end], default=title_end)]
+        claim = any(t.tag_ in ("VBZ", "VBP", "VBD", "MD") for t in seg)
+        if not len(scopes["title"]) and not claim and (prev is None or prev.lower_ in _TITLE_LEAD):
             return "proposed"
     if any(i in scopes["baseline"] for i in idx):
         return "baseline"

