@@ -117,6 +117,50 @@ _SUBTITLE_STOPS = {"for", "in", "via", "with", "to", "on", "of", "by", "from", "
                    "towards", "toward", "without", "is", "are", "beyond", "meets", "vs", "versus"}
 
 
+def _spells_both_parts(short, long_):
+    """True when the letters of `short` are initials of the words of `long_` (or of their hyphenated parts), in
+    order, its last letter from a word after "and": "SPDF" for "Sparse Pre-training and Dense Fine-tuning",
+    not "CBQ" for "Cross-Block Quantization and Calibration".
+
+    Examples
+    --------
+    >>> _spells_both_parts("SPDF", "Sparse Pre-training and Dense Fine-tuning")
+    True
+    >>> _spells_both_parts("CBQ", "Cross-Block Quantization and Calibration")
+    False
+    """
+    words = long_.split()
+    if "and" not in words:
+        return False
+    cut = words.index("and")
+    initials = [(part[0].upper(), i > cut) for i, w in enumerate(words) if w != "and"
+                for part in w.split("-") if part]
+    letters = [c.upper() for c in short if c.isalpha()]
+    if not letters:
+        return False
+    j = len(initials) - 1
+    for k, letter in enumerate(reversed(letters)):
+        while j >= 0 and initials[j][0] != letter:
+            j -= 1
+        if j < 0:
+            return False
+        if k == 0 and not initials[j][1]:
+            return False
+        j -= 1
+    return True
+
+
+def _subtitle_phrase_end(doc, start, end, joined):
+    """End of the phrase opening a subtitle at `start`: before a preposition, verb or punctuation (and before
+    "and" unless `joined`)."""
+    stop = start
+    while stop < end and not doc[stop].is_space and (doc[stop].lower_ not in _SUBTITLE_STOPS or joined and (
+            doc[stop].lower_ == "and" and stop > start)) and not (
+            doc[stop].is_punct and doc[stop].text != "-") and doc[stop].tag_ not in ("VBZ", "VBP", "VBD", "MD"):
+        stop += 1
+    return stop
+
+
 def title_definition(doc, end=None, max_words=3):
     """The ``(short, long)`` pair of a title "<name>: <long form> ..." whose subtitle opens with the words the
     name abbreviates: "CBQ: Cross-Block Quantization for Large Language Models" -> (CBQ, Cross-Block
@@ -155,14 +199,16 @@ def title_definition(doc, end=None, max_words=3):
     start = colon + 1
     if start < end and doc[start].lower_ in ("a", "an", "the"):
         start += 1
-    stop = start
-    while stop < end and not doc[stop].is_space and doc[stop].lower_ not in _SUBTITLE_STOPS and not (
-            doc[stop].is_punct and doc[stop].text != "-") and doc[stop].tag_ not in ("VBZ", "VBP", "VBD", "MD"):
-        stop += 1
-    if stop - start < 2 and not any(c.isupper() for c in doc[start:stop].text[1:]):
-        return None
-    _, long = find_abbreviation(doc[start:stop], short)
-    if long is None or long.start != start or not is_plausible(short.text, long.text):
+    # "SPDF: Sparse Pre-training and Dense Fine-tuning for ...": a long form may join two parts with "and"
+    for joined in (True, False):
+        stop = _subtitle_phrase_end(doc, start, end, joined)
+        if stop - start < 2 and not any(c.isupper() for c in doc[start:stop].text[1:]):
+            return None
+        _, long = find_abbreviation(doc[start:stop], short)
+        if (long is not None and long.start == start and is_plausible(short.text, long.text)
+                and (not joined or _spells_both_parts(short.text, long.text))):
+            break
+    else:
         return None
     # "ALLoRA: Adaptive Learning Rate Mitigates LoRA Fatal Flaws" names another method: a sentence, not a definition
     if any(is_name_like(t.text) for t in long):
