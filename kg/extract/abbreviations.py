@@ -22,7 +22,7 @@ from .extensions import register_extensions
 from .sentences import title_end
 
 __all__ = ["AbbreviationFinder", "make_abbreviations", "find_definitions", "trim_long_form", "is_plausible",
-           "clip_window", "title_definition"]
+           "clip_window", "title_definition", "or_definitions"]
 
 _BRACKETS = set("()[]{}")
 
@@ -216,6 +216,27 @@ def title_definition(doc, end=None, max_words=3):
     return short, long
 
 
+def or_definitions(doc):
+    """``(long, short)`` candidates written "Long Form, or ABBR": "we propose Sharpness-Aware Training for Free,
+    or SAF, which ..." (the window is the words before the comma).
+
+    Returns
+    -------
+    list of tuple of spacy.tokens.Span
+    """
+    out = []
+    for tok in doc[2:]:
+        comma, or_ = doc[tok.i - 2], doc[tok.i - 1]
+        if comma.text != "," or or_.lower_ != "or" or not is_name_like(tok.text) or len(tok.text) > 12:
+            continue
+        if tok.i + 1 < len(doc) and not (doc[tok.i + 1].is_punct or doc[tok.i + 1].is_space):
+            continue  # "..., or SAF-based X": not a name standing alone
+        n = sum(c.isalnum() for c in tok.text)
+        start = max(0, comma.i - min(n + 5, 2 * n))  # clipped at the sentence start by find_definitions
+        out.append((doc[start:comma.i], doc[tok.i:tok.i + 1]))
+    return out
+
+
 def find_definitions(doc, matcher):
     """Abbreviation definitions of `doc`.
 
@@ -232,7 +253,8 @@ def find_definitions(doc, matcher):
     """
     pairs, seen = [], set()
     matches = matcher(doc)
-    for long_cand, short_cand in filter_matches(matches, doc) + _compound_candidates(matches, doc):
+    for long_cand, short_cand in filter_matches(matches, doc) + _compound_candidates(matches, doc) + \
+            or_definitions(doc):
         long_cand = clip_window(long_cand)
         if not len(long_cand):
             continue

@@ -48,6 +48,10 @@ def parsed(nlp, words, pos, heads, deps, lemmas=None):
     # a short form that only prefixes the parenthesised word defines nothing
     ("It improves finetuning speed (up to 2X SpeedUp) at no cost.", []),
     ("It balances losses (e.g. task loss, regularization loss) well.", []),
+    # "Long Form, or ABBR,": a definition without parentheses
+    ("We propose Sharpness-Aware Training for Free, or SAF, which is fast.",
+     [("SAF", "Sharpness-Aware Training for Free")]),
+    ("We use pruning, or SAF-based tuning, here.", []),
 ])
 def test_find_definitions(nlp, text, pairs):
     finder = AbbreviationFinder(nlp)
@@ -425,6 +429,10 @@ def test_trim_span_keeps_hyphenated_word_whole(nlp, lexicon):
     ("LoRA+: Efficient Low Rank Adaptation of Large Models", None),
     ("ALLoRA: Adaptive Learning Rate Mitigates LoRA Fatal Flaws", None),
     ("Hydra: Multi-head Low-rank Adaptation", None),
+    # two parts joined by "and" when the name spells both
+    ("SPDF: Sparse Pre-training and Dense Fine-tuning for Large Language Models",
+     ("SPDF", "Sparse Pre-training and Dense Fine-tuning")),
+    ("CBQ: Cross-Block Quantization and Calibration for LLMs", ("CBQ", "Cross-Block Quantization")),
 ])
 def test_title_definition(nlp, title, expected):
     pair = title_definition(nlp(title))
