@@ -16,10 +16,10 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from unv_scispacy_abbr import filter_matches, find_abbreviation
 
-from .boundaries import word_count
+from .boundaries import FINITE_TAGS, word_count
 from .entity_types import is_name_like
 from .extensions import register_extensions
-from .sentences import title_end
+from .sentences import title_colon, title_end
 
 __all__ = ["AbbreviationFinder", "make_abbreviations", "find_definitions", "trim_long_form", "is_plausible",
            "clip_window", "title_definition", "or_definitions"]
@@ -153,10 +153,10 @@ def _spells_both_parts(short, long_):
 def _subtitle_phrase_end(doc, start, end, joined):
     """End of the phrase opening a subtitle at `start`: before a preposition, verb or punctuation (and before
     "and" unless `joined`)."""
+    stops = _SUBTITLE_STOPS - {"and"} if joined else _SUBTITLE_STOPS
     stop = start
-    while stop < end and not doc[stop].is_space and (doc[stop].lower_ not in _SUBTITLE_STOPS or joined and (
-            doc[stop].lower_ == "and" and stop > start)) and not (
-            doc[stop].is_punct and doc[stop].text != "-") and doc[stop].tag_ not in ("VBZ", "VBP", "VBD", "MD"):
+    while stop < end and not (doc[stop].is_space or doc[stop].lower_ in stops or doc[stop].tag_ in FINITE_TAGS
+                              or doc[stop].is_punct and doc[stop].text != "-"):
         stop += 1
     return stop
 
@@ -190,7 +190,7 @@ def title_definition(doc, end=None, max_words=3):
     True
     """
     end = len(doc) if end is None else end
-    colon = next((t.i for t in doc[:end] if t.text == ":"), None)
+    colon = title_colon(doc, end)
     if not colon or word_count(doc[:colon]) > max_words:
         return None
     short = doc[0:colon]

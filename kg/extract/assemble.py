@@ -25,7 +25,7 @@ from .lexicon import load_lexicon
 from .role_context import NAMING_VERBS
 from .roles import (best_role, component_tokens, contribution_type, mention_role, names_a_result, opens_title,
                     role_scopes)
-from .sentences import title_end
+from .sentences import title_colon, title_end
 
 __all__ = ["EntityAssembler", "make_entities", "group_candidates", "choose_name", "choose_type", "entity_is_generic",
            "split_joined_name", "is_descriptor", "title_only", "shortest_description", "VAGUE_HEADS", "NAME_FRAMES",
@@ -230,7 +230,7 @@ def title_only(doc, members, end):
         return False
     # the phrase that opens a title with no leading name is usually its technique ("Multi-Sample Dropout for ...")
     first = min(members, key=lambda c: c.start)
-    if opens_title(doc[first.start:first.end]) and not any(t.text == ":" for t in doc[:end]):
+    if opens_title(doc[first.start:first.end]) and title_colon(doc, end) is None:
         return False
     return not any(c.source in ("title", "gazetteer", "known") or is_name_like(doc[c.start:c.end].text)
                    for c in members)
@@ -300,16 +300,13 @@ class EntityAssembler:
         defined = {t.i for pair in doc._.kg_abbreviations or [] for sp in pair for t in sp}
         for s in spans:
             e = entities[s.kb_id_]
+            if (e.role == "proposed" or not may_propose[s.kb_id_] or e.generic
+                    or not any(i in parts for i in range(s.start, s.end))):
+                continue
             # a part typed a Task by its head word alone ("we apply length-normalized aggregation") is a technique
-            if (e.type == "Task" and may_propose[s.kb_id_] and not e.generic and not is_name_like(s.text)
-                    and strong_type(s, self.lexicon) is None and any(i in parts for i in range(s.start, s.end))):
+            if e.type == "Task" and not is_name_like(s.text) and strong_type(s, self.lexicon) is None:
                 e.type = "Method"
-                for other in spans:
-                    if other.kb_id_ == s.kb_id_:
-                        other.label_ = "Method"
-            if (e.role != "proposed" and e.type == "Method" and may_propose[s.kb_id_] and not e.generic
-                    and (not is_name_like(s.text) or any(m.start in defined for m in [s]))
-                    and any(i in parts for i in range(s.start, s.end))):
+            if e.type == "Method" and (not is_name_like(s.text) or s.start in defined):
                 e.role = "proposed"
         # variants named after the contribution: "ElasticViT-S1", "NViT-Base", "BLAST matrix"
         coined = [e.name for e in entities.values() if e.role == "proposed" and is_name_like(e.name)]
@@ -317,6 +314,8 @@ class EntityAssembler:
             if (e.role != "proposed" and e.type in ("Method", "Model") and may_propose[key] and not e.generic
                     and any(is_variant(e.name, n) for n in coined)):
                 e.role = "proposed"
+        for s in spans:  # the types the passes above changed
+            s.label_ = entities[s.kb_id_].type
         doc.spans[SPAN_KEY] = spans
         doc._.kg_entities = entities
         return doc

@@ -8,8 +8,9 @@ after a name ("DPO strategies").
 
 from .entity_types import is_name_like, shape_type
 
-__all__ = ["word_count", "name_spans", "strip_span", "trim_span", "to_word_bounds", "name_after_descriptor",
-           "name_before_class", "TASK_HEADS", "task_phrase", "DESCRIPTIVE_HEADS", "descriptive_phrase"]
+__all__ = ["FINITE_TAGS", "word_count", "name_spans", "strip_span", "trim_span", "to_word_bounds",
+           "name_after_descriptor", "name_before_class", "TASK_HEADS", "task_phrase", "DESCRIPTIVE_HEADS",
+           "descriptive_phrase"]
 
 _EDGE_PUNCT = set("()[]{},;:.!?\"'")
 
@@ -80,6 +81,8 @@ def strip_span(span, modifiers):
     return doc[start:end]
 
 
+#: Penn tags of finite verbs ("SALE requires", "Layer-wise Importance Matters").
+FINITE_TAGS = {"VBZ", "VBP", "VBD", "MD"}
 _TRIM_END = {"VERB", "AUX", "CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON", "ADV", "PUNCT", "SPACE"}
 _TRIM_START = {"DET", "PRON", "CCONJ", "ADP", "PUNCT", "SPACE", "SCONJ", "PART"}
 
@@ -95,7 +98,7 @@ def _trailing_junk(tok):
     if tok.lower_ in _NOUN_READINGS:
         return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to"
     if tok.pos_ == "VERB":  # "SALE requires", but not the nominal "learning" or "fine-tuned"
-        return tok.tag_ in ("VBZ", "VBP", "VBD", "MD")
+        return tok.tag_ in FINITE_TAGS
     return tok.pos_ in _TRIM_END and not is_name_like(tok.text)
 
 

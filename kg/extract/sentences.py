@@ -7,7 +7,7 @@ sentence starts that are already set, so this component marks them.
 
 from spacy.language import Language
 
-__all__ = ["title_end", "mark_title", "make_title"]
+__all__ = ["title_end", "title_colon", "mark_title", "make_title"]
 
 
 def title_end(doc):
@@ -23,6 +23,18 @@ def title_end(doc):
         if tok.is_space and "\n\n" in tok.text and tok.i + 1 < len(doc):
             return tok.i + 1
     return None
+
+
+def title_colon(doc, end=None):
+    """Index of the first ":" of the title (before token `end`, the first of the abstract), or None.
+
+    Examples
+    --------
+    >>> import spacy
+    >>> title_colon(spacy.blank("en")("CBQ: Cross-Block Quantization\\n\\nWe quantize."), 5)
+    1
+    """
+    return next((t.i for t in doc[:len(doc) if end is None else end] if t.text == ":"), None)
 
 
 def mark_title(doc):

