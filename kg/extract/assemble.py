@@ -24,7 +24,7 @@ from .extensions import SPAN_KEY, register_extensions
 from .lexicon import load_lexicon
 from .role_context import NAMING_VERBS
 from .roles import (best_role, component_tokens, contribution_type, mention_role, names_a_result, opens_title,
-                    role_scopes)
+                    own_scopes, role_scopes)
 from .sentences import title_colon, title_end
 
 __all__ = ["EntityAssembler", "make_entities", "group_candidates", "choose_name", "choose_type", "entity_is_generic",
@@ -247,9 +247,13 @@ class EntityAssembler:
 
     def __call__(self, doc):
         cands = doc._.kg_candidates or []
+        # an abbreviation defined here as something unlisted is not the listed name ("SAM" for
+        # "Sharpness-Aware Minimization" is not the Segment Anything Model)
+        redefined = {s.text for s, long_ in doc._.kg_abbreviations or [] if long_.text not in self.known}
         shorts = {s.text for s, _ in doc._.kg_abbreviations or []}
         end = title_end(doc)
         scopes = role_scopes(doc)
+        own_scopes(doc, scopes)
         entities, spans, may_propose = {}, [], {}
         groups = group_candidates(doc, cands)
         for group in groups:
@@ -266,12 +270,17 @@ class EntityAssembler:
             key = norm_key(name)
             if key in entities:  # two groups normalising alike: keep them apart
                 key = f"{key}#{len(entities)}"
-            known = any(c.source in ("gazetteer", "known") for c in members) or name in self.known
+            listed = any(c.source in ("gazetteer", "known") for c in members)
+            known = listed or name in self.known
             type_ = contribution_type([doc[c.start:c.end] for c in members], choose_type(members), scopes, known,
                                       self.lexicon)
             # never proposed: a well-known name, or a phrase naming a finding ("the explicit form")
             fixed = known or names_a_result(name)
-            roles = [mention_role(doc[c.start:c.end], type_, scopes, fixed) for c in members]
+            # a listed abbreviation the title spells out anew is this paper's name ("Sharpness-Aware
+            # Minimization for ...": "SAM" is not the Segment Anything Model); never a part (the pass below)
+            redef = not listed and name in redefined and not names_a_result(name) and any(
+                i in scopes["title_def"] for c in members for i in range(c.start, c.end))
+            roles = [mention_role(doc[c.start:c.end], type_, scopes, fixed and not redef) for c in members]
             aliases = list(dict.fromkeys(t for t in texts if t != name))
             generic = entity_is_generic(members, texts)
             mentions = [Mention(doc[c.start:c.end].text, doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]))

@@ -239,7 +239,8 @@ def name_after_descriptor(span, descriptors):
     spacy.tokens.Span
     """
     for i in range(len(span) - 1, 0, -1):
-        if span[i - 1].lower_ in descriptors:
+        # a descriptor word is written apart and lower-case: not "VARiant" in "VARiant-d16"
+        if span[i - 1].lower_ in descriptors and span[i - 1].whitespace_ and not is_name_like(span[i - 1].text):
             rest = span[i:]
             one_word = not any(t.whitespace_ for t in rest[:-1])
             return rest if one_word and is_name_like(rest.text) else span

@@ -17,7 +17,9 @@ Sources, strongest first (overlaps are resolved in that order, then by length):
    stripped of determiners and evaluative modifiers; beside the tagger (``ner`` without ``chunk``) only task
    phrases such as "multi-label classification" (:func:`kg.extract.boundaries.task_phrase`), which it misses.
 
-Span boundaries follow :mod:`kg.extract.boundaries` ("the method X" -> X, "DPO strategies" -> DPO).
+Span boundaries follow :mod:`kg.extract.boundaries` ("the method X" -> X, "DPO strategies" -> DPO); a
+hyphenated modifier opening the title joins the term after it ("Oscillation-free Quantization for ...",
+:func:`extend_title_modifiers`).
 
 Then broad classes are flagged (:func:`kg.extract.entity_types.is_generic`), junk and the phrases annotators
 rarely mark (``rejected.txt``, learned by ``kg train``) are dropped, and a listed term keeps its listed type.
@@ -38,13 +40,13 @@ from .extensions import register_extensions
 from .entity_types import (following_type, head_type, is_generic, is_junk, is_name_like, name_type, strong_type,
                            type_span)
 from .lexicon import load_lexicon
-from .roles import component_tokens, proposal_heads, title_names
-from .sentences import title_end
+from .roles import component_tokens, named_definition_tokens, proposal_heads, title_names
+from .sentences import title_colon, title_end
 from .train import GENERIC_LABEL
 
 __all__ = ["Candidate", "CandidateFinder", "make_candidates", "name_spans", "chunk_spans", "strip_span",
            "resolve_overlaps", "trim_span", "proposal_spans", "name_after_descriptor", "absorb_into_proposals",
-           "name_before_class"]
+           "name_before_class", "extend_title_modifiers"]
 
 #: Priority of each source (lower wins an overlap).
 PRIORITY = {"title": 0, "short": 1, "long": 1, "ner": 2, "known": 3, "gazetteer": 3, "proposal": 4, "name": 4,
@@ -98,12 +100,20 @@ def proposal_spans(doc, lexicon, max_words=6):
     if not doc.has_annotation("DEP"):
         return []
     heads = proposal_heads(doc)
-    # and the parts of it: "X comprises two components: A and B", "our method employs a routing function"
-    heads |= component_tokens(doc, heads | set(title_names(doc, title_end(doc))), build=False)
+    # and the parts of it: "X comprises two components: A and B", "our method employs a routing function",
+    # wherever the name given to it comes back ("we propose a pruning framework, EASY-EP, ... EASY-EP comprises")
+    own = heads | set(title_names(doc, title_end(doc))) | named_definition_tokens(doc, heads)
+    names = {doc[i].text for i in own if is_name_like(doc[i].text)}
+    own |= {t.i for t in doc if t.text in names}
+    heads |= component_tokens(doc, own, build=False)
     out = []
-    for chunk in doc.noun_chunks:
-        if chunk.root.i not in heads:
-            continue
+    chunks = [chunk for chunk in doc.noun_chunks if chunk.root.i in heads]
+    roots = {chunk.root.i for chunk in doc.noun_chunks}
+    # a head the parser left without a noun chunk ("adaptive feature scaling" with "scaling" a verb): the
+    # words before it that it governs
+    chunks += [_left_phrase(doc[i]) for i in sorted(heads) if i not in roots and doc[i].dep_ in _OBJECT_DEPS
+               and doc[i].pos_ in ("NOUN", "PROPN", "VERB") and doc[i].tag_ in ("NN", "NNS", "NNP", "NNPS", "VBG")]
+    for chunk in chunks:
         span = strip_span(chunk, lexicon.modifiers)
         commas = [t.i for t in span if t.text == ","]
         if commas:  # "training-free, adaptive soft-trim likelihood": the adjectives before a comma are a list
@@ -120,6 +130,19 @@ def proposal_spans(doc, lexicon, max_words=6):
             continue
         out.append(span)
     return out
+
+
+_OBJECT_DEPS = {"dobj", "conj", "pobj", "appos", "attr", "nsubjpass"}
+
+
+def _left_phrase(tok):
+    """`tok` with the words before it in its subtree, as one contiguous span."""
+    start = tok.i
+    for t in reversed(list(tok.lefts)):
+        if t.right_edge.i != start - 1:
+            break
+        start = t.left_edge.i
+    return tok.doc[start:tok.i + 1]
 
 
 def _described(words, lexicon):
@@ -158,6 +181,36 @@ def absorb_into_proposals(doc, cands, vague=()):
                     t.lower_ in vague for t in doc[c.end:p.end]):
                 c.end = p.end
     return [c for c in cands if not any(inside(c, p) for p in props)]
+
+
+def _hyphen_modifier(toks, modifiers):
+    """True for a run of words joined by hyphens ("Oscillation-free", "Asymmetrically-powered") that is not an
+    evaluative modifier ("state-of-the-art")."""
+    if len(toks) < 3 or not all((t.text == "-") == (k % 2 == 1) for k, t in enumerate(toks)):
+        return False
+    if any(t.whitespace_ for t in toks[:-1]):
+        return False
+    text = "".join(t.text for t in toks).lower()
+    return text not in modifiers and all(t.is_alpha for t in toks[::2])
+
+
+def extend_title_modifiers(doc, cands, modifiers):
+    """Extend a candidate that a hyphenated modifier precedes at the start of the title over it: the title
+    "Oscillation-free Quantization for ..." names "Oscillation-free Quantization", not quantization."""
+    end = title_end(doc)
+    if not end:
+        return
+    colon = title_colon(doc, end)
+    starts = {0} | ({colon + 1} if colon else set())
+    taken = {i for c in cands for i in range(c.start, c.end)}
+    for c in cands:
+        if c.end > end or c.start in starts:
+            continue
+        for s in starts:
+            toks = list(doc[s:c.start])
+            if s < c.start and not any(t.i in taken for t in toks) and _hyphen_modifier(toks, modifiers):
+                c.start, c.source = s, "proposal"  # no longer the listed term
+                break
 
 
 def resolve_overlaps(cands):
@@ -281,6 +334,7 @@ class CandidateFinder:
         cands = [c for c in cands if not (c.generic and c.source == "ner" and any(
             c.start <= g.start and g.end <= c.end and (g.start, g.end) != (c.start, c.end) for g in listed))]
         kept = resolve_overlaps(absorb_into_proposals(doc, cands, lex.stopwords | lex.descriptors))
+        extend_title_modifiers(doc, kept, lex.modifiers)
         for c in kept:  # a listed term keeps its listed type whichever source found it
             c.type = self.term_types.get(doc[c.start:c.end].text.lower(), c.type)
         doc._.kg_candidates = kept

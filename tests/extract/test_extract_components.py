@@ -10,8 +10,8 @@ from kg.extract.abbreviations import (AbbreviationFinder, clip_window, find_defi
 from kg.extract.assemble import (EntityAssembler, choose_name, choose_type, entity_is_generic, group_candidates,
                                  split_joined_name)
 from kg.extract.boundaries import descriptive_phrase, name_after_descriptor, name_before_class, task_phrase
-from kg.extract.candidates import (Candidate, CandidateFinder, absorb_into_proposals, name_spans, resolve_overlaps,
-                                   trim_span)
+from kg.extract.candidates import (Candidate, CandidateFinder, absorb_into_proposals, extend_title_modifiers,
+                                   name_spans, proposal_spans, resolve_overlaps, trim_span)
 from kg.extract.entity_types import is_generic, is_junk, is_name_like, name_type, norm_key, shape_type, strong_type
 from kg.extract.extensions import SPAN_KEY, register_extensions
 from kg.extract.lexicon import Lexicon, load_lexicon, read_table
@@ -318,7 +318,7 @@ def test_is_junk(nlp, lexicon, text, expected):
 @pytest.mark.parametrize("text, expected", [
     ("method adaUnPool", "adaUnPool"), ("scalar variant AdAdaGradNorm", "AdAdaGradNorm"),
     ("trie-based word model", "trie-based word model"), ("framework for LLaMA 2", "framework for LLaMA 2"),
-    ("LoRA", "LoRA"),
+    ("LoRA", "LoRA"), ("VARiant-d16", "VARiant-d16"),  # a name, not the word "variant"
 ])
 def test_name_after_descriptor(nlp, lexicon, text, expected):
     assert name_after_descriptor(nlp(text)[:], lexicon.descriptors).text == expected
@@ -473,3 +473,73 @@ def test_absorb_into_proposals(nlp, lexicon, text, inner, kept):
 def test_title_slogan(nlp, words, tags, pos, slogan):
     doc = Doc(nlp.vocab, words=words, tags=tags, pos=pos)
     assert title_slogan(doc[:]) is slogan
+
+
+@pytest.mark.parametrize("title, expected", [
+    # a hyphenated modifier opening the title belongs to the name: the paper's own kind of quantization
+    ("Oscillation-free Quantization for ViTs", ("Oscillation-free Quantization", "proposal")),
+    # an evaluative one does not
+    ("state-of-the-art Quantization for ViTs", ("Quantization", "gazetteer")),
+])
+def test_extend_title_modifiers(nlp, title, expected):
+    doc = nlp(title + "\n\nWe study it.")
+    n = len(nlp(title.split()[0]))
+    cands = [Candidate(n, n + 1, "Method", "gazetteer")]
+    extend_title_modifiers(doc, cands, load_lexicon().modifiers)
+    assert (doc[cands[0].start:cands[0].end].text, cands[0].source) == expected
+
+
+def _proposal_doc(nlp):
+    # We propose a framework , EP . EP comprises two components : soft gating and token routing .
+    rows = [("We", "PRON", 1, "nsubj"), ("propose", "VERB", 1, "ROOT"), ("a", "DET", 3, "det"),
+            ("framework", "NOUN", 1, "dobj"), (",", "PUNCT", 3, "punct"), ("EP", "PROPN", 3, "appos"),
+            (".", "PUNCT", 1, "punct"), ("EP", "PROPN", 8, "nsubj"), ("comprises", "VERB", 8, "ROOT"),
+            ("two", "NUM", 10, "nummod"), ("components", "NOUN", 8, "dobj"), (":", "PUNCT", 10, "punct"),
+            ("soft", "ADJ", 13, "amod"), ("gating", "NOUN", 10, "appos"), ("and", "CCONJ", 13, "cc"),
+            ("token", "NOUN", 16, "compound"), ("routing", "NOUN", 13, "conj"), (".", "PUNCT", 8, "punct")]
+    lemmas = {"comprises": "comprise", "components": "component"}
+    doc = parsed(nlp, *([r[k] for r in rows] for k in range(4)), [lemmas.get(r[0], r[0].lower()) for r in rows])
+    doc._.kg_abbreviations = []
+    return doc
+
+
+def test_proposal_spans_follow_the_name_given(nlp):
+    lex = Lexicon(stopwords={"framework", "components"})
+    spans = [s.text for s in proposal_spans(_proposal_doc(nlp), lex)]
+    # the name given after the comma comes back as the subject of "comprises": its parts are proposed too
+    assert spans == ["EP", "soft gating", "token routing"]
+
+
+def test_proposal_spans_without_a_noun_chunk(nlp, lexicon):
+    # We introduce adaptive feature scaling .  ("scaling" read as a gerund: no noun chunk)
+    words = ["We", "introduce", "adaptive", "feature", "scaling", "."]
+    doc = Doc(nlp.vocab, words=words, pos=["PRON", "VERB", "ADJ", "NOUN", "VERB", "PUNCT"],
+              tags=["PRP", "VBP", "JJ", "NN", "VBG", "."], heads=[1, 1, 4, 4, 1, 1],
+              deps=["nsubj", "ROOT", "amod", "compound", "dobj", "punct"],
+              lemmas=["we", "introduce", "adaptive", "feature", "scale", "."])
+    doc._.kg_abbreviations = []
+    assert [s.text for s in proposal_spans(doc, lexicon)] == ["adaptive feature scaling"]
+
+
+def test_listed_abbreviation_spelled_out_anew_by_the_title(nlp):
+    # Sharp Minimization for Generalization \n\n We propose Sharp Minimization ( SAM ) . SAM is fast .
+    words = ["Sharp", "Minimization", "for", "Generalization", "\n\n", "We", "propose", "Sharp", "Minimization",
+             "(", "SAM", ")", ".", "SAM", "is", "fast", "."]
+    pos = ["PROPN", "PROPN", "ADP", "PROPN", "SPACE", "PRON", "VERB", "PROPN", "PROPN", "PUNCT", "PROPN", "PUNCT",
+           "PUNCT", "PROPN", "AUX", "ADJ", "PUNCT"]
+    heads = [1, 1, 1, 2, 3, 6, 6, 8, 6, 8, 8, 8, 6, 14, 14, 14, 14]
+    deps = ["compound", "ROOT", "prep", "pobj", "dep", "nsubj", "ROOT", "compound", "dobj", "punct", "appos",
+            "punct", "punct", "nsubj", "ROOT", "acomp", "punct"]
+
+    def roles(terms):
+        doc = parsed(nlp, words, pos, heads, deps, [{"is": "be"}.get(w, w.lower()) for w in words])
+        doc._.kg_abbreviations = [(doc[10:11], doc[7:9])]
+        doc._.kg_candidates = [Candidate(7, 9, None, "long"), Candidate(10, 11, None, "short"),
+                               Candidate(13, 14, "Method", "ner")]
+        EntityAssembler(nlp, lexicon=Lexicon(terms=terms))(doc)
+        return {e.name: e.role for e in doc._.kg_entities.values()}
+
+    # "SAM" is listed (the Segment Anything Model), but this title spells it out as its own method
+    assert roles({"SAM": "Model"}) == {"SAM": "proposed"}
+    # a listed long form is the listed thing
+    assert roles({"SAM": "Model", "Sharp Minimization": "Method"})["SAM"] != "proposed"

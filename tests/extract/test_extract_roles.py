@@ -9,7 +9,8 @@ from kg.extract.extensions import register_extensions
 from kg.extract.role_context import (comparison_tokens, is_own_sentence, negated_tokens, own_apposition_tokens,
                                      own_sentences, prior_work_tokens, title_definition_tokens)
 from kg.extract.roles import (baseline_tokens, best_role, component_tokens, contribution_type, list_items,
-                              means_tokens, mention_role, named_definition_tokens, proposal_heads, use_tokens)
+                              means_tokens, mention_role, named_definition_tokens, proposal_heads, use_tokens,
+                              winner_tokens)
 from kg.records import Paper
 
 
@@ -438,3 +439,70 @@ def test_title_opening_phrase_unless_a_claim(nlp, words, tags, expected):
     end = len(words) - 4
     scopes = {"proposed": set(), "title": range(0), "title_end": end, "baseline": set(), "used": {0, 1}}
     assert mention_role(doc[0:2], "Method", scopes) == expected
+
+
+# Many approaches have been proposed .  /  Approaches are proposed .
+PERFECT_PASSIVE = [("Many", "ADJ", 1, "amod"), ("approaches", "NOUN", 4, "nsubjpass", "approach"),
+                   ("have", "AUX", 4, "aux", "have"), ("been", "AUX", 4, "auxpass", "be"),
+                   ("proposed", "VERB", 4, "ROOT", "propose"), (".", "PUNCT", 4, "punct")]
+PLAIN_PASSIVE = [("Approaches", "NOUN", 2, "nsubjpass", "approach"), ("are", "AUX", 2, "auxpass", "be"),
+                 ("proposed", "VERB", 2, "ROOT", "propose"), (".", "PUNCT", 2, "punct")]
+
+
+@pytest.mark.parametrize("rows, expected", [(PERFECT_PASSIVE, set()), (PLAIN_PASSIVE, {0})])
+def test_perfect_passive_tells_of_prior_work(nlp, rows, expected):
+    assert proposal_heads(parsed(nlp, rows)) == expected
+
+
+def _paradigm_of(words):
+    # We propose a learning paradigm of <w1> <w2> <w3> .
+    rows = [("We", "PRON", 1, "nsubj"), ("propose", "VERB", 1, "ROOT"), ("a", "DET", 4, "det"),
+            ("learning", "NOUN", 4, "compound"), ("paradigm", "NOUN", 1, "dobj"), ("of", "ADP", 4, "prep")]
+    rows += [(w, "PROPN" if w[0].isupper() else "NOUN", 8, "compound") for w in words[:2]]
+    rows += [(words[2], "PROPN" if words[2][0].isupper() else "NOUN", 5, "pobj"), (".", "PUNCT", 1, "punct")]
+    return rows
+
+
+@pytest.mark.parametrize("words, expected", [
+    (["Cloud", "Device", "Adaptation"], {2, 3, 4, 6, 7, 8}),  # a vague head "of" a name: the name is proposed
+    (["cloud", "device", "adaptation"], {2, 3, 4}),           # "of" a plain phrase: only the phrase itself
+])
+def test_proposal_heads_of_a_named_paradigm(nlp, words, expected):
+    assert proposal_heads(parsed(nlp, _paradigm_of(words))) == expected
+
+
+# <subject> outperformed existing methods .  /  <subject> outperformed LoRA .
+@pytest.mark.parametrize("objects, expected", [
+    ([("existing", "ADJ", 5, "amod"), ("methods", "NOUN", 3, "dobj", "method")], {0, 1, 2}),
+    ([("LoRA", "PROPN", 3, "dobj")], set()),
+])
+def test_winner_tokens(nlp, objects, expected):
+    rows = [("Adaptive", "ADJ", 2, "amod"), ("rank", "NOUN", 2, "compound"), ("sampling", "NOUN", 3, "nsubj"),
+            ("outperformed", "VERB", 3, "ROOT", "outperform")] + objects
+    rows.append((".", "PUNCT", 3, "punct"))
+    doc = parsed(nlp, rows)
+    assert winner_tokens(doc) == expected
+    scopes = dict(scopes_of(doc), title_end=None)
+    assert (mention_role(doc[0:3], "Method", scopes) == "proposed") == bool(expected)
+
+
+@pytest.mark.parametrize("verb, expected", [("augment", {2, 3, 5, 6, 7}), ("build", {2, 3})])
+def test_component_tokens_equip_with(nlp, verb, expected):
+    # We <verb> the model with a prediction head .
+    doc = parsed(nlp, [("We", "PRON", 1, "nsubj"), (verb, "VERB", 1, "ROOT"), ("the", "DET", 3, "det"),
+                       ("model", "NOUN", 1, "dobj"), ("with", "ADP", 1, "prep"), ("a", "DET", 7, "det"),
+                       ("prediction", "NOUN", 7, "compound"), ("head", "NOUN", 4, "pobj"),
+                       (".", "PUNCT", 1, "punct")])
+    assert component_tokens(doc, set()) == expected
+
+
+@pytest.mark.parametrize("noun, type_, expected", [
+    ("dataset", "Method", "Dataset"),  # we introduce Inter4K , a video dataset : the tagger took it for a technique
+    ("method", "Method", "Method"),
+    ("dataset", "Model", "Dataset"),
+])
+def test_contribution_named_as_a_dataset(nlp, noun, type_, expected):
+    doc = parsed(nlp, [("We", "PRON", 1, "nsubj"), ("introduce", "VERB", 1, "ROOT"), ("Inter4K", "PROPN", 1, "dobj"),
+                       (",", "PUNCT", 2, "punct"), ("a", "DET", 6, "det"), ("video", "NOUN", 6, "compound"),
+                       (noun, "NOUN", 2, "appos"), (".", "PUNCT", 1, "punct")])
+    assert contribution_type([doc[2:3]], type_, scopes_of(doc)) == expected
