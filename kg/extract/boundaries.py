@@ -167,6 +167,9 @@ def _frame_noun(doc, i):
     return doc[i].lower_ in _FRAME_NOUNS
 
 
+_DASHES = {"-", "–", "—", "--"}
+
+
 def trim_span(span, modifiers=()):
     """Trim a statistical mention to a noun phrase: drop leading determiners, prepositions and evaluative
     modifiers, and trailing verbs, conjunctions and function words ("SALE requires" -> "SALE").
@@ -178,6 +181,11 @@ def trim_span(span, modifiers=()):
     """
     doc = span.doc
     start, end = span.start, span.end
+    # a dash written apart ends the phrase: "PV-Tuning - a representation-agnostic framework" -> "PV-Tuning"
+    dash = next((t.i for t in doc[start + 1:end] if t.text in _DASHES and t.whitespace_
+                 and doc[t.i - 1].whitespace_), None)
+    if dash is not None:
+        end = dash
     while start < end:
         run = _word_runs(doc, start, end)[0]
         # a word written with hyphens is kept whole ("per-IC quantization", "on-the-fly"), unless a modifier

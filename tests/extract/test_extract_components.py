@@ -354,6 +354,8 @@ def test_name_before_class(nlp, lexicon, text, expected):
     ("average accuracy", "accuracy"), ("average speedup", "speedup"),
     # a trailing "setting" only frames the method, but a two-word phrase keeps it
     ("supervised fine-tuning setting", "supervised fine-tuning"), ("few-shot settings", "few-shot settings"),
+    # a dash written apart ends the phrase; a hyphen inside a word does not
+    ("PV-Tuning - a representation-agnostic framework", "PV-Tuning"), ("PV-Tuning framework", "PV-Tuning framework"),
 ])
 def test_trim_span_modifier_words(nlp, lexicon, text, expected):
     assert trim_span(nlp(text)[:], lexicon.modifiers).text == expected
