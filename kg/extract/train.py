@@ -119,23 +119,26 @@ def learn_terms(annotated, min_papers=2, min_precision=0.6):
     """Surface forms annotated consistently across papers: candidates for the gazetteer.
 
     A form qualifies when it occurs in at least `min_papers` papers and, among those, is annotated (as any
-    entity) in at least `min_precision` of them, always with one type and one generic flag (majority).
+    entity) in at least `min_precision` of them, always with one type and one generic flag (majority). A form
+    annotated as the paper's own contribution in half its papers or more ("progressive training strategy")
+    is not a well-known term and is left out: listed terms are never proposed.
 
     Returns
     -------
     list of tuple
         ``(form, type, generic)`` sorted by form.
     """
-    labels = defaultdict(Counter)
+    labels, proposed = defaultdict(Counter), Counter()
     for paper, gold in annotated:
         for e in gold["entities"]:
             for form in {e["name"], *e.get("aliases", [])}:
                 if form in paper.text and len(form) > 1:
                     labels[form][(e["type"], bool(e.get("generic")))] += 1
+                    proposed[form] += e.get("role") == "proposed"
     out = []
     for form, votes in labels.items():
         n_annot = sum(votes.values())
-        if n_annot < min_papers:
+        if n_annot < min_papers or 2 * proposed[form] >= n_annot:
             continue
         n_occ = sum(1 for p, _ in annotated if _occurrences(p.text, form, False))
         if n_occ and n_annot / n_occ >= min_precision:

@@ -44,6 +44,15 @@ def test_learn_terms_and_write(tmp_path):
     assert learn_terms(_annotated(1)) == []  # one paper is not evidence
 
 
+@pytest.mark.parametrize("proposed_in, learned", [(0, True), (1, True), (2, False), (3, False)])
+def test_learn_terms_leaves_out_contributions(proposed_in, learned):
+    # a phrase annotators call the paper's own contribution in half its papers or more is no well-known term
+    annotated = _annotated(3)
+    for i, (_, gold) in enumerate(annotated):
+        gold["entities"][0]["role"] = "proposed" if i < proposed_in else "used"
+    assert (("GPT-4", "Model", False) in learn_terms(annotated)) == learned
+
+
 def test_write_rejects_round_trip(tmp_path):
     write_rejects(["training", "loss"], tmp_path / "rejected.txt")
     assert read_terms(tmp_path / "rejected.txt") == ["training", "loss"]
