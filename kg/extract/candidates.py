@@ -153,7 +153,8 @@ def _described(words, lexicon):
     if not any(t.pos_ in ("NOUN", "PROPN") and t.lower_ not in lexicon.stopwords for t in words):
         return False
     return word_count(words) >= 2 or is_name_like(words.text) or any(
-        t.text == "-" and t.i > words.start for t in words)
+        t.text == "-" and t.i > words.start for t in words) or any(
+        t.pos_ == "PROPN" and t.text[:1].isupper() and not t.is_sent_start for t in words)
 
 
 def absorb_into_proposals(doc, cands, vague=()):

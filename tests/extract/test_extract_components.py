@@ -545,3 +545,17 @@ def test_listed_abbreviation_spelled_out_anew_by_the_title(nlp):
     assert roles({"SAM": "Model"}) == {"SAM": "proposed"}
     # a listed long form is the listed thing
     assert roles({"SAM": "Model", "Sharp Minimization": "Method"})["SAM"] != "proposed"
+
+
+@pytest.mark.parametrize("word, pos, expected", [
+    ("Terminator", "PROPN", ["Terminator architecture"]),  # a name before a vague head says what it is
+    ("sampling", "NOUN", []),                              # one common word does not
+])
+def test_proposal_spans_vague_head_after_a_name(nlp, lexicon, word, pos, expected):
+    # We present a novel <word> architecture .
+    words = ["We", "present", "a", "novel", word, "architecture", "."]
+    doc = Doc(nlp.vocab, words=words, pos=["PRON", "VERB", "DET", "ADJ", pos, "NOUN", "PUNCT"],
+              heads=[1, 1, 5, 5, 5, 1, 1], deps=["nsubj", "ROOT", "det", "amod", "compound", "dobj", "punct"],
+              lemmas=[w.lower() for w in words], sent_starts=[True] + [False] * 6)
+    doc._.kg_abbreviations = []
+    assert [s.text for s in proposal_spans(doc, lexicon)] == expected
