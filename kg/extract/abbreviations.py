@@ -47,6 +47,8 @@ def trim_long_form(long_span, short_text):
     doc = long_span.doc
     while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ in ("the", "a", "an")):
         start += 1
+    while end > start and doc[end - 1].text == "~":  # LaTeX's non-breaking space: "Sampler~(DEIS)"
+        end -= 1
     if start >= end or any(t.text in _BRACKETS or t.is_space for t in doc[start:end]):
         return None
     if doc[start].text[:1].lower() != short_text[:1].lower():

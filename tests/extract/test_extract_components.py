@@ -18,6 +18,7 @@ from kg.extract.lexicon import Lexicon, load_lexicon, read_table
 from kg.extract.ner import default_votes
 from kg.extract.roles import baseline_tokens, best_role, mention_role, proposal_heads, title_names, title_slogan
 from kg.extract.sentences import mark_title, title_end
+from kg.extract.tokenizer import prose_tokenizer
 
 
 @pytest.fixture(scope="module")
@@ -559,3 +560,21 @@ def test_proposal_spans_vague_head_after_a_name(nlp, lexicon, word, pos, expecte
               lemmas=[w.lower() for w in words], sent_starts=[True] + [False] * 6)
     doc._.kg_abbreviations = []
     assert [s.text for s in proposal_spans(doc, lexicon)] == expected
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("Adaptive Precision Training (AdaPT): A", ["Adaptive", "Precision", "Training", "(", "AdaPT", ")", ":", "A"]),
+    ("Integrator Sampler~(DEIS).", ["Integrator", "Sampler", "~", "(", "DEIS", ")", "."]),
+    ("as Sanghavi~jns13 showed", ["as", "Sanghavi", "~", "jns13", "showed"]),
+    ("by ~33.5% on", ["by", "~33.5", "%", "on"]),
+])
+def test_prose_tokenizer(text, tokens):
+    assert [t.text for t in prose_tokenizer(spacy.blank("en"))(text)] == tokens
+
+
+def test_prose_tokenizer_defines_tilde_abbreviations():
+    nlp = prose_tokenizer(spacy.blank("en"))
+    register_extensions()
+    doc = nlp("We propose Diffusion Exponential Integrator Sampler~(DEIS).")
+    AbbreviationFinder(nlp)(doc)
+    assert [(s.text, l.text) for s, l in doc._.kg_abbreviations] == [("DEIS", "Diffusion Exponential Integrator Sampler")]
