@@ -247,10 +247,11 @@ class EntityAssembler:
 
     def __call__(self, doc):
         cands = doc._.kg_candidates or []
+        pairs = doc._.kg_abbreviations or []
+        shorts = {s.text for s, _ in pairs}
         # an abbreviation defined here as something unlisted is not the listed name ("SAM" for
         # "Sharpness-Aware Minimization" is not the Segment Anything Model)
-        redefined = {s.text for s, long_ in doc._.kg_abbreviations or [] if long_.text not in self.known}
-        shorts = {s.text for s, _ in doc._.kg_abbreviations or []}
+        redefined = {s.text for s, long_ in pairs if long_.text not in self.known}
         end = title_end(doc)
         scopes = role_scopes(doc)
         own_scopes(doc, scopes)
@@ -275,12 +276,14 @@ class EntityAssembler:
             type_ = contribution_type([doc[c.start:c.end] for c in members], choose_type(members), scopes, known,
                                       self.lexicon)
             # never proposed: a well-known name, or a phrase naming a finding ("the explicit form")
-            fixed = known or names_a_result(name)
+            result = names_a_result(name)
+            fixed = known or result
             # a listed abbreviation the title spells out anew is this paper's name ("Sharpness-Aware
             # Minimization for ...": "SAM" is not the Segment Anything Model); never a part (the pass below)
-            redef = not listed and name in redefined and not names_a_result(name) and any(
+            redef = not listed and name in redefined and any(
                 i in scopes["title_def"] for c in members for i in range(c.start, c.end))
-            roles = [mention_role(doc[c.start:c.end], type_, scopes, fixed and not redef) for c in members]
+            roles = [mention_role(doc[c.start:c.end], type_, scopes, result or known and not redef)
+                     for c in members]
             aliases = list(dict.fromkeys(t for t in texts if t != name))
             generic = entity_is_generic(members, texts)
             mentions = [Mention(doc[c.start:c.end].text, doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]))
@@ -306,7 +309,7 @@ class EntityAssembler:
         own = {i for s in spans if entities[s.kb_id_].role == "proposed" for i in range(s.start, s.end)}
         parts = component_tokens(doc, own)
         # a name is a part only when the abstract defines it ("the Coarse Predictor (CP)"), not a known one
-        defined = {t.i for pair in doc._.kg_abbreviations or [] for sp in pair for t in sp}
+        defined = {t.i for pair in pairs for sp in pair for t in sp}
         for s in spans:
             e = entities[s.kb_id_]
             if (e.role == "proposed" or not may_propose[s.kb_id_] or e.generic

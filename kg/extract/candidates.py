@@ -107,8 +107,9 @@ def proposal_spans(doc, lexicon, max_words=6):
     own |= {t.i for t in doc if t.text in names}
     heads |= component_tokens(doc, own, build=False)
     out = []
-    chunks = [chunk for chunk in doc.noun_chunks if chunk.root.i in heads]
-    roots = {chunk.root.i for chunk in doc.noun_chunks}
+    all_chunks = list(doc.noun_chunks)
+    chunks = [chunk for chunk in all_chunks if chunk.root.i in heads]
+    roots = {chunk.root.i for chunk in all_chunks}
     # a head the parser left without a noun chunk ("adaptive feature scaling" with "scaling" a verb): the
     # words before it that it governs
     chunks += [_left_phrase(doc[i]) for i in sorted(heads) if i not in roots and doc[i].dep_ in _OBJECT_DEPS

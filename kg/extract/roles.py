@@ -149,8 +149,9 @@ _CONTAINERS = {"set", "family", "suite", "series", "collection", "class", "pair"
                "number", "kind", "type", "range"}
 
 
-#: Vague nouns, besides :data:`_OWN_HEADS`, whose "of" phrase names what is proposed when written as a name.
-_PARADIGMS = {"paradigm", "formulation", "family", "form", "variant", "notion", "concept"}
+#: Vague nouns whose "of" phrase names what is proposed when written as a name ("a new learning paradigm of
+#: Cloud-Device Collaborative Continual Adaptation"); :data:`_CONTAINERS` take any "of" phrase.
+_NAMED_OF_HEADS = _OWN_HEADS | {"paradigm", "formulation", "form", "variant", "notion", "concept"}
 
 
 def _titled(tok):
@@ -181,9 +182,7 @@ def proposal_heads(doc):
             # "a set of hardware-efficient codebooks", "a family of loss functions"
             objs += [o for obj in objs for p in obj.children if p.dep_ == "prep" and p.lower_ == "of"
                      for o in p.children if o.dep_ == "pobj" and (
-                         obj.lemma_.lower() in _CONTAINERS
-                         # "a new learning paradigm of Cloud-Device Collaborative Continual Adaptation"
-                         or obj.lemma_.lower() in _OWN_HEADS | _PARADIGMS and _titled(o))]
+                         obj.lemma_.lower() in _CONTAINERS or obj.lemma_.lower() in _NAMED_OF_HEADS and _titled(o))]
             for obj in objs:
                 out.update(t.i for t in np_heads(obj))
                 out |= list_items(obj)
@@ -344,11 +343,9 @@ def component_tokens(doc, own, build=True):
                 if c.dep_ in ("dobj", "nsubjpass"):
                     out.update(t.i for t in np_heads(c))
             if lemma in _EQUIP_VERBS:  # "we augment the draft model with a trained acceptance prediction head"
-                preps = [c for c in tok.children if c.dep_ == "prep"]
-                preps += [p for c in tok.children if c.dep_ == "dobj" for p in c.children if p.dep_ == "prep"]
-                for p in preps:
-                    if p.lower_ == "with":
-                        out.update(t.i for o in p.children if o.dep_ == "pobj" for t in np_heads(o))
+                hosts = [tok] + [c for c in tok.children if c.dep_ == "dobj"]  # "with" on the verb or its object
+                out.update(t.i for h in hosts for p in h.children if p.dep_ == "prep" and p.lower_ == "with"
+                           for o in p.children if o.dep_ == "pobj" for t in np_heads(o))
             continue
         if lemma not in COMPONENT_VERBS:
             continue
@@ -519,7 +516,7 @@ def _in_own_sentence(span, scopes):
 def own_scopes(doc, scopes):
     """Add to `scopes`, once, the token sets of the paper's own names that only some mentions need:
     ``appos`` (:func:`kg.extract.role_context.own_apposition_tokens`), ``means`` (:func:`means_tokens`),
-    ``named`` (:func:`named_definition_tokens`) and ``title_def``
+    ``named`` (:func:`named_definition_tokens`), ``winner`` (:func:`winner_tokens`) and ``title_def``
     (:func:`kg.extract.role_context.title_definition_tokens`)."""
     parsed = doc.has_annotation("DEP")
     if "appos" not in scopes:
@@ -596,9 +593,8 @@ def mention_role(span, type_, scopes, known=False):
     type_ : str
     scopes : dict
         ``{"proposed": set, "title": range, "title_end": int or None, "baseline": set, "used": set}``. The
-        token sets of :func:`kg.extract.role_context.own_apposition_tokens`, :func:`means_tokens`,
-        :func:`named_definition_tokens` and :func:`kg.extract.role_context.title_definition_tokens` are added on
-        first use (keys ``"appos"``, ``"means"``, ``"named"``, ``"title_def"``) unless the caller set them.
+        token sets of :func:`own_scopes` (keys ``"appos"``, ``"means"``, ``"named"``, ``"winner"``,
+        ``"title_def"``) are added on first use unless the caller set them.
     known : bool
         The mention is a well-known name of the lexicon (GPT-4, LoRA): never proposed.
 
@@ -613,12 +609,8 @@ def mention_role(span, type_, scopes, known=False):
     if len(idx) and idx[-1] in scopes["title"]:
         return "proposed"
     own_scopes(doc, scopes)
-    own = (scopes["appos"], scopes["means"], scopes["named"], scopes["title_def"])
-    if not known and any(i in tokens for tokens in own for i in idx):
-        return "proposed"
-    if not known and _after_own_head(span):
-        return "proposed"
-    if not known and any(i in scopes["winner"] for i in idx):
+    own = (scopes["appos"], scopes["means"], scopes["named"], scopes["winner"], scopes["title_def"])
+    if not known and (any(i in tokens for tokens in own for i in idx) or _after_own_head(span)):
         return "proposed"
     before = [t for t in doc[max(0, span.start - 3):span.start] if not t.is_punct or t.text == "-"]
     # a well-known name (GPT-4, BERT) is never the paper's own contribution, whatever the verb
