@@ -7,7 +7,9 @@ long form. Unlike scispacy's component this one keeps no state between documents
 accumulates rules across calls), so extraction stays a pure function of the text.
 
 A title that opens with a short name followed by its spelled-out form ("CBQ: Cross-Block Quantization for
-Large Language Models") defines an abbreviation too (:func:`title_definition`): the same alignment decides.
+Large Language Models") defines an abbreviation too (:func:`title_definition`): the same alignment decides. So
+does a one-word name before a subtitle that opens with a technique the tagger found ("TransPrune: Token Transition
+Pruning for ...", :func:`title_alias`): the name and the phrase are one technique.
 
 Sets ``doc._.kg_abbreviations``: list of ``(short_span, long_span)``, one pair per definition, in text order.
 """
@@ -22,7 +24,7 @@ from .extensions import register_extensions
 from .sentences import title_colon, title_end
 
 __all__ = ["AbbreviationFinder", "make_abbreviations", "find_definitions", "trim_long_form", "is_plausible",
-           "clip_window", "title_definition", "or_definitions"]
+           "clip_window", "title_definition", "title_alias", "or_definitions"]
 
 _BRACKETS = set("()[]{}")
 
@@ -218,6 +220,43 @@ def title_definition(doc, end=None, max_words=3):
     return short, long
 
 
+#: Tagger labels of a technique (``kg_ner``).
+_TECHNIQUE_LABELS = {"Method", "Model"}
+
+
+def title_alias(doc, end=None):
+    """The ``(name, phrase)`` pair of a title "<Name>: <technique> for ..." whose subtitle opens with a phrase
+    the tagger (``doc.ents``) reads as a method or model: "TransPrune: Token Transition Pruning for Efficient
+    Large Vision-Language Model" names one technique twice, whether or not the name abbreviates the phrase
+    (:func:`title_definition` aligns those that do). Not a subtitle opening with a task ("COMPASS:
+    High-Efficiency Deep Image Compression ...") or a verb ("SpecDec++: Boosting ..."), nor a marked variant
+    ("LoRA+: Efficient Low Rank Adaptation"), nor a name of several words ("Squeezed Attention: ...").
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+        With ``doc.ents``.
+    end : int, optional
+        First token of the abstract (:func:`kg.extract.sentences.title_end`); the whole doc when None.
+
+    Returns
+    -------
+    tuple of spacy.tokens.Span or None
+    """
+    end = len(doc) if end is None else end
+    colon = title_colon(doc, end)
+    if not colon or word_count(doc[:colon]) != 1 or doc[colon - 1].text[-1] in "+#*":
+        return None
+    start = colon + 1
+    if start < end and doc[start].lower_ in ("a", "an", "the"):
+        start += 1
+    phrase = next((e for e in doc.ents if e.start == start), None)
+    if (phrase is None or phrase.end > end or phrase.label_ not in _TECHNIQUE_LABELS or len(phrase) < 2
+            or doc[start].tag_.startswith("VB")):
+        return None
+    return doc[:colon], phrase
+
+
 def or_definitions(doc):
     """``(long, short)`` candidates written "Long Form, or ABBR": "we propose Sharpness-Aware Training for Free,
     or SAF, which ..." (the window is the words before the comma).
@@ -272,7 +311,14 @@ def find_definitions(doc, matcher):
             continue
         seen.add(short.text)
         pairs.append((short, long))
-    title = title_definition(doc, title_end(doc))
+    end = title_end(doc)
+    title = title_definition(doc, end)
+    if title is None:
+        # a phrase the abstract abbreviates otherwise has its own name ("ATP-LLaVA: Adaptive Token Pruning ...",
+        # "... Adaptive Token Pruning (ATP)"): a part, not the titled technique
+        title = title_alias(doc, end)
+        if title is not None and title[1].text.lower() in {long_.text.lower() for _, long_ in pairs}:
+            title = None
     if title is not None and title[0].text not in seen:
         pairs.append(title)
     return sorted(pairs, key=lambda p: min(p[0].start, p[1].start))

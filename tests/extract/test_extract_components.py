@@ -2,11 +2,11 @@
 
 import pytest
 import spacy
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.errors import InputError
 from kg.extract.abbreviations import (AbbreviationFinder, clip_window, find_definitions, is_plausible,
-                                      title_definition)
+                                      title_alias, title_definition)
 from kg.extract.assemble import (EntityAssembler, choose_name, choose_type, entity_is_generic, group_candidates,
                                  split_joined_name)
 from kg.extract.boundaries import descriptive_phrase, name_after_descriptor, name_before_class, task_phrase
@@ -440,6 +440,46 @@ def test_trim_span_keeps_hyphenated_word_whole(nlp, lexicon):
 def test_title_definition(nlp, title, expected):
     pair = title_definition(nlp(title))
     assert (None if pair is None else (pair[0].text, pair[1].text)) == expected
+
+
+def _tagged_title(nlp, title, ent, label, tags=None):
+    """A title doc with one tagged mention `ent` (token range) and optional fine-grained tags by index."""
+    doc = nlp(title)
+    for i, tag in (tags or {}).items():
+        doc[i].tag_ = tag
+    doc.ents = [Span(doc, *ent, label=label)]
+    return doc
+
+
+@pytest.mark.parametrize("title, ent, label, tags, expected", [
+    # a one-word name and the technique the tagger found opening the subtitle: one technique, named twice
+    ("TransPrune: Token Transition Pruning for Efficient Models", (2, 5), "Method", None,
+     ("TransPrune", "Token Transition Pruning")),
+    ("Hydra: A Multi-head Low-rank Adaptation", (3, 10), "Method", None, ("Hydra", "Multi-head Low-rank Adaptation")),
+    # a task, a verb, a marked variant, a name of two words or a single word name no technique
+    ("COMPASS: High-Efficiency Deep Image Compression", (2, 6), "Task", None, None),
+    ("SpecDec++: Boosting Speculative Decoding", (2, 5), "Method", {2: "VBG"}, None),
+    ("LoRA+: Efficient Low Rank Adaptation", (2, 6), "Method", None, None),
+    ("Squeezed Attention: Accelerating Long Context Inference", (3, 7), "Method", None, None),
+    ("GPTVQ: Quantization for LLMs", (2, 3), "Method", None, None),
+    # the mention must open the subtitle
+    ("GEAR: An Efficient KV Cache Compression Recipe", (5, 8), "Method", None, None),
+])
+def test_title_alias(nlp, title, ent, label, tags, expected):
+    pair = title_alias(_tagged_title(nlp, title, ent, label, tags))
+    assert (None if pair is None else (pair[0].text, pair[1].text)) == expected
+
+
+def test_title_alias_joins_the_abbreviations_unless_the_abstract_names_the_phrase(nlp):
+    text = "TransPrune: Token Transition Pruning for LVLMs\n\nWe prune tokens."
+    doc = mark_title(_tagged_title(nlp, text, (2, 5), "Method"))
+    pairs = AbbreviationFinder(nlp)(doc)._.kg_abbreviations
+    assert [(s.text, lf.text) for s, lf in pairs] == [("TransPrune", "Token Transition Pruning")]
+    # "... Adaptive Token Pruning (ATP)": the phrase has its own short name, so it is a part of ATP-LLaVA
+    text = "ATP-LLaVA: Adaptive Token Pruning for LVLMs\n\nWe propose Adaptive Token Pruning (ATP)."
+    doc = mark_title(_tagged_title(nlp, text, (4, 7), "Method"))
+    pairs = AbbreviationFinder(nlp)(doc)._.kg_abbreviations
+    assert [(s.text, lf.text) for s, lf in pairs] == [("ATP", "Adaptive Token Pruning")]
 
 
 def test_title_definition_joins_the_abbreviations(nlp):
