@@ -24,7 +24,7 @@ from .extensions import register_extensions
 from .sentences import title_colon, title_end
 
 __all__ = ["AbbreviationFinder", "make_abbreviations", "find_definitions", "trim_long_form", "is_plausible",
-           "clip_window", "title_definition", "title_alias", "or_definitions"]
+           "clip_window", "initials_long_form", "title_definition", "title_alias", "or_definitions"]
 
 _BRACKETS = set("()[]{}")
 
@@ -77,6 +77,39 @@ def is_plausible(short_text, long_text):
     if long.startswith(short) or short in _ROMAN or ";" in long_text or "," in long_text:
         return False
     return not ("-" in short_text and short_text == short)
+
+
+def initials_long_form(window, short_text):
+    """The words at the end of `window` whose initials spell `short_text` one letter per word, or None.
+
+    The character alignment of Schwartz & Hearst takes the shortest long form whose letters occur in order, so
+    "Token Transition Variation (TTV)" gives "Transition Variation" (the second T found inside "Transition");
+    when the initials of as many words as the short form has letters spell it, those words are the long form.
+
+    Examples
+    --------
+    >>> import spacy
+    >>> doc = spacy.blank("en")("we combine Token Transition Variation")
+    >>> initials_long_form(doc[:], "TTV").text
+    'Token Transition Variation'
+    >>> initials_long_form(doc[:], "LoRA") is None
+    True
+    """
+    letters = [c.lower() for c in short_text if c.isalpha()]
+    if len(letters) < 2 or len(letters) != sum(c.isalnum() for c in short_text):
+        return None
+    words = []
+    for tok in reversed(window):
+        if tok.text == "-" and words:
+            continue
+        if not tok.is_alpha:
+            break
+        words.append(tok)
+        if len(words) == len(letters):
+            break
+    if len(words) < len(letters) or [t.text[0].lower() for t in reversed(words)] != letters:
+        return None
+    return window.doc[words[-1].i:window.end]
 
 
 _STOPS = {".", ";", "!", "?"}
@@ -303,6 +336,9 @@ def find_definitions(doc, matcher):
         if long is None or short.text in seen:
             continue
         long = trim_long_form(long, short.text)
+        initials = initials_long_form(long_cand, short.text)
+        if long is not None and initials is not None and initials.start < long.start:
+            long = initials
         if long is None or len(long) < 2 and long.text.lower() == short.text.lower():
             continue
         if not is_plausible(short.text, long.text):

@@ -53,6 +53,9 @@ def parsed(nlp, words, pos, heads, deps, lemmas=None):
     ("We propose Sharpness-Aware Training for Free, or SAF, which is fast.",
      [("SAF", "Sharpness-Aware Training for Free")]),
     ("We use pruning, or SAF-based tuning, here.", []),
+    # initials that spell the short form win over a shorter character alignment
+    ("Recent self-supervised learning (SSL) works.", [("SSL", "self-supervised learning")]),
+    ("We study Test-time adaptation (TTA) here.", [("TTA", "Test-time adaptation")]),
 ])
 def test_find_definitions(nlp, text, pairs):
     finder = AbbreviationFinder(nlp)
