@@ -257,12 +257,13 @@ def title_definition(doc, end=None, max_words=3):
 _TECHNIQUE_LABELS = {"Method", "Model"}
 
 
-def title_alias(doc, end=None):
+def title_alias(doc, end=None, max_words=4):
     """The ``(name, phrase)`` pair of a title "<Name>: <technique> for ..." whose subtitle opens with a phrase
     the tagger (``doc.ents``) reads as a method or model: "TransPrune: Token Transition Pruning for Efficient
     Large Vision-Language Model" names one technique twice, whether or not the name abbreviates the phrase
     (:func:`title_definition` aligns those that do). Not a subtitle opening with a task ("COMPASS:
-    High-Efficiency Deep Image Compression ...") or a verb ("SpecDec++: Boosting ..."), nor a marked variant
+    High-Efficiency Deep Image Compression ...") or a verb ("SpecDec++: Boosting ...") or making a claim
+    ("IDEAL: Influence-Driven Selective Annotations Empower ..."), nor a marked variant
     ("LoRA+: Efficient Low Rank Adaptation"), nor a name of several words ("Squeezed Attention: ...").
 
     Parameters
@@ -271,6 +272,9 @@ def title_alias(doc, end=None):
         With ``doc.ents``.
     end : int, optional
         First token of the abstract (:func:`kg.extract.sentences.title_end`); the whole doc when None.
+    max_words : int
+        Longer phrases ("and" aside) are claims ("IDEAL: Influence-Driven Selective Annotations Empower
+        In-Context Learners").
 
     Returns
     -------
@@ -286,6 +290,11 @@ def title_alias(doc, end=None):
     phrase = next((e for e in doc.ents if e.start == start), None)
     if (phrase is None or phrase.end > end or phrase.label_ not in _TECHNIQUE_LABELS or len(phrase) < 2
             or doc[start].tag_.startswith("VB")):
+        return None
+    # "ALLoRA: Adaptive Learning Rate Mitigates LoRA Fatal Flaws": a claim, not a name. The tagger reads
+    # title-case verbs as proper nouns, so a long phrase is taken for a claim too.
+    words = word_count(phrase) - sum(t.lower_ == "and" for t in phrase)
+    if words > max_words or any(t.tag_ in FINITE_TAGS for t in phrase):
         return None
     return doc[:colon], phrase
 

@@ -465,6 +465,10 @@ def _tagged_title(nlp, title, ent, label, tags=None):
     ("LoRA+: Efficient Low Rank Adaptation", (2, 6), "Method", None, None),
     ("Squeezed Attention: Accelerating Long Context Inference", (3, 7), "Method", None, None),
     ("GPTVQ: Quantization for LLMs", (2, 3), "Method", None, None),
+    ("ALLoRA: Adaptive Learning Rate Mitigates LoRA Flaws", (2, 8), "Method", {5: "VBZ"}, None),
+    ("LoRAPrune: Pruning Meets Low-Rank Parameter-Efficient Fine-Tuning", (2, 13), "Method", None, None),
+    ("ssToken: Self-modulated and Semantic-aware Token Selection", (2, 11), "Method", None,
+     ("ssToken", "Self-modulated and Semantic-aware Token Selection")),
     # the mention must open the subtitle
     ("GEAR: An Efficient KV Cache Compression Recipe", (5, 8), "Method", None, None),
 ])
