@@ -624,4 +624,5 @@ def test_prose_tokenizer_defines_tilde_abbreviations():
     register_extensions()
     doc = nlp("We propose Diffusion Exponential Integrator Sampler~(DEIS).")
     AbbreviationFinder(nlp)(doc)
-    assert [(s.text, l.text) for s, l in doc._.kg_abbreviations] == [("DEIS", "Diffusion Exponential Integrator Sampler")]
+    pairs = [(short.text, long_.text) for short, long_ in doc._.kg_abbreviations]
+    assert pairs == [("DEIS", "Diffusion Exponential Integrator Sampler")]
