@@ -198,6 +198,19 @@ def _subtitle_phrase_end(doc, start, end, joined):
     return stop
 
 
+def _title_name(doc, end, max_words):
+    """``(name, start)``: the words before the title's colon when they are a short name (at most `max_words`
+    words, not a marked variant such as "LoRA+"), and the first token of the subtitle after an article; None
+    without such a name."""
+    colon = title_colon(doc, end)
+    if not colon or word_count(doc[:colon]) > max_words or doc[colon - 1].text[-1] in "+#*":
+        return None
+    start = colon + 1
+    if start < end and doc[start].lower_ in ("a", "an", "the"):
+        start += 1
+    return doc[:colon], start
+
+
 def title_definition(doc, end=None, max_words=3):
     """The ``(short, long)`` pair of a title "<name>: <long form> ..." whose subtitle opens with the words the
     name abbreviates: "CBQ: Cross-Block Quantization for Large Language Models" -> (CBQ, Cross-Block
@@ -227,15 +240,10 @@ def title_definition(doc, end=None, max_words=3):
     True
     """
     end = len(doc) if end is None else end
-    colon = title_colon(doc, end)
-    if not colon or word_count(doc[:colon]) > max_words:
+    name = _title_name(doc, end, max_words)
+    if name is None or not any(c.isupper() for c in name[0].text[1:]):
         return None
-    short = doc[0:colon]
-    if short.text[-1] in "+#*" or not any(c.isupper() for c in short.text[1:]):
-        return None
-    start = colon + 1
-    if start < end and doc[start].lower_ in ("a", "an", "the"):
-        start += 1
+    short, start = name
     # "SPDF: Sparse Pre-training and Dense Fine-tuning for ...": a long form may join two parts with "and"
     for joined in (True, False):
         stop = _subtitle_phrase_end(doc, start, end, joined)
@@ -281,12 +289,10 @@ def title_alias(doc, end=None, max_words=4):
     tuple of spacy.tokens.Span or None
     """
     end = len(doc) if end is None else end
-    colon = title_colon(doc, end)
-    if not colon or word_count(doc[:colon]) != 1 or doc[colon - 1].text[-1] in "+#*":
+    name = _title_name(doc, end, 1)
+    if name is None:
         return None
-    start = colon + 1
-    if start < end and doc[start].lower_ in ("a", "an", "the"):
-        start += 1
+    short, start = name
     phrase = next((e for e in doc.ents if e.start == start), None)
     if (phrase is None or phrase.end > end or phrase.label_ not in _TECHNIQUE_LABELS or len(phrase) < 2
             or doc[start].tag_.startswith("VB")):
@@ -296,7 +302,7 @@ def title_alias(doc, end=None, max_words=4):
     words = word_count(phrase) - sum(t.lower_ == "and" for t in phrase)
     if words > max_words or any(t.tag_ in FINITE_TAGS for t in phrase):
         return None
-    return doc[:colon], phrase
+    return short, phrase
 
 
 def or_definitions(doc):
@@ -345,9 +351,9 @@ def find_definitions(doc, matcher):
         if long is None or short.text in seen:
             continue
         long = trim_long_form(long, short.text)
-        initials = initials_long_form(long_cand, short.text)
-        if long is not None and initials is not None and initials.start < long.start:
-            long = initials
+        if long is not None:
+            initials = initials_long_form(long_cand, short.text)
+            long = initials if initials is not None and initials.start < long.start else long
         if long is None or len(long) < 2 and long.text.lower() == short.text.lower():
             continue
         if not is_plausible(short.text, long.text):
