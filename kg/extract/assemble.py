@@ -18,6 +18,7 @@ from dataclasses import replace
 from spacy.language import Language
 
 from ..records import Entity, Mention
+from .boundaries import word_count, written_extensions
 from .candidates import PRIORITY
 from .entity_types import is_name_like, norm_key, strong_type
 from .extensions import SPAN_KEY, register_extensions
@@ -244,6 +245,9 @@ class EntityAssembler:
         self.name = name
         self.lexicon = lexicon or load_lexicon()
         self.known = set(self.lexicon.terms)
+        # nouns saying what kind of technique a description is ("pruning method", "quantization scheme")
+        self.kinds = (VAGUE_HEADS | NAME_FRAMES | self.lexicon.descriptors
+                      | {w for w, t in self.lexicon.heads.items() if t in ("Method", "Model")})
 
     def __call__(self, doc):
         cands = doc._.kg_candidates or []
@@ -328,6 +332,14 @@ class EntityAssembler:
                 e.role = "proposed"
         for s in spans:  # the types the passes above changed
             s.label_ = entities[s.kb_id_].type
+        # a described contribution is also named by its fuller forms as written ("adaptively adjustable
+        # loss function" for "adjustable loss function"); a one-word name is only its name
+        for s in spans:
+            e = entities[s.kb_id_]
+            if e.role == "proposed" and e.type in ("Method", "Model") and not (word_count(s) == 1
+                                                                               and is_name_like(s.text)):
+                e.aliases.extend(f for f in written_extensions(s, self.lexicon.modifiers, self.kinds)
+                                 if f != e.name and f not in e.aliases)
         doc.spans[SPAN_KEY] = spans
         doc._.kg_entities = entities
         return doc

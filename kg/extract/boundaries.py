@@ -1,16 +1,18 @@
 """Span boundaries of candidate mentions: words, names, trimming of statistical mentions to noun phrases.
 
-Pure functions over spaCy spans, used by ``kg_candidates`` (:mod:`kg.extract.candidates`). They follow the
+Pure functions over spaCy spans, used by ``kg_candidates`` (:mod:`kg.extract.candidates`) and
+``kg_entities`` (:mod:`kg.extract.assemble`: the fuller written forms of a description). They follow the
 GUIDELINE.md convention that an entity's surface form is the name or noun phrase itself, without articles,
 evaluative modifiers ("novel", "pre-trained"), descriptions in apposition ("the method X") or a class noun
 after a name ("DPO strategies").
 """
 
 from .entity_types import is_name_like, shape_type
+from .role_context import NAMING_VERBS
 
 __all__ = ["FINITE_TAGS", "word_count", "name_spans", "strip_span", "trim_span", "to_word_bounds",
            "name_after_descriptor", "name_before_class", "TASK_HEADS", "task_phrase", "DESCRIPTIVE_HEADS",
-           "descriptive_phrase"]
+           "descriptive_phrase", "written_extensions"]
 
 _EDGE_PUNCT = set("()[]{},;:.!?\"'")
 
@@ -300,3 +302,112 @@ def descriptive_phrase(span, heads=None):
         return False
     return not any(t.tag_ in ("VBN", "VBD", "JJR", "JJS", "POS") or t.lower_ in _VAGUE_MODIFIERS or t.like_num
                    or t.is_punct and t.text != "-" for t in span[:-1])
+
+
+_MODIFIER_DEPS = {"amod", "compound", "advmod", "npadvmod", "nmod", "punct"}
+_MODIFIER_POS = {"ADJ", "NOUN", "PROPN", "ADV", "VERB"}
+#: Prepositions whose object is part of a description ("X of Y", "X via Y"), and those whose object is part of
+#: it only when the parse attaches them to it ("dynamic bounds on learning rates", not "X on ImageNet").
+_PP_HEADS = {"of", "via"}
+_PP_ATTACHED = {"on", "to", "through", "over"}
+_PP_WORDS = {"ADJ", "NOUN", "PROPN", "VERB", "ADV"}
+_NOUNS = {"NOUN", "PROPN"}
+
+
+def _attached(doc, i):
+    """True when token `i` is written together with the next one ("weight" in "weight-sharing")."""
+    return not doc[i].whitespace_
+
+
+def _left_modifiers(span, modifiers):
+    """Start of the noun phrase around `span` grown over the modifiers of its words: "adaptively adjustable" of
+    "adjustable loss function", "weight-sharing" of "quantization supernet"; evaluative words ("novel",
+    "efficient": `modifiers`) and determiners stop it."""
+    doc, sent = span.doc, span.sent
+    start = span.start
+    while start > sent.start:
+        tok = doc[start - 1]
+        if tok.dep_ not in _MODIFIER_DEPS or not start <= tok.head.i < span.end or tok.lower_ in modifiers:
+            break
+        if tok.text == "-":
+            # a hyphen only inside a word: "weight-sharing"
+            if not (start - 2 >= sent.start and _attached(doc, start - 2) and _attached(doc, start - 1)):
+                break
+        elif (tok.pos_ not in _MODIFIER_POS or tok.pos_ == "VERB" and tok.tag_ not in ("VBN", "VBG")
+              or tok.lemma_.lower() in NAMING_VERBS  # "a scheme termed X"
+              or tok.pos_ == "ADV" and tok.head.pos_ not in ("ADJ", "VERB")):  # "namely X", not "adaptively"
+            break
+        start -= 1
+    # never a part of a word ("G" of "5G new radio"), nor a hyphen
+    while start < span.start and (doc[start].text == "-" or start > sent.start and _attached(doc, start - 1)):
+        start += 1
+    return start
+
+
+def _prepositional_object(doc, i, end):
+    """End of a short noun phrase object of the preposition at `i` ("via Grouping", "of a lower bound",
+    "on learning rates"), or None: at most four words, ending on a noun that no other noun or hyphen
+    continues (or on the preposition's object: "bound" tagged a participle), not an infinitive ("to reduce")."""
+    j = i + 1
+    if j < end and doc[j].lower_ in ("a", "an", "the"):
+        j += 1
+    if j >= end or doc[i].pos_ != "ADP":  # "to" of an infinitive ("to reduce", "to group")
+        return None
+    k = j
+    while k < end and k - j < 4 and (doc[k].pos_ in _PP_WORDS and doc[k].tag_ not in FINITE_TAGS
+                                     or doc[k].text == "-" and _attached(doc, k - 1)):
+        k += 1
+    while k > j and doc[k - 1].pos_ not in _NOUNS and doc[k - 1].dep_ != "pobj":
+        k -= 1
+    continued = k < end and (doc[k].pos_ in _NOUNS or doc[k].text == "-" and _attached(doc, k - 1))
+    if k == j or continued or any(t.tag_ == "VB" for t in doc[j:k]):
+        return None
+    return k
+
+
+def written_extensions(span, modifiers=(), kinds=()):
+    """The longer forms of a description as written at this mention: the whole noun phrase around it
+    ("adaptively adjustable loss function" for "adjustable loss function", "token pruning method" for
+    "token pruning") and the phrase with its short prepositional object ("on-the-fly estimates of a lower
+    bound", "Action Space Reduction via Grouping").
+
+    Candidate boundaries often cut a description short by a word or two; its fuller forms name the same
+    contribution as written, so ``kg_entities`` lists them among the aliases of a described contribution.
+
+    Parameters
+    ----------
+    span : spacy.tokens.Span
+        A parsed mention.
+    modifiers : collection of str
+        Evaluative and deictic words that do not belong to a description ("novel", "our").
+    kinds : collection of str
+        Nouns that say what kind of thing a description is ("function", "scheme"): the only nouns after the
+        mention that extend it ("surrogate loss" + "function", not "sampling" + "limits").
+
+    Returns
+    -------
+    list of str
+        The longer forms, shortest first; empty when there is none.
+    """
+    doc, sent = span.doc, span.sent
+    start, end = _left_modifiers(span, modifiers), span.end
+    # the kind noun the mention modifies, right after it: "surrogate loss" + "function"
+    if (end < sent.end and span.root.dep_ in ("compound", "amod", "nmod") and span.root.head.i == end
+            and doc[end].pos_ == "NOUN" and doc[end].lower_ in kinds):
+        end += 1
+    forms = []
+    if start < span.start:
+        forms.append(doc[start:span.end])
+    if end > span.end:
+        forms.append(doc[span.start:end])
+        if start < span.start:
+            forms.append(doc[start:end])
+    prep = doc[end] if end < sent.end else None
+    if prep is not None and (prep.lower_ in _PP_HEADS
+                             or prep.lower_ in _PP_ATTACHED and span.start <= prep.head.i < end):
+        stop = _prepositional_object(doc, end, sent.end)
+        if stop is not None:
+            forms.append(doc[span.start:stop])
+            if start < span.start:
+                forms.append(doc[start:stop])
+    return list(dict.fromkeys(f.text for f in sorted(forms, key=len)))

@@ -9,7 +9,8 @@ from kg.extract.abbreviations import (AbbreviationFinder, clip_window, find_defi
                                       title_alias, title_definition)
 from kg.extract.assemble import (EntityAssembler, choose_name, choose_type, entity_is_generic, group_candidates,
                                  split_joined_name)
-from kg.extract.boundaries import descriptive_phrase, name_after_descriptor, name_before_class, task_phrase
+from kg.extract.boundaries import (descriptive_phrase, name_after_descriptor, name_before_class, task_phrase,
+                                   written_extensions)
 from kg.extract.candidates import (Candidate, CandidateFinder, absorb_into_proposals, extend_title_modifiers,
                                    name_spans, proposal_spans, resolve_overlaps, trim_span)
 from kg.extract.entity_types import is_generic, is_junk, is_name_like, name_type, norm_key, shape_type, strong_type
@@ -626,3 +627,109 @@ def test_prose_tokenizer_defines_tilde_abbreviations():
     AbbreviationFinder(nlp)(doc)
     pairs = [(short.text, long_.text) for short, long_ in doc._.kg_abbreviations]
     assert pairs == [("DEIS", "Diffusion Exponential Integrator Sampler")]
+
+
+def _rows(nlp, rows, spaces=None):
+    """A Doc from (word, pos, tag, head, dep) rows, heads as absolute token indices."""
+    return Doc(nlp.vocab, words=[r[0] for r in rows], pos=[r[1] for r in rows], tags=[r[2] for r in rows],
+               heads=[r[3] for r in rows], deps=[r[4] for r in rows], spaces=spaces,
+               lemmas=[{"termed": "term"}.get(r[0], r[0].lower()) for r in rows])
+
+
+def test_written_extensions_grow_a_description_to_its_noun_phrase(nlp, lexicon):
+    # We propose a novel adaptively adjustable loss function .
+    doc = _rows(nlp, [("We", "PRON", "PRP", 1, "nsubj"), ("propose", "VERB", "VBP", 1, "ROOT"),
+                      ("a", "DET", "DT", 7, "det"), ("novel", "ADJ", "JJ", 7, "amod"),
+                      ("adaptively", "ADV", "RB", 5, "advmod"), ("adjustable", "ADJ", "JJ", 7, "amod"),
+                      ("loss", "NOUN", "NN", 7, "compound"), ("function", "NOUN", "NN", 1, "dobj"),
+                      (".", "PUNCT", ".", 1, "punct")])
+    # the modifiers of its words up to the evaluative "novel", and the kind noun the mention modifies
+    assert written_extensions(doc[5:7], lexicon.modifiers, {"function"}) == [
+        "adaptively adjustable loss", "adjustable loss function", "adaptively adjustable loss function"]
+    # "adjustable" modifies "function", not "loss"
+    assert written_extensions(doc[6:7], lexicon.modifiers, {"function"}) == ["loss function"]
+    assert written_extensions(doc[4:8], lexicon.modifiers, {"function"}) == []
+    # a noun after it that is not a kind of technique changes what it is ("sampling limits")
+    assert written_extensions(doc[6:7], lexicon.modifiers, {"method"}) == []
+
+
+def _pp_doc(nlp, prep, prep_pos, prep_head, obj):
+    # We present fast estimates <prep> <obj> .
+    rows = [("We", "PRON", "PRP", 1, "nsubj"), ("present", "VERB", "VBP", 1, "ROOT"),
+            ("fast", "ADJ", "JJ", 3, "amod"), ("estimates", "NOUN", "NNS", 1, "dobj"),
+            (prep, prep_pos, "IN" if prep_pos == "ADP" else "TO", prep_head, "prep" if prep_pos == "ADP" else "aux")]
+    return _rows(nlp, rows + obj + [(".", "PUNCT", ".", 1, "punct")])
+
+
+@pytest.mark.parametrize("prep, prep_pos, prep_head, obj, pp", [
+    # "of a lower bound": its object is the participle the tagger made of "bound"
+    ("of", "ADP", 3, [("a", "DET", "DT", 7, "det"), ("lower", "ADV", "RBR", 7, "advmod"),
+                      ("bound", "VERB", "VBN", 4, "pobj")], "of a lower bound"),
+    ("via", "ADP", 1, [("grouping", "NOUN", "NN", 4, "pobj")], "via grouping"),
+    # "on" belongs to the description only when the parse attaches it there
+    ("on", "ADP", 3, [("learning", "NOUN", "NN", 6, "compound"), ("rates", "NOUN", "NNS", 4, "pobj")],
+     "on learning rates"),
+    ("on", "ADP", 1, [("ImageNet", "PROPN", "NNP", 4, "pobj")], None),
+    # an infinitive is no object
+    ("to", "PART", 5, [("reduce", "VERB", "VB", 3, "relcl"), ("memory", "NOUN", "NN", 5, "dobj")], None),
+    # a short object only, ending where its noun phrase ends
+    ("of", "ADP", 3, [("the", "DET", "DT", 10, "det"), ("batch", "NOUN", "NN", 10, "compound"),
+                      ("loss", "NOUN", "NN", 10, "compound"), ("landscape", "NOUN", "NN", 10, "compound"),
+                      ("curvature", "NOUN", "NN", 10, "compound"), ("estimation", "NOUN", "NN", 4, "pobj")],
+     None),
+])
+def test_written_extensions_prepositional_object(nlp, lexicon, prep, prep_pos, prep_head, obj, pp):
+    doc = _pp_doc(nlp, prep, prep_pos, prep_head, obj)
+    expected = ["fast estimates"] + ([f"estimates {pp}", f"fast estimates {pp}"] if pp else [])
+    assert written_extensions(doc[3:4], lexicon.modifiers) == expected
+
+
+def test_written_extensions_stop_at_naming_verbs_and_inside_words(nlp, lexicon):
+    # a scheme termed finite scalar quantization: "termed" names it, it does not describe it
+    doc = _rows(nlp, [("a", "DET", "DT", 1, "det"), ("scheme", "NOUN", "NN", 1, "ROOT"),
+                      ("termed", "VERB", "VBN", 5, "amod"), ("finite", "ADJ", "JJ", 5, "amod"),
+                      ("scalar", "ADJ", "JJ", 5, "amod"), ("quantization", "NOUN", "NN", 1, "appos")])
+    assert written_extensions(doc[3:6], lexicon.modifiers) == []
+    # an adverb belongs to it only on an adjective: "namely matching loss" is not a longer name
+    doc = _rows(nlp, [("namely", "ADV", "RB", 2, "advmod"), ("matching", "NOUN", "NN", 2, "compound"),
+                      ("loss", "NOUN", "NN", 2, "ROOT")])
+    assert written_extensions(doc[1:3], lexicon.modifiers) == []
+    # a 2-bit weight quantizer: never the word part "bit weight quantizer"
+    doc = _rows(nlp, [("a", "DET", "DT", 5, "det"), ("2", "NUM", "CD", 3, "nummod"),
+                      ("-", "PUNCT", "HYPH", 3, "punct"), ("bit", "NOUN", "NN", 5, "compound"),
+                      ("weight", "NOUN", "NN", 5, "compound"), ("quantizer", "NOUN", "NN", 5, "ROOT")],
+                spaces=[True, False, False, True, True, False])
+    assert written_extensions(doc[4:6], lexicon.modifiers) == []
+    # with a word before it, the whole hyphenated word comes along
+    doc = _rows(nlp, [("a", "DET", "DT", 5, "det"), ("weight", "NOUN", "NN", 3, "npadvmod"),
+                      ("-", "PUNCT", "HYPH", 3, "punct"), ("sharing", "VERB", "VBG", 5, "amod"),
+                      ("quantization", "NOUN", "NN", 5, "compound"), ("supernet", "NOUN", "NN", 5, "ROOT")],
+                spaces=[True, False, False, True, True, False])
+    assert written_extensions(doc[4:6], lexicon.modifiers) == ["weight-sharing quantization supernet"]
+
+
+def test_assembler_names_a_described_contribution_by_its_fuller_forms(nlp):
+    # We propose adaptive feature scaling . FooNet uses feature scaling .
+    rows = [("We", "PRON", "PRP", 1, "nsubj"), ("propose", "VERB", "VBP", 1, "ROOT"),
+            ("adaptive", "ADJ", "JJ", 4, "amod"), ("feature", "NOUN", "NN", 4, "compound"),
+            ("scaling", "NOUN", "NN", 1, "dobj"), (".", "PUNCT", ".", 1, "punct"),
+            ("FooNet", "PROPN", "NNP", 7, "nsubj"), ("uses", "VERB", "VBZ", 7, "ROOT"),
+            ("feature", "NOUN", "NN", 9, "compound"), ("scaling", "NOUN", "NN", 7, "dobj"),
+            (".", "PUNCT", ".", 7, "punct")]
+    doc = _rows(nlp, rows)
+    doc._.kg_abbreviations = []
+    doc._.kg_candidates = [Candidate(3, 5, "Method", "ner"), Candidate(6, 7, "Method", "ner"),
+                           Candidate(8, 10, "Method", "ner")]
+    EntityAssembler(nlp, lexicon=Lexicon(modifiers=load_lexicon().modifiers))(doc)
+    ents = {e.name: e for e in doc._.kg_entities.values()}
+    assert ents["feature scaling"].role == "proposed"
+    assert ents["feature scaling"].aliases == ["adaptive feature scaling"]
+    # a name is its own name: "robust FooNet" is not another form of it
+    doc = _rows(nlp, [("We", "PRON", "PRP", 1, "nsubj"), ("propose", "VERB", "VBP", 1, "ROOT"),
+                      ("robust", "ADJ", "JJ", 3, "amod"), ("FooNet", "PROPN", "NNP", 1, "dobj"),
+                      (".", "PUNCT", ".", 1, "punct")])
+    doc._.kg_abbreviations = []
+    doc._.kg_candidates = [Candidate(3, 4, "Method", "ner")]
+    EntityAssembler(nlp, lexicon=Lexicon(modifiers=load_lexicon().modifiers))(doc)
+    (foonet,) = doc._.kg_entities.values()
+    assert (foonet.name, foonet.role, foonet.aliases) == ("FooNet", "proposed", [])
