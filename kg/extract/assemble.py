@@ -3,7 +3,9 @@
 Follows GUIDELINE.md ("Entities"): one entity per real thing of the abstract; the name is the short form
 when the text defines one ("Low-Rank Adaptation (LoRA)" -> LoRA, alias "Low-Rank Adaptation"); aliases are
 the other surface forms exactly as written. Mentions merge when their normalised forms are equal (case,
-punctuation, plural s: :func:`kg.extract.entity_types.norm_key`) or when an abbreviation links them.
+punctuation, plural s: :func:`kg.extract.entity_types.norm_key`), when an abbreviation links them, or when one
+is a name and the other that name with a common noun ("HRR" and "the HRR module"). A described contribution
+also lists the fuller forms written at its mentions (:func:`kg.extract.boundaries.written_extensions`).
 Names written together with a slash are two entities ("CIFAR10/100" -> CIFAR10, CIFAR100:
 :func:`split_joined_name`).
 
@@ -30,7 +32,7 @@ from .sentences import title_colon, title_end
 
 __all__ = ["EntityAssembler", "make_entities", "group_candidates", "choose_name", "choose_type", "entity_is_generic",
            "split_joined_name", "is_descriptor", "title_only", "shortest_description", "VAGUE_HEADS", "NAME_FRAMES",
-           "is_variant"]
+           "is_variant", "name_with_noun"]
 
 
 class _UnionFind:
@@ -50,7 +52,8 @@ class _UnionFind:
 
 
 def group_candidates(doc, cands):
-    """Group candidate mentions of one entity.
+    """Group candidate mentions of one entity: equal normalised forms, an abbreviation and its long form, and a
+    name with a common noun after it and the name alone (:func:`name_with_noun`).
 
     Parameters
     ----------
@@ -75,10 +78,30 @@ def group_candidates(doc, cands):
         a, b = by_key.get(norm_key(short.text)), by_key.get(norm_key(long.text))
         if a is not None and b is not None:
             uf.union(a, b)
+    # "the HRR module", "a LoRA adapter": a mention of the name, when the name is one of its own
+    for i, c in enumerate(cands):
+        named = name_with_noun(doc[c.start:c.end])
+        j = by_key.get(norm_key(named.text)) if named is not None else None
+        if j is not None and (c.type is None or cands[j].type is None or c.type == cands[j].type):
+            uf.union(j, i)
     groups = defaultdict(list)
     for i in range(len(cands)):
         groups[uf.find(i)].append(i)
     return sorted(groups.values(), key=lambda g: cands[g[0]].start)
+
+
+def name_with_noun(span):
+    """The name of a mention that is a name and one common noun ("LoRA adapter", "HRR module", "SSIM value"),
+    or None.
+
+    Such a mention is grouped with the name when the name is a mention of its own
+    (:func:`group_candidates`), but its role and generic flag are the name's own (:class:`EntityAssembler`):
+    "a PEFT scheme" we propose is not PEFT.
+    """
+    words = span.text.split(" ")
+    if len(words) != 2 or not is_name_like(words[0]) or not words[1].islower() or span[-1].pos_ != "NOUN":
+        return None
+    return span.doc[span.start:span.end - 1]
 
 
 def choose_name(texts, shorts):
@@ -259,7 +282,7 @@ class EntityAssembler:
         end = title_end(doc)
         scopes = role_scopes(doc)
         own_scopes(doc, scopes)
-        entities, spans, may_propose = {}, [], {}
+        entities, spans, may_propose, joined = {}, [], {}, set()
         groups = group_candidates(doc, cands)
         for group in groups:
             others = {i for g in groups if g is not group for c in (cands[j] for j in g)
@@ -270,7 +293,13 @@ class EntityAssembler:
             if title_only(doc, members, end):
                 continue
             texts = [doc[c.start:c.end].text for c in members]
-            name = choose_name(texts, shorts)
+            # "the HRR module" joined to "HRR": the name, role and generic flag are the name's own ("a PEFT
+            # scheme" we propose is no PEFT)
+            keys = {norm_key(t) for t in texts}
+            own = [c for c in members if (n := name_with_noun(doc[c.start:c.end])) is None
+                   or norm_key(n.text) not in keys] or members
+            joined.update((c.start, c.end) for c in members if c not in own)
+            name = choose_name([doc[c.start:c.end].text for c in own], shorts)
             name = shortest_description(name)
             key = norm_key(name)
             if key in entities:  # two groups normalising alike: keep them apart
@@ -287,9 +316,9 @@ class EntityAssembler:
             redef = not listed and name in redefined and any(
                 i in scopes["title_def"] for c in members for i in range(c.start, c.end))
             roles = [mention_role(doc[c.start:c.end], type_, scopes, result or known and not redef)
-                     for c in members]
+                     for c in own]
             aliases = list(dict.fromkeys(t for t in texts if t != name))
-            generic = entity_is_generic(members, texts)
+            generic = entity_is_generic(own, [doc[c.start:c.end].text for c in own])
             mentions = [Mention(doc[c.start:c.end].text, doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]))
                         for c in members]
             entities[key] = Entity(name=name, type=type_, role=best_role(roles), aliases=aliases,
@@ -316,7 +345,7 @@ class EntityAssembler:
         defined = {t.i for pair in pairs for sp in pair for t in sp}
         for s in spans:
             e = entities[s.kb_id_]
-            if (e.role == "proposed" or not may_propose[s.kb_id_] or e.generic
+            if (e.role == "proposed" or not may_propose[s.kb_id_] or e.generic or (s.start, s.end) in joined
                     or not any(i in parts for i in range(s.start, s.end))):
                 continue
             # a part typed a Task by its head word alone ("we apply length-normalized aggregation") is a technique

@@ -8,7 +8,7 @@ from kg.errors import InputError
 from kg.extract.abbreviations import (AbbreviationFinder, clip_window, find_definitions, is_plausible,
                                       title_alias, title_definition)
 from kg.extract.assemble import (EntityAssembler, choose_name, choose_type, entity_is_generic, group_candidates,
-                                 split_joined_name)
+                                 name_with_noun, split_joined_name)
 from kg.extract.boundaries import (descriptive_phrase, name_after_descriptor, name_before_class, task_phrase,
                                    written_extensions)
 from kg.extract.candidates import (Candidate, CandidateFinder, absorb_into_proposals, extend_title_modifiers,
@@ -733,3 +733,50 @@ def test_assembler_names_a_described_contribution_by_its_fuller_forms(nlp):
     EntityAssembler(nlp, lexicon=Lexicon(modifiers=load_lexicon().modifiers))(doc)
     (foonet,) = doc._.kg_entities.values()
     assert (foonet.name, foonet.role, foonet.aliases) == ("FooNet", "proposed", [])
+
+
+def _joined_doc(nlp):
+    # We propose a PEFT scheme . PEFT is popular . The HRR module helps .
+    rows = [("We", "PRON", "PRP", 1, "nsubj"), ("propose", "VERB", "VBP", 1, "ROOT"), ("a", "DET", "DT", 4, "det"),
+            ("PEFT", "PROPN", "NNP", 4, "compound"), ("scheme", "NOUN", "NN", 1, "dobj"),
+            (".", "PUNCT", ".", 1, "punct"), ("PEFT", "PROPN", "NNP", 7, "nsubj"), ("is", "AUX", "VBZ", 7, "ROOT"),
+            ("popular", "ADJ", "JJ", 7, "acomp"), (".", "PUNCT", ".", 7, "punct"), ("The", "DET", "DT", 13, "det"),
+            ("HRR", "PROPN", "NNP", 12, "compound"), ("module", "NOUN", "NN", 13, "nsubj"),
+            ("helps", "VERB", "VBZ", 13, "ROOT"), (".", "PUNCT", ".", 13, "punct")]
+    doc = _rows(nlp, rows)
+    doc._.kg_abbreviations = []
+    return doc
+
+
+@pytest.mark.parametrize("text, name", [
+    ("LoRA adapter", "LoRA"), ("SSIM value", "SSIM"), ("CoLoR-Filter data", "CoLoR-Filter"),
+    # not a name, a Title-Case word (part of a name), or no noun after it
+    ("KV cache", "KV"), ("low-rank adapter", None), ("LoRA Adapters", None), ("LoRA", None),
+])
+def test_name_with_noun(text, name):
+    doc = spacy.blank("en")(text)
+    for tok in doc:
+        tok.pos_ = "NOUN" if tok.text.islower() else "PROPN"
+    named = name_with_noun(doc[:])
+    assert (named.text if named is not None else None) == name
+
+
+def test_a_name_with_a_noun_joins_the_name_but_keeps_its_role(nlp):
+    doc = _joined_doc(nlp)
+    cands = [Candidate(3, 5, "Method", "ner"), Candidate(6, 7, "Method", "ner"), Candidate(11, 13, "Method", "ner")]
+    doc._.kg_candidates = cands
+    assert group_candidates(doc, cands) == [[0, 1], [2]]
+    EntityAssembler(nlp, lexicon=Lexicon())(doc)
+    ents = {e.name: e for e in doc._.kg_entities.values()}
+    # "a PEFT scheme" is proposed, PEFT itself is not: the role and name are those of "PEFT" alone
+    assert ents["PEFT"].role != "proposed" and ents["PEFT"].aliases == ["PEFT scheme"]
+    # alone, "the HRR module" is its own entity
+    assert "HRR module" in ents
+    # alone, "a PEFT scheme" is the proposal
+    doc._.kg_candidates = cands[:1]
+    EntityAssembler(nlp, lexicon=Lexicon())(doc)
+    assert [e.role for e in doc._.kg_entities.values()] == ["proposed"]
+    # never across types
+    cands = [Candidate(3, 5, "Method", "ner"), Candidate(6, 7, "Dataset", "ner")]
+    doc._.kg_candidates = cands
+    assert group_candidates(doc, cands) == [[0], [1]]
