@@ -318,7 +318,8 @@ def _we_subject(verb):
 
 
 def component_tokens(doc, own, build=True):
-    """Tokens of what the contribution itself uses or contains ("TAILOR uses novel reward functions").
+    """Tokens of what the contribution itself uses or contains ("TAILOR uses novel reward functions", "X, a
+    simple technique that leverages a semantic preservation loss").
 
     Parameters
     ----------
@@ -331,7 +332,8 @@ def component_tokens(doc, own, build=True):
     Returns
     -------
     set of int
-        The object noun phrases (:func:`_np_heads`) of :data:`COMPONENT_VERBS` whose subject is in `own`.
+        The object noun phrases (:func:`_np_heads`) of :data:`COMPONENT_VERBS` whose subject is in `own`, or
+        whose subject is a relative pronoun on a description in apposition to a token of `own`.
     """
     out = set()
     for tok in doc:
@@ -350,6 +352,9 @@ def component_tokens(doc, own, build=True):
         if lemma not in COMPONENT_VERBS:
             continue
         subj = [c for c in tok.children if c.dep_ == "nsubj"]
+        if tok.dep_ == "relcl" and tok.head.dep_ == "appos" and any(c.tag_ in ("WDT", "WP") for c in subj):
+            # "we present X, a simple technique that leverages Y": what the description of X uses, X uses
+            subj = [tok.head.head]
         if not any(c.i in own or _own_head(c) for c in subj):
             continue
         for c in tok.children:
