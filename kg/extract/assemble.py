@@ -296,10 +296,11 @@ class EntityAssembler:
             # "the HRR module" joined to "HRR": the name, role and generic flag are the name's own ("a PEFT
             # scheme" we propose is no PEFT)
             keys = {norm_key(t) for t in texts}
-            own = [c for c in members if (n := name_with_noun(doc[c.start:c.end])) is None
-                   or norm_key(n.text) not in keys] or members
-            joined.update((c.start, c.end) for c in members if c not in own)
-            name = choose_name([doc[c.start:c.end].text for c in own], shorts)
+            proper = [c for c in members if (n := name_with_noun(doc[c.start:c.end])) is None
+                      or norm_key(n.text) not in keys] or members
+            joined.update((c.start, c.end) for c in members if c not in proper)
+            proper_texts = [doc[c.start:c.end].text for c in proper]
+            name = choose_name(proper_texts, shorts)
             name = shortest_description(name)
             key = norm_key(name)
             if key in entities:  # two groups normalising alike: keep them apart
@@ -316,9 +317,9 @@ class EntityAssembler:
             redef = not listed and name in redefined and any(
                 i in scopes["title_def"] for c in members for i in range(c.start, c.end))
             roles = [mention_role(doc[c.start:c.end], type_, scopes, result or known and not redef)
-                     for c in own]
+                     for c in proper]
             aliases = list(dict.fromkeys(t for t in texts if t != name))
-            generic = entity_is_generic(own, [doc[c.start:c.end].text for c in own])
+            generic = entity_is_generic(proper, proper_texts)
             mentions = [Mention(doc[c.start:c.end].text, doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]))
                         for c in members]
             entities[key] = Entity(name=name, type=type_, role=best_role(roles), aliases=aliases,
