@@ -45,9 +45,10 @@ class CorpusRelation:
 
 
 def _lookup(records):
-    """Name, alias or key -> record, for the records of one paper (names first)."""
+    """Entity key, name, alias or normalised key -> record, for the records of one paper (keys and names first)."""
     by_name, by_form, by_key = {}, {}, {}
     for r in records:
+        by_name.setdefault(r.entity.key, r)
         by_name.setdefault(r.entity.name, r)
         for f in r.forms:
             by_form.setdefault(f.text, r)
