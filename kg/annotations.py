@@ -96,7 +96,8 @@ def load_texts(source, path=None):
 
 
 def _occurrences(text, form, ignore_case=False):
-    pattern = r"(?<![\w-])" + re.escape(form) + r"(?![\w-])"
+    # a word boundary that a hyphen joining two words is not ("LoRA-based"), but a dash is ("latency---but")
+    pattern = r"(?<!\w)(?<!\w-)" + re.escape(form) + r"(?!\w)(?!-\w)"
     return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE if ignore_case else 0)]
 
 

@@ -376,7 +376,7 @@ class EntityAssembler:
 
 
 @Language.factory("kg_entities", assigns=["doc._.kg_entities", "doc.spans"],
-                  requires=["doc._.kg_candidates"])
-def make_entities(nlp, name):
-    """Build the ``kg_entities`` component."""
-    return EntityAssembler(nlp, name)
+                  requires=["doc._.kg_candidates"], default_config={"lexicon_dir": ""})
+def make_entities(nlp, name, lexicon_dir):
+    """Build the ``kg_entities`` component (`lexicon_dir`: the lexicon files; empty for the package's own)."""
+    return EntityAssembler(nlp, name, lexicon=load_lexicon(lexicon_dir) if lexicon_dir else None)

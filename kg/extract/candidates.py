@@ -287,6 +287,11 @@ class CandidateFinder:
         return out
 
     def __call__(self, doc):
+        doc._.kg_candidates = self.select(doc, self.generate(doc))
+        return doc
+
+    def generate(self, doc):
+        """Every candidate of every source, overlapping ones included (junk and rejected phrases dropped)."""
         lex = self.lexicon
         use = self.sources
         cands = self.gazetteer(doc) if "gazetteer" in use else []
@@ -330,7 +335,11 @@ class CandidateFinder:
         for c in cands:
             span = doc[c.start:c.end]
             c.generic = c.generic or is_generic(span, lex)
-        cands = [c for c in cands if not is_junk(doc[c.start:c.end], lex) and not self._rejected(doc[c.start:c.end], c)]
+        return [c for c in cands if not is_junk(doc[c.start:c.end], lex) and not self._rejected(doc[c.start:c.end], c)]
+
+    def select(self, doc, cands):
+        """The candidates kept: non-overlapping, by source priority."""
+        lex = self.lexicon
         # a listed name inside a broad class ("large Transformer models") is the mention worth keeping
         listed = [c for c in cands if c.source in ("gazetteer", "known") and not c.generic]
         cands = [c for c in cands if not (c.generic and c.source == "ner" and any(
@@ -339,13 +348,12 @@ class CandidateFinder:
         extend_title_modifiers(doc, kept, lex.modifiers)
         for c in kept:  # a listed term keeps its listed type whichever source found it
             c.type = self.term_types.get(doc[c.start:c.end].text.lower(), c.type)
-        doc._.kg_candidates = kept
-        return doc
+        return kept
 
 
 @Language.factory("kg_candidates", assigns=["doc._.kg_candidates"], requires=["doc._.kg_abbreviations"],
-                  default_config={"sources": list(SOURCES)})
-def make_candidates(nlp, name, sources):
+                  default_config={"sources": list(SOURCES), "lexicon_dir": ""})
+def make_candidates(nlp, name, sources, lexicon_dir):
     """Build the ``kg_candidates`` component with the lexicon shipped in the package.
 
     Parameters
@@ -353,5 +361,7 @@ def make_candidates(nlp, name, sources):
     sources : list of str
         Which candidate sources to use (see :data:`SOURCES`); ``ner`` reads ``doc.ents`` (set by the trained
         ``kg_ner`` component when the pipeline has it).
+    lexicon_dir : str
+        Directory of the lexicon files; empty for the package's own.
     """
-    return CandidateFinder(nlp, name, sources=sources)
+    return CandidateFinder(nlp, name, lexicon=load_lexicon(lexicon_dir) if lexicon_dir else None, sources=sources)
