@@ -34,7 +34,7 @@ from .records import ENTITY_TYPES, RELATIONS, ROLES, Paper
 
 __all__ = [
     "ROOT", "SOURCES", "RESULT_KINDS", "AnnotationError", "text_hash", "load_texts", "find_mentions",
-    "to_standoff", "resolve", "read_records", "read_annotated", "agreement",
+    "to_standoff", "refresh_mentions", "resolve", "read_records", "read_annotated", "agreement",
 ]
 
 #: The project's top directory (annotation and corpus paths below are relative to it).
@@ -253,6 +253,20 @@ def to_standoff(draft, paper, annotator, strict=True):
     return out
 
 
+def refresh_mentions(record, paper):
+    """`record` with every entity's mentions found again by :func:`find_mentions` (after a change of its rules).
+
+    Returns
+    -------
+    dict
+        A new record; the other fields are unchanged.
+    """
+    ents = [dict(e) for e in record["entities"]]
+    for e, mentions in zip(ents, find_mentions(paper.text, ents)):
+        e["mentions"] = mentions
+    return {**record, "entities": ents}
+
+
 def resolve(record, paper):
     """The GUIDELINE.md gold dict of a stand-off record, with evidence as text.
 
@@ -392,10 +406,12 @@ def _main(argv=None):
     c.add_argument("--annotator", required=True)
     c.add_argument("-o", "--output", required=True)
     c.add_argument("--lenient", action="store_true", help="allow entities that occur under no written form")
+    r = sub.add_parser("refresh", help="find the mentions of stand-off records again (rewrites the files)")
+    r.add_argument("path")
     a = sub.add_parser("agree", help="agreement of two annotators (stand-off files)")
     a.add_argument("first")
     a.add_argument("second")
-    for p in (t, c, a):
+    for p in (t, c, a, r):
         p.add_argument("--source", default="neurips2022", choices=sorted(SOURCES))
     args = ap.parse_args(argv)
     texts = load_texts(args.source)
@@ -403,6 +419,13 @@ def _main(argv=None):
         for i in args.ids:
             p = texts.get(i)
             print(f"### {i}\n{p.title}\n\n{p.abstract}\n" if p else f"### {i}: not in {args.source}\n")
+        return 0
+    if args.cmd == "refresh":
+        path = Path(args.path)
+        for f in sorted(path.rglob("*.jsonl")) if path.is_dir() else [path]:
+            recs = [refresh_mentions(rec, texts[rec["id"]]) for rec in read_records(f)]
+            f.write_text("".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in recs), encoding="utf-8")
+            print(f"{f}: {len(recs)} records")
         return 0
     if args.cmd == "agree":
         res = agreement(*[[resolve(r, texts[r["id"]]) for r in read_records(f)] for f in (args.first, args.second)],
