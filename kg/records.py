@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 __all__ = [
     "ENTITY_TYPES", "ROLES", "ROLE_RANK", "RELATIONS", "SYMMETRIC_RELATIONS", "RESULT_KINDS", "strongest_role",
@@ -259,12 +259,11 @@ class PaperExtraction:
             if not e.key:
                 e.key = entity_key(e.name, taken)
                 taken.add(e.key)
-        for r in self.relations:
-            r.subject, r.object = self.key_of(r.subject), self.key_of(r.object)
-        for r in self.results:
-            for ref in _RESULT_REFS:
-                if getattr(r, ref) is not None:
-                    setattr(r, ref, self.key_of(getattr(r, ref)))
+        # copies: the records given may be shared (a doc's relations), and their endpoints change here
+        self.relations = [replace(r, subject=self.key_of(r.subject), object=self.key_of(r.object))
+                          for r in self.relations]
+        self.results = [replace(r, **{ref: self.key_of(getattr(r, ref)) for ref in _RESULT_REFS
+                                      if getattr(r, ref) is not None}) for r in self.results]
 
     def key_of(self, ref):
         """The key of the entity `ref` names (a key, a name or an alias); `ref` itself when none does."""

@@ -1,0 +1,3 @@
+"""placeholder"""
+def stem_key(nf):
+    return None
