@@ -395,6 +395,8 @@ void main(void) {
   function edgeButton(e, text) {
     const b = el("button", "name", text);
     b.type = "button";
+    if (text === "details") b.setAttribute("aria-label", "details of " + nameOf(e.from) + " " + relStyle(e.predicate).label +
+                                           " " + nameOf(e.to));
     b.addEventListener("click", () => selectEdge(e.id));
     return b;
   }
@@ -557,7 +559,7 @@ void main(void) {
     state.selection = {kind: "entity", id: id};
     if (!typeShown(n)) setType(n.type, true);
     entityPanel(n);
-    showGraph(entityFocus(id), {nodes: new Set(), edges: new Set(), edge: null});
+    showGraph(entityFocus(id), null);
     status("kg-focus-bar", "Neighbourhood of " + n.label + " \u00b7 Escape or \u201cOverview\u201d to go back");
     afterSelect(opts);
     return true;
