@@ -231,7 +231,7 @@ void main(void) {
       labelFont: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", labelSize: 13, labelWeight: "600",
       labelDensity: 1, labelGridCellSize: 90, labelRenderedSizeThreshold: 7, defaultDrawNodeLabel: drawLabel,
       edgeLabelFont: "system-ui, sans-serif", edgeLabelSize: 11, edgeLabelWeight: "600",
-      hideEdgesOnMove: overview.size > 4000, zIndex: true, stagePadding: 36, minCameraRatio: 0.02,
+      hideEdgesOnMove: overview.size > 4000, zIndex: false, stagePadding: 36, minCameraRatio: 0.02,
       maxCameraRatio: 4, nodeReducer: nodeReducer, edgeReducer: edgeReducer, allowInvalidContainer: true,
     });
   } catch (err) {
@@ -1013,7 +1013,7 @@ void main(void) {
     const hash = p.toString();
     if (hash !== location.hash.slice(1)) history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
   }
-  function readUrl() {
+  function readUrl(first) {
     const p = new URLSearchParams(location.hash.slice(1));
     applying = true;
     const list = (key, all) => (p.has(key) ? new Set(p.get(key).split(",").filter((x) => all.includes(x))) : new Set(all));
@@ -1034,14 +1034,14 @@ void main(void) {
       const [key, desc] = p.get("sort").split(":");
       if (T.columns.some((c) => c.key === key)) t.sort = [key, desc ? -1 : 1];
     }
-    renderTable(true);
+    if (first !== true) renderTable(true);
     const ok = (p.has("entity") && selectEntity(p.get("entity"), {focusPanel: false})) ||
       (p.has("paper") && selectPaper(p.get("paper"), {focusPanel: false})) ||
       (p.has("edge") && selectEdge(p.get("edge"), {focusPanel: false}));
     if (!ok) { if (!panel.hidden) closePanel(); else redraw(true); }
     applying = false;
   }
-  window.addEventListener("hashchange", readUrl);
+  window.addEventListener("hashchange", () => readUrl(false));
   async function copyLink() {
     writeUrl();
     const url = location.href;
@@ -1077,10 +1077,11 @@ void main(void) {
                visible: () => ({nodes: [...visibleNodes].sort(), edges: [...visibleEdges].sort()}),
                graph: () => (renderer ? renderer.getGraph() : null), tableRows: () => lastRows,
                exportPng: exportPng, exportRows: exportRows, copyLink: copyLink, writeUrl: writeUrl, lastExport: null};
-  readUrl();
+  readUrl(true);
   requestAnimationFrame(() => requestAnimationFrame(() => {
     window.kgReadyMs = performance.now();
+    renderTable(true);  // the tables and the search index come right after the first frame
     window.kgReady = true;
-    setTimeout(searchIndex, 50);  // ready before the first keystroke, built after the first frame
+    setTimeout(searchIndex, 0);
   }));
 })();
