@@ -1,18 +1,21 @@
-"""The interactive HTML view of the knowledge graph: one self-contained page that works offline from ``file://``.
+"""The HTML explorer of the knowledge graph: one self-contained page that works offline from ``file://``.
 
-The page draws the entity graph (:func:`kg.graph.entity_graph`) with vis-network 9.1.2, the library pyvis bundles
-(https://visjs.github.io/vis-network/docs/network/); its JavaScript is read from the installed ``pyvis`` package
-and inlined, so the page makes no request at all (no CDN, no side files; pyvis's own writer would copy ``lib/``
-into the working directory and link bootstrap from a CDN). The page's code and style are package data in
-``kg/export/assets/``.
+The page (package data in ``kg/export/assets/``) draws the entity graph (:func:`kg.graph.entity_graph`) with
+sigma.js 3 on WebGL over a graphology graph (https://www.sigmajs.org, https://graphology.github.io); beside it
+are sortable, filterable tables of entities, relations, papers and results, a panel per entity, paper or
+relation, and a search over names, aliases and paper titles that tolerates typos (uFuzzy). The libraries come
+from npm, pinned in ``assets/vendor/package.json`` and its lock file, bundled by esbuild into
+``assets/vendor.js`` (committed, so installing kg needs no npm; their MIT licences are in
+``assets/vendor-licenses.txt``) and inlined: the page makes no request at all.
 
-Positions are computed here, not by the browser's physics, so a graph of thousands of nodes shows at once and
-never moves by itself: each connected component gets a force-directed layout in the manner of Fruchterman &
-Reingold (1991), "Graph drawing by force-directed placement", with repulsion limited to nearby nodes (their
-grid variant, here a k-d tree), and the components are packed in rows, largest first.
+Positions of the opening view are computed here: each connected component of the most supported entities
+gets a force-directed layout in the manner of Fruchterman & Reingold (1991), "Graph drawing by force-directed
+placement", with repulsion limited to nearby nodes (their grid variant, here a k-d tree), and the components
+are packed in rows, largest first. Every other entity is still in the page, for search, tables and panels; a
+selected entity's neighbourhood is laid out by the page.
 
 Every text from papers goes into the page as JSON inside ``<script type="application/json">`` with ``<``, ``>``
-and ``&`` escaped, and the page builds its panels with ``textContent``: a title such as
+and ``&`` escaped, and the page builds its panels, tables and tooltips with ``textContent``: a title such as
 ``<script>alert(1)</script>`` shows as text and runs nothing. A Content-Security-Policy forbids every request.
 """
 
@@ -26,25 +29,31 @@ import networkx as nx
 import numpy as np
 
 from ..errors import KGError
-from ..graph import ENTITY_RELATIONS, entity_graph, paper_nodes
+from ..graph import ENTITY_RELATIONS, PAPER_PREFIX, entity_graph, paper_nodes
 from ..io import atomic_write
+from ..records import RESULT_KINDS
 
-__all__ = ["RELATION_STYLES", "TYPE_COLOURS", "layout", "page_data", "render_html", "write_html"]
+__all__ = ["RELATION_STYLES", "TYPE_COLOURS", "TYPE_SHAPES", "VIEW_NODES", "layout", "page_data", "render_html",
+           "write_html"]
 
-#: Node colour per entity type (the legend's order).
-TYPE_COLOURS = {"Method": "#4e79a7", "Model": "#f28e2b", "Dataset": "#59a14f", "Task": "#b07aa1",
-                "Metric": "#9c755f"}
-#: How each relation is drawn: colour, short label on the edge, arrow, dashes.
+#: Node colour per entity type (the legend's order): Okabe & Ito's colour-blind safe palette, darkened where
+#: needed for a contrast of at least 3:1 on white (WCAG 2.1, 1.4.11).
+TYPE_COLOURS = {"Method": "#0072b2", "Model": "#c25400", "Dataset": "#007a5a", "Task": "#b0468f",
+                "Metric": "#6d5f00"}
+#: Node shape per entity type, so that no type is told by colour alone.
+TYPE_SHAPES = {"Method": "circle", "Model": "square", "Dataset": "diamond", "Task": "triangle", "Metric": "hexagon"}
+#: How each relation is drawn: colour, short label, arrow, dashes (the legend shows dashes; the graph does not).
 RELATION_STYLES = {
-    "outperforms": {"colour": "#e15759", "label": "beats", "arrow": True, "dashes": False},
-    "evaluatedOn": {"colour": "#4aa3a8", "label": "evaluated on", "arrow": True, "dashes": False},
-    "combinesWith": {"colour": "#8c8c8c", "label": "with", "arrow": False, "dashes": False},
-    "variantOf": {"colour": "#b9a04b", "label": "variant of", "arrow": True, "dashes": True},
+    "outperforms": {"colour": "#c8102e", "label": "beats", "arrow": True, "dashes": False},
+    "evaluatedOn": {"colour": "#1b7f86", "label": "evaluated on", "arrow": True, "dashes": False},
+    "combinesWith": {"colour": "#6b6b6b", "label": "with", "arrow": False, "dashes": False},
+    "variantOf": {"colour": "#8a6d00", "label": "variant of", "arrow": True, "dashes": True},
 }
-_OTHER_COLOUR = "#bab0ac"
-_VIS_JS = "lib/vis-9.1.2/vis-network.min.js"
+#: How many entities the graph view draws at first (the most supported); every entity stays searchable.
+VIEW_NODES = 5000
+_OTHER_COLOUR = "#757575"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
-# Spacing of the layout in screen pixels at zoom 1 (vis-network's unit).
+# Spacing of the layout in graph units (pixels at zoom 1).
 _EDGE_LENGTH = 150.0
 
 
@@ -162,35 +171,102 @@ def layout(E, seed=0, edge_length=_EDGE_LENGTH):
     return out
 
 
-def page_data(G, max_nodes=None, title="kg", seed=0):
-    """The data the page holds (``window.kgData``): nodes, edges, papers, styles and a summary.
+def _result_nodes(G):
+    """Iterate ``(key, attrs)`` of result nodes (the leaderboards of issue 16): kind ``"result"``."""
+    return ((n, d) for n, d in G.nodes(data=True) if d.get("kind") == "result" or d.get("type") == "Result")
+
+
+def _result_kind(d):
+    """``absolute`` or ``delta``: the node's ``kind`` is ``"result"``, so the value kind may sit under another name."""
+    for key in ("result_kind", "value_kind", "kind"):
+        if d.get(key) in RESULT_KINDS:
+            return d[key]
+    return "delta" if d.get("baseline") else "absolute"
+
+
+def _number(value):
+    """A finite float, or None (NaN cannot go into the page's JSON)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _results(G, papers):
+    """The result nodes as rows: entity ids as written, the paper from the attribute or the paper -> result edge."""
+    rows = []
+    for key, d in _result_nodes(G):
+        paper = d.get("paper")
+        if not paper:
+            paper = next((u.removeprefix(PAPER_PREFIX) for u, _ in G.in_edges(key) if str(u).startswith(PAPER_PREFIX)),
+                         None)
+        evidence = d.get("evidence")
+        if isinstance(evidence, dict):  # an evidence record rather than its sentence
+            evidence = evidence.get("sentence") or evidence.get("text")
+        higher = d.get("higher_is_better")
+        rows.append({"id": str(key), "subject": _str_or_none(d.get("subject")), "metric": _str_or_none(d.get("metric")),
+                     "dataset": _str_or_none(d.get("dataset")), "paper": _str_or_none(paper),
+                     "value": str(d.get("value") if d.get("value") is not None else d.get("number", "")),
+                     "number": _number(d.get("number")), "unit": str(d.get("unit") or ""), "kind": _result_kind(d),
+                     "baseline": _str_or_none(d.get("baseline")), "evidence": str(evidence or ""),
+                     "confidence": _number(d.get("confidence")),
+                     "higher_is_better": higher if isinstance(higher, bool) else None})
+        if rows[-1]["paper"] and rows[-1]["paper"] not in papers and PAPER_PREFIX + rows[-1]["paper"] not in G:
+            rows[-1]["paper"] = None
+    rows.sort(key=lambda r: (r["dataset"] or "", r["metric"] or "", r["subject"] or "", r["id"]))
+    return rows
+
+
+def _str_or_none(value):
+    return None if value is None or value == "" else str(value)
+
+
+def page_data(G, max_nodes=None, title="kg", seed=0, view_nodes=VIEW_NODES):
+    """The data the page holds (``window.kgData``): entities, relations, papers, results, styles and a summary.
+
+    Every entity is in the page (searchable, in the tables, in panels); the graph view opens on the
+    `view_nodes` most supported ones (most papers, then most relations), which alone get precomputed positions.
+    A selected entity's neighbourhood is laid out by the page itself.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
-        A graph in the schema of :mod:`kg.graph`.
+        A graph in the schema of :mod:`kg.graph`, optionally with result nodes (kind ``"result"``: ``subject``,
+        ``metric``, ``dataset`` entity ids, ``paper``, ``value``, ``number``, ``unit``, ``kind`` or
+        ``result_kind`` absolute|delta, ``baseline``, ``evidence``, ``confidence``).
     max_nodes : int, optional
         Keep only this many entities, the most connected ones (by degree in the entity graph).
     title : str
         Page title.
     seed : int
         Seed of the layout.
+    view_nodes : int
+        How many entities the graph view draws at first (the rest is found by search and the tables).
 
     Returns
     -------
     dict
-        ``nodes``, ``edges``, ``papers`` (id -> title, date, url), ``style`` and ``meta`` (counts shown and
-        left out).
+        ``nodes`` (``x``, ``y`` and ``view`` true for those drawn at first), ``edges``, ``papers``
+        (id -> title, date, url), ``results``, ``style`` and ``meta`` (counts shown and left out).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("lora", kind="entity", type="Method", label="LoRA", papers=[], paper_count=0)
+    >>> data = page_data(G)
+    >>> data["nodes"][0]["label"], data["nodes"][0]["view"], data["results"]
+    ('LoRA', True, [])
     """
+    if isinstance(view_nodes, bool) or not isinstance(view_nodes, int) or view_nodes < 1:
+        raise KGError(f"view_nodes must be a positive whole number, not {view_nodes!r}")
     E = entity_graph(G).copy()  # a real graph: the filtered view is slow to walk many times
     keep = _select(E, max_nodes)
     S = E.subgraph(keep) if len(keep) < E.number_of_nodes() else E
-    pos = layout(S, seed=seed)
     degree = dict(S.degree())
-    # Component rank (0 = largest): the page first shows the largest one when the graph is big.
-    component = {n: rank for rank, comp in enumerate(sorted(nx.weakly_connected_components(S),
-                                                                    key=lambda c: (-len(c), min(map(str, c)))))
-                 for n in comp}
+    support = sorted(S.nodes, key=lambda n: (-(S.nodes[n].get("paper_count") or 0), -degree[n], str(n)))
+    view = set(support[:view_nodes])
+    pos = layout(S.subgraph(view) if len(view) < S.number_of_nodes() else S, seed=seed)
     cited = set()
     nodes = []
     for n in sorted(S.nodes, key=str):
@@ -198,11 +274,11 @@ def page_data(G, max_nodes=None, title="kg", seed=0):
         roles = d.get("roles") or {}
         papers = [[p, roles.get(p)] for p in d.get("papers") or []]
         cited.update(p for p, _ in papers)
+        x, y = pos.get(n, (None, None))
         nodes.append({"id": str(n), "label": str(d.get("label") or n), "type": d.get("type"),
                       "aliases": [str(a) for a in d.get("aliases") or []], "paper_count": d.get("paper_count") or 0,
                       "first_seen": d.get("first_seen"), "papers": papers, "degree": degree[n],
-                      "component": component[n],
-                      "x": pos[n][0], "y": pos[n][1]})
+                      "view": n in view, "x": x, "y": y})
     edges = []
     for i, (u, v, key, d) in enumerate(sorted(S.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]),
                                                                                             str(e[2])))):
@@ -210,24 +286,28 @@ def page_data(G, max_nodes=None, title="kg", seed=0):
         cited.update(p for p, _ in evidence)
         edges.append({"id": f"e{i}", "from": str(u), "to": str(v), "predicate": d.get("predicate", key),
                       "support": d.get("support") or 0, "confidence": d.get("confidence"), "evidence": evidence})
-    papers = {}
+    all_papers = {}
     for key, d in paper_nodes(G):
-        pid = d.get("id") or str(key).removeprefix("paper:")  # node-link JSON drops an ``id`` attribute
-        if pid in cited:
-            papers[pid] = {"title": str(d.get("title") or d.get("label") or pid), "date": d.get("date"),
+        pid = d.get("id") or str(key).removeprefix(PAPER_PREFIX)  # node-link JSON drops an ``id`` attribute
+        all_papers[pid] = {"title": str(d.get("title") or d.get("label") or pid), "date": d.get("date"),
                            "url": _safe_url(d.get("url"))}
+    results = _results(G, all_papers)
+    cited.update(r["paper"] for r in results if r["paper"])
+    # Every paper is listed (the paper table and search); with max_nodes, only those still cited.
+    papers = {p: v for p, v in sorted(all_papers.items()) if max_nodes is None or p in cited}
     types = [t for t in TYPE_COLOURS] + sorted({n["type"] for n in nodes} - set(TYPE_COLOURS) - {None})
     relations = [r for r in ENTITY_RELATIONS] + sorted({e["predicate"] for e in edges} - set(ENTITY_RELATIONS))
     style = {
         "types": {t: TYPE_COLOURS.get(t, _OTHER_COLOUR) for t in types},
+        "shapes": {t: TYPE_SHAPES.get(t, "circle") for t in types},
         "relations": {r: RELATION_STYLES.get(r, {"colour": _OTHER_COLOUR, "label": r, "arrow": True,
                                                  "dashes": False}) for r in relations},
     }
     meta = {"title": str(title), "entities": E.number_of_nodes(), "relations": E.number_of_edges(),
             "papers": sum(1 for _ in paper_nodes(G)), "shown_nodes": len(nodes), "shown_edges": len(edges),
             "left_out_nodes": E.number_of_nodes() - len(nodes), "left_out_edges": E.number_of_edges() - len(edges),
-            "max_nodes": max_nodes}
-    return {"nodes": nodes, "edges": edges, "papers": papers, "style": style, "meta": meta}
+            "max_nodes": max_nodes, "view_nodes": len(view), "results": len(results)}
+    return {"nodes": nodes, "edges": edges, "papers": papers, "results": results, "style": style, "meta": meta}
 
 
 def _asset(name):
@@ -254,7 +334,7 @@ def render_html(data):
     parts = {
         "title": html.escape(data["meta"]["title"]),
         "style": _asset("graph.css"),
-        "vis": resources.files("pyvis").joinpath(_VIS_JS).read_text(encoding="utf-8"),
+        "vendor": _asset("vendor.js"),
         "app": _asset("graph.js"),
         "data": _script_json(data),
     }
@@ -262,29 +342,32 @@ def render_html(data):
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _asset("graph.html"))
 
 
-def write_html(G, path, max_nodes=None, title="kg"):
-    """Write the interactive view of `G` to `path`: one self-contained HTML file, atomically.
+def write_html(G, path, max_nodes=None, title="kg", view_nodes=VIEW_NODES):
+    """Write the interactive explorer of `G` to `path`: one self-contained HTML file, atomically.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
-        A graph in the schema of :mod:`kg.graph`; the page shows its entity graph, papers appear in panels.
+        A graph in the schema of :mod:`kg.graph`; the page shows its entity graph, papers and results in
+        tables and panels.
     path : str or os.PathLike
         The file to write; nothing else is written.
     max_nodes : int, optional
-        Show only this many entities, the most connected ones; the page says what was left out.
+        Keep only this many entities, the most connected ones; the page says what was left out.
     title : str
         Page title.
+    view_nodes : int
+        How many entities the graph view draws at first (the most supported; the rest stays searchable).
 
     Returns
     -------
     dict
-        ``nodes`` and ``edges`` shown, ``left_out_nodes`` and ``left_out_edges``.
+        ``nodes`` and ``edges`` in the page, ``left_out_nodes`` and ``left_out_edges``.
 
     Raises
     ------
     KGError
-        If `max_nodes` is not a positive integer.
+        If `max_nodes` or `view_nodes` is not a positive integer.
 
     Examples
     --------
@@ -294,7 +377,7 @@ def write_html(G, path, max_nodes=None, title="kg"):
     >>> write_html(G, pathlib.Path(tempfile.mkdtemp()) / "kg.html")
     {'nodes': 1, 'edges': 0, 'left_out_nodes': 0, 'left_out_edges': 0}
     """
-    data = page_data(G, max_nodes=max_nodes, title=title)
+    data = page_data(G, max_nodes=max_nodes, title=title, view_nodes=view_nodes)
     page = render_html(data)
     with atomic_write(path) as fh:
         fh.write(page)
