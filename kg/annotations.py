@@ -30,7 +30,7 @@ import sys
 from pathlib import Path
 
 from .errors import InputError, KGError
-from .records import ENTITY_TYPES, RELATIONS, ROLES, Paper
+from .records import ENTITY_TYPES, RELATIONS, ROLES
 
 __all__ = [
     "ROOT", "SOURCES", "RESULT_KINDS", "AnnotationError", "text_hash", "load_texts", "find_mentions",

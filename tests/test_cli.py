@@ -135,8 +135,10 @@ def test_failed_build_keeps_previous_outputs(runner, tiny_jsonl, tmp_path):
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
-def test_train_default_output_is_the_shipped_model():
+def test_train_asks_where_to_write_and_reads_the_project_annotations():
     from kg.cli import train as train_cli
-    from kg.extract.train import MODEL_DIR
+    from kg.train.data import ANNOTATIONS_DIR
 
-    assert train_cli.MODEL_DIR == MODEL_DIR.resolve()
+    result = CliRunner().invoke(cli, ["train"])
+    assert result.exit_code == 2 and "--output" in result.output  # the shipped models are replaced only when asked
+    assert train_cli.ANNOTATIONS_DIR == ANNOTATIONS_DIR.resolve()

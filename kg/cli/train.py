@@ -1,27 +1,48 @@
-"""`kg train`: train the extraction pipeline's statistical parts from annotated abstracts."""
+"""`kg train`: train every model of extraction from stand-off annotations and report cross-validated scores."""
 
+import json
 from pathlib import Path
 
 import click
 
-# kg/extract/model, spelled here so that `kg --help` does not import spaCy (kg.extract.train does)
-MODEL_DIR = Path(__file__).resolve().parents[1] / "extract" / "model"
+# data/annotations, spelled here so that `kg --help` does not import spaCy (kg.train does)
+ANNOTATIONS_DIR = Path(__file__).resolve().parents[2] / "data" / "annotations"
+
+
+def _line(name, scores):
+    keys = ("ent", "ent_typed", "proposed", "rel", "rel:outperforms", "rel:combinesWith", "rel:evaluatedOn")
+    return f"{name:14s} " + " ".join(f"{k.replace('rel:', '')} {scores[k]['f1']:.3f}" for k in keys if k in scores)
 
 
 @click.command("train")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option("-o", "--output", default=str(MODEL_DIR), show_default=True, type=click.Path(file_okay=False),
-              help="Directory of the trained models (shipped in the package by default).")
-@click.option("--n-iter", default=20, show_default=True, type=click.IntRange(1), help="Training epochs.")
-@click.option("--seed", default=0, show_default=True, type=int, help="Random seed of the first member.")
-@click.option("--members", default=3, show_default=True, type=click.IntRange(1),
-              help="Models in the voting committee.")
-@click.option("--learned", default=None, type=click.Path(file_okay=False),
-              help="Directory for learned.tsv and rejected.txt (default: the package's lexicon).")
-def command(directory, output, n_iter, seed, members, learned):
-    """Train on DIRECTORY (papers.jsonl + gold.jsonl in the dev-set format)."""
-    from ..extract.train import train
+@click.argument("annotations", required=False, default=str(ANNOTATIONS_DIR), type=click.Path(exists=True, file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Model directory to write (load it with --model-dir, or -o kg/extract/model to replace the "
+                   "shipped models).")
+@click.option("--folds", default=4, show_default=True, type=click.IntRange(2), help="Cross-fitting folds.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of folds, tagger and classifiers.")
+@click.option("--epochs", "n_iter", default=20, show_default=True, type=click.IntRange(1), help="Tagger epochs.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Taggers trained at once.")
+@click.option("--no-roles", is_flag=True, help="Leave roles to the rules (no role classifier).")
+@click.option("--cross-source", is_flag=True,
+              help="Also train on all sources but one and score that one, for each source (slow).")
+@click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
+def command(annotations, output, folds, seed, n_iter, workers, no_roles, cross_source, overwrite):
+    """Train on ANNOTATIONS (stand-off records, one folder per source; default data/annotations)."""
+    from ..train import cross_source as run_cross_source
+    from ..train import train
 
-    result = train(directory, output=output, n_iter=n_iter, seed=seed, members=members, learned=learned)
-    click.echo(f"{result['papers']} papers: {result['terms']} learned terms, {result['rejected']} rejected "
-               f"phrases; {len(result['members'])} models -> {output}", err=True)
+    report = train(output, annotations, folds=folds, seed=seed, n_iter=n_iter, workers=workers,
+                   roles=not no_roles, overwrite=overwrite)
+    click.echo(f"{report['data']['abstracts']} abstracts {report['data']['by_source']} -> {output}", err=True)
+    click.echo("cross-validated (out-of-fold):")
+    for name, scores in report["cross_validation"].items():
+        click.echo(_line(name, scores))
+    if cross_source:
+        report["cross_source"] = {}
+        for source in report["data"]["by_source"]:
+            result = run_cross_source(source, annotations, folds=folds, seed=seed, n_iter=n_iter, workers=workers,
+                                      roles=not no_roles)
+            report["cross_source"][source] = result
+            click.echo(_line(f"-> {source}", result["test"]))
+        (Path(output) / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True), encoding="utf-8")

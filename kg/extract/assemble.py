@@ -17,17 +17,22 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 
+from pathlib import Path
+
 from spacy.language import Language
 
 from ..records import Entity, Mention
+from .analysis import analyse
 from .boundaries import word_count, written_extensions
 from .candidates import PRIORITY
 from .entity_types import is_name_like, norm_key, strong_type
 from .extensions import SPAN_KEY, register_extensions
-from .lexicon import load_lexicon
+from .lexicon import DATA_DIR, load_lexicon
+from .models import Classifier
+from .role_features import decide_role, entity_features
 from .role_context import NAMING_VERBS
-from .roles import (best_role, component_tokens, contribution_type, mention_role, names_a_result, opens_title,
-                    own_scopes, role_scopes)
+from .roles import (best_role, component_tokens, contribution_type, names_a_result, opens_title, own_scopes,
+                    role_rule, role_scopes)
 from .sentences import title_colon, title_end
 
 __all__ = ["EntityAssembler", "make_entities", "group_candidates", "choose_name", "choose_type", "entity_is_generic",
@@ -263,10 +268,11 @@ def title_only(doc, members, end):
 class EntityAssembler:
     """The ``kg_entities`` component (see the module docstring)."""
 
-    def __init__(self, nlp, name="kg_entities", lexicon=None):
+    def __init__(self, nlp, name="kg_entities", lexicon=None, classifier=None):
         register_extensions()
         self.name = name
         self.lexicon = lexicon or load_lexicon()
+        self.classifier = classifier
         self.known = set(self.lexicon.terms)
         # nouns saying what kind of technique a description is ("pruning method", "quantization scheme")
         self.kinds = (VAGUE_HEADS | NAME_FRAMES | self.lexicon.descriptors
@@ -280,8 +286,11 @@ class EntityAssembler:
         # "Sharpness-Aware Minimization" is not the Segment Anything Model)
         redefined = {s.text for s, long_ in pairs if long_.text not in self.known}
         end = title_end(doc)
-        scopes = role_scopes(doc)
-        own_scopes(doc, scopes)
+        if doc._.kg_analysis is not None:
+            scopes = doc._.kg_analysis.scopes
+        else:
+            scopes = role_scopes(doc)
+            own_scopes(doc, scopes)
         entities, spans, may_propose, joined = {}, [], {}, set()
         groups = group_candidates(doc, cands)
         for group in groups:
@@ -316,15 +325,20 @@ class EntityAssembler:
             # Minimization for ...": "SAM" is not the Segment Anything Model); never a part (the pass below)
             redef = not listed and name in redefined and any(
                 i in scopes["title_def"] for c in members for i in range(c.start, c.end))
-            roles = [mention_role(doc[c.start:c.end], type_, scopes, result or known and not redef)
-                     for c in proper]
+            decided = [role_rule(doc[c.start:c.end], type_, scopes, result or known and not redef) for c in proper]
+            roles = [r for r, _ in decided]
             aliases = list(dict.fromkeys(t for t in texts if t != name))
             generic = entity_is_generic(proper, proper_texts)
             mentions = [Mention(doc[c.start:c.end].text, doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]))
                         for c in members]
-            entities[key] = Entity(name=name, type=type_, role=best_role(roles), aliases=aliases,
+            role = best_role(roles)
+            sources = {f"candidates.{src}" for c in members for src in (c.sources or (c.source,))}
+            if any(c.score is not None for c in members):
+                sources.add("model:mention")
+            provenance = sorted(sources) + sorted({rule for r, rule in decided if r == role})
+            entities[key] = Entity(name=name, type=type_, role=role, aliases=aliases,
                                    mentions=mentions, confidence=max(c.confidence for c in members),
-                                   generic=generic)
+                                   generic=generic, provenance=provenance)
             may_propose[key] = not fixed
             for c in members:
                 span = doc[c.start:c.end]
@@ -354,12 +368,14 @@ class EntityAssembler:
                 e.type = "Method"
             if e.type == "Method" and (not is_name_like(s.text) or s.start in defined):
                 e.role = "proposed"
+                e.provenance = [*e.provenance, "roles.part_of_contribution"]
         # variants named after the contribution: "ElasticViT-S1", "NViT-Base", "BLAST matrix"
         coined = [e.name for e in entities.values() if e.role == "proposed" and is_name_like(e.name)]
         for key, e in entities.items():
             if (e.role != "proposed" and e.type in ("Method", "Model") and may_propose[key] and not e.generic
                     and any(is_variant(e.name, n) for n in coined)):
                 e.role = "proposed"
+                e.provenance = [*e.provenance, "roles.variant_of_contribution"]
         for s in spans:  # the types the passes above changed
             s.label_ = entities[s.kb_id_].type
         # a described contribution is also named by its fuller forms as written ("adaptively adjustable
@@ -372,11 +388,36 @@ class EntityAssembler:
                                  if f != e.name and f not in e.aliases)
         doc.spans[SPAN_KEY] = spans
         doc._.kg_entities = entities
+        if self.classifier is not None and entities:
+            self.decide_roles(doc)
         return doc
+
+    def role_features(self, doc):
+        """Keys and feature rows of the role classifier (:mod:`kg.extract.role_features`)."""
+        analysis = doc._.kg_analysis or analyse(doc)
+        return entity_features(doc, doc._.kg_entities or {}, analysis, self.known)
+
+    def decide_roles(self, doc, classifier=None):
+        """Let the role classifier decide each entity's role; the rules' role is one of its features."""
+        classifier = classifier or self.classifier
+        keys, rows = self.role_features(doc)
+        for key, p in zip(keys, classifier.predict(rows)):
+            e = doc._.kg_entities[key]
+            role, confidence = decide_role(e, p, classifier.classes)
+            if role != e.role:
+                e.provenance = [x for x in e.provenance if not x.startswith("roles.")]
+            e.role, e.role_confidence = role, confidence
+            e.provenance = [*e.provenance, "model:role"]
 
 
 @Language.factory("kg_entities", assigns=["doc._.kg_entities", "doc.spans"],
-                  requires=["doc._.kg_candidates"], default_config={"lexicon_dir": ""})
-def make_entities(nlp, name, lexicon_dir):
-    """Build the ``kg_entities`` component (`lexicon_dir`: the lexicon files; empty for the package's own)."""
-    return EntityAssembler(nlp, name, lexicon=load_lexicon(lexicon_dir) if lexicon_dir else None)
+                  requires=["doc._.kg_candidates"], default_config={"lexicon_dir": "", "model_dir": ""})
+def make_entities(nlp, name, lexicon_dir, model_dir):
+    """Build the ``kg_entities`` component (`lexicon_dir`: the curated lexicon files, empty for the package's
+    own; `model_dir`: the trained models, whose learned lexicon is used when it has one, and whose role
+    classifier, ``role.lgb``/``.json``, decides roles when it is there)."""
+    classifier = None
+    if model_dir and (Path(model_dir) / "role.json").is_file():
+        classifier = Classifier.from_disk(Path(model_dir) / "role")
+    return EntityAssembler(nlp, name, lexicon=load_lexicon(lexicon_dir or DATA_DIR, model_dir or None),
+                           classifier=classifier)

@@ -30,6 +30,7 @@ Sets ``doc._.kg_candidates``: list of :class:`Candidate`, in text order, non-ove
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -39,10 +40,14 @@ from .boundaries import (descriptive_phrase, name_after_descriptor, name_before_
 from .extensions import register_extensions
 from .entity_types import (following_type, head_type, is_generic, is_junk, is_name_like, name_type, strong_type,
                            type_span)
-from .lexicon import load_lexicon
+from .analysis import analyse
+from .lexicon import DATA_DIR, load_lexicon
+from .mentions import choose, phrase_spans, span_features, stat_features
+from .models import Classifier
+from .termstats import TermStats
 from .roles import component_tokens, named_definition_tokens, proposal_heads, title_names
 from .sentences import title_colon, title_end
-from .train import GENERIC_LABEL
+from .ner import GENERIC_LABEL
 
 __all__ = ["Candidate", "CandidateFinder", "make_candidates", "name_spans", "chunk_spans", "strip_span",
            "resolve_overlaps", "trim_span", "proposal_spans", "name_after_descriptor", "absorb_into_proposals",
@@ -50,11 +55,10 @@ __all__ = ["Candidate", "CandidateFinder", "make_candidates", "name_spans", "chu
 
 #: Priority of each source (lower wins an overlap).
 PRIORITY = {"title": 0, "short": 1, "long": 1, "ner": 2, "known": 3, "gazetteer": 3, "proposal": 4, "name": 4,
-            "chunk": 5}
+            "chunk": 5, "phrase": 6}
 #: Confidence of each source.
 CONFIDENCE = {"title": 0.85, "short": 0.85, "long": 0.85, "ner": 0.8, "known": 0.9, "gazetteer": 0.9,
-              "proposal": 0.6, "name": 0.75,
-              "chunk": 0.55}
+              "proposal": 0.6, "name": 0.75, "chunk": 0.55, "phrase": 0.5}
 #: All sources, in the order above.
 SOURCES = tuple(PRIORITY)
 
@@ -62,17 +66,20 @@ SOURCES = tuple(PRIORITY)
 @dataclass
 class Candidate:
     """One candidate mention: token offsets, type (None when only other mentions can tell), how it was
-    found, whether it is a broad class."""
+    found, whether it is a broad class; when the mention classifier chose it, every source that proposed the
+    span (``sources``) and the classifier's probability that it is a mention (``score``)."""
 
     start: int
     end: int
     type: str
     source: str
     generic: bool = False
+    sources: tuple = ()
+    score: float = None
 
     @property
     def confidence(self):
-        return CONFIDENCE[self.source]
+        return CONFIDENCE[self.source] if self.score is None else self.score
 
 
 def chunk_spans(doc, lexicon):
@@ -238,11 +245,13 @@ class CandidateFinder:
         Default: :func:`kg.extract.lexicon.load_lexicon`.
     """
 
-    def __init__(self, nlp, name="kg_candidates", lexicon=None, sources=SOURCES):
+    def __init__(self, nlp, name="kg_candidates", lexicon=None, sources=SOURCES, classifier=None, stats=None):
         register_extensions()
         self.name = name
         self.sources = set(sources)
         self.lexicon = lexicon or load_lexicon()
+        self.classifier = classifier
+        self.stats = stats
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.types = {}
@@ -287,8 +296,29 @@ class CandidateFinder:
         return out
 
     def __call__(self, doc):
-        doc._.kg_candidates = self.select(doc, self.generate(doc))
+        cands = self.generate(doc)
+        if self.classifier is not None:
+            doc._.kg_candidates = self.choose(doc, cands)
+        else:
+            doc._.kg_candidates = self.select(doc, cands)
         return doc
+
+    def features(self, doc, cands, exclude=None):
+        """Spans and feature rows of the mention classifier (:mod:`kg.extract.mentions`)."""
+        analysis = doc._.kg_analysis or analyse(doc)
+        spans, rows = span_features(doc, cands, self.lexicon, analysis)
+        if self.stats is not None:
+            for row, extra in zip(rows, stat_features(doc, spans, self.stats, exclude)):
+                row.update(extra)
+        return spans, rows
+
+    def choose(self, doc, cands):
+        """The mentions the trained classifier keeps (:func:`kg.extract.mentions.choose`)."""
+        if not cands:
+            return []
+        spans, rows = self.features(doc, cands)
+        probs = self.classifier.predict(rows)
+        return choose(cands, spans, probs, self.classifier.classes, self.classifier.threshold("mention"))
 
     def generate(self, doc):
         """Every candidate of every source, overlapping ones included (junk and rejected phrases dropped)."""
@@ -328,6 +358,8 @@ class CandidateFinder:
             cands.append(Candidate(span.start, span.end, head_type(span, lex) or "Method", "proposal"))
         for span in name_spans(doc, lex.stopwords) if "name" in use else []:
             cands.append(Candidate(span.start, span.end, type_span(span, lex, "name"), "name"))
+        for span in phrase_spans(doc, lex) if "phrase" in use else []:
+            cands.append(Candidate(span.start, span.end, None, "phrase"))
         for span, type_ in chunk_spans(doc, lex) if "chunk" in use or "ner" in use else []:
             # beside a tagger, only phrases headed by a task noun ("text-to-image generation"), which it misses
             if "chunk" in use or task_phrase(span) or descriptive_phrase(span):
@@ -352,8 +384,8 @@ class CandidateFinder:
 
 
 @Language.factory("kg_candidates", assigns=["doc._.kg_candidates"], requires=["doc._.kg_abbreviations"],
-                  default_config={"sources": list(SOURCES), "lexicon_dir": ""})
-def make_candidates(nlp, name, sources, lexicon_dir):
+                  default_config={"sources": list(SOURCES), "lexicon_dir": "", "model_dir": ""})
+def make_candidates(nlp, name, sources, lexicon_dir, model_dir):
     """Build the ``kg_candidates`` component with the lexicon shipped in the package.
 
     Parameters
@@ -362,6 +394,16 @@ def make_candidates(nlp, name, sources, lexicon_dir):
         Which candidate sources to use (see :data:`SOURCES`); ``ner`` reads ``doc.ents`` (set by the trained
         ``kg_ner`` component when the pipeline has it).
     lexicon_dir : str
-        Directory of the lexicon files; empty for the package's own.
+        Directory of the curated lexicon files; empty for the package's own.
+    model_dir : str
+        Directory of the trained models (``kg train``); its mention classifier (``mention.lgb``/``.json``) and
+        term statistics (``termstats.json``), when there, decide which candidates are mentions, and its learned
+        lexicon (``learned.tsv``, ``rejected.txt``) replaces the package's. Without a classifier the
+        candidates are chosen by source priority (:meth:`CandidateFinder.select`).
     """
-    return CandidateFinder(nlp, name, lexicon=load_lexicon(lexicon_dir) if lexicon_dir else None, sources=sources)
+    classifier = stats = None
+    if model_dir and (Path(model_dir) / "mention.json").is_file():
+        classifier = Classifier.from_disk(Path(model_dir) / "mention")
+        stats = TermStats.from_disk(Path(model_dir) / "termstats.json")
+    lexicon = load_lexicon(lexicon_dir or DATA_DIR, model_dir or None)
+    return CandidateFinder(nlp, name, lexicon=lexicon, sources=sources, classifier=classifier, stats=stats)

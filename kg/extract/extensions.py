@@ -14,6 +14,8 @@ Contract between the components
     list of ``(short_span, long_span)`` pairs found by the abbreviation component.
 ``doc._.kg_candidates``
     list of :class:`kg.extract.candidates.Candidate`, the non-overlapping candidate mentions in text order.
+``doc._.kg_analysis``
+    :class:`kg.extract.analysis.DocAnalysis`: title, role scopes, abbreviation pairs, computed once.
 """
 
 from spacy.tokens import Doc
@@ -26,6 +28,6 @@ SPAN_KEY = "kg_entities"
 
 def register_extensions():
     """Register the ``Doc._.kg_*`` attributes (safe to call many times)."""
-    for name in ("kg_entities", "kg_relations", "kg_abbreviations", "kg_candidates"):
+    for name in ("kg_entities", "kg_relations", "kg_abbreviations", "kg_candidates", "kg_analysis"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)

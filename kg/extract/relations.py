@@ -32,7 +32,10 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from ..records import Relation
 from .extensions import SPAN_KEY, register_extensions
+from .models import Classifier
+from .relation_features import pair_candidates
 from .lexicon import DATA_DIR, GAZETTEER_FILES, read_terms
 from .relation_patterns import CUES_PATH, is_coined, load_cues, names_class, same_thing
 from .relation_rules import (
@@ -199,7 +202,14 @@ def dedupe(relations):
     return [best[k] for k in order]
 
 
-def extract_relations(doc, entities, cues, abstract_start=None, known=frozenset()):
+def _tagged(rule, relations):
+    """`relations` with the rule's id added to their provenance (``relations.<rule>``)."""
+    for r in relations:
+        r.provenance = [*r.provenance, f"relations.{rule}"]
+    return relations
+
+
+def extract_relations(doc, entities, cues, abstract_start=None, known=frozenset(), plausible=True):
     """All relations of one doc.
 
     Parameters
@@ -214,10 +224,14 @@ def extract_relations(doc, entities, cues, abstract_start=None, known=frozenset(
     known : set of str
         Well-known method and model names (:func:`known_names`), never taken for the paper's contribution
         when a newer name is at hand.
+    plausible : bool
+        Drop relations whose ends the entity confidences make doubtful (:func:`_plausible`); off when a
+        classifier decides on them afterwards.
 
     Returns
     -------
     list of Relation
+        Each with the id of the rule that found it in its provenance.
     """
     refs = collect_mentions(doc, entities)
     if not refs:
@@ -240,17 +254,18 @@ def extract_relations(doc, entities, cues, abstract_start=None, known=frozenset(
         local = next((r for r in anchor_refs if sent.start <= r.start < sent.end), None)
         anchor = local or (anchor_refs[0] if anchor_refs else None)
         out, regions = compare_relations(doc, sent, mine, anchor, cues)
-        rels += out
-        rels += evaluation_relations(doc, sent, mine, anchor, cues, regions)
-        rels += combination_relations(doc, sent, mine, anchor, cues, regions)
-        rels += pair_relations(doc, sent, mine, cues, regions)
-    rels = _plausible(rels, entities, anchor_key, cues)
+        rels += _tagged("compare", out)
+        rels += _tagged("evaluation", evaluation_relations(doc, sent, mine, anchor, cues, regions))
+        rels += _tagged("combination", combination_relations(doc, sent, mine, anchor, cues, regions))
+        rels += _tagged("pair", pair_relations(doc, sent, mine, cues, regions))
+    if plausible:
+        rels = _plausible(rels, entities, anchor_key, cues)
     if anchor_refs and not any(r.predicate == "evaluatedOn" for r in rels):
-        rels += task_relations(doc, sents, anchor_refs[0], cues)
+        rels += _tagged("task", task_relations(doc, sents, anchor_refs[0], cues))
     if anchor_refs:
         for rule in ROLE_RULES:
-            rels += role_relations(doc, sents, anchor_refs[0], **rule)
-    return dedupe(_plausible(rels, entities, anchor_key, cues))
+            rels += _tagged(f"role_{rule['predicate']}", role_relations(doc, sents, anchor_refs[0], **rule))
+    return dedupe(_plausible(rels, entities, anchor_key, cues) if plausible else rels)
 
 
 def _plausible(relations, entities, anchor_key, cues):
@@ -277,17 +292,91 @@ def _sentences(doc):
     return [doc[:]]
 
 
-class RelationExtractor:
-    """The ``kg_relations`` component: sets ``doc._.kg_relations``."""
+def decide(doc, pairs, probs, classes, thresholds, rule_relations):
+    """The relations a classifier decides for candidate pairs (:mod:`kg.extract.relation_features`).
 
-    def __init__(self, cues, known=frozenset(), min_confidence=0.0):
+    For each pair, every relation class whose probability reaches its threshold gives a relation; one relation
+    per triple (combinesWith unordered) keeps its most probable pair. Evidence is the fragment of a rule that found
+    the same triple when there is one, else the pair's sentence; provenance the rules and ``model:relation``.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+    pairs : list of kg.extract.relation_features.Pair
+    probs : numpy.ndarray
+        Class probabilities per pair.
+    classes : sequence of str
+        :data:`kg.extract.relation_features.PAIR_CLASSES` order.
+    thresholds : callable
+        ``thresholds(class) -> float``.
+    rule_relations : list of Relation
+
+    Returns
+    -------
+    list of Relation
+    """
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
+    by_rule = {}
+    for r in rule_relations:
+        key = (r.predicate, *sorted((r.subject, r.object))) if r.predicate == "combinesWith" else \
+            (r.predicate, r.subject, r.object)
+        by_rule.setdefault(key, []).append(r)
+    best = {}
+    for pair, p in zip(pairs, probs):
+        for k, cls in enumerate(classes):
+            if cls == "none" or p[k] < thresholds(cls):
+                continue
+            a, b = pair.a.entity.name, pair.b.entity.name
+            pred = cls.replace("_rev", "")
+            s, o = (b, a) if cls.endswith("_rev") else (a, b)
+            key = (pred, *sorted((s, o))) if pred == "combinesWith" else (pred, s, o)
+            if key not in best or best[key][0] < p[k]:
+                best[key] = (float(p[k]), s, pred, o, pair)
+    out = []
+    for key, (conf, s, pred, o, pair) in best.items():
+        rules = by_rule.get(key, [])
+        if rules:
+            ev = max(rules, key=lambda r: r.confidence)
+            text, start, end = ev.evidence, ev.start, ev.end
+        else:
+            sent = sents[pair.sentence]
+            text, start, end = sent.text.strip(), sent.start_char, sent.start_char + len(sent.text.strip())
+        provenance = sorted({p for r in rules for p in r.provenance}) + ["model:relation"]
+        out.append(Relation(s, pred, o, text, start, end, round(conf, 3), provenance))
+    return out
+
+
+class RelationExtractor:
+    """The ``kg_relations`` component: sets ``doc._.kg_relations``.
+
+    With a trained relation classifier the rules only propose: candidate pairs (:mod:`kg.extract.relation_features`)
+    are decided by the classifier (:func:`decide`); without one, the rules' relations are kept as they are.
+    """
+
+    def __init__(self, cues, known=frozenset(), min_confidence=0.0, classifier=None):
         self.cues = cues
         self.known = known
         self.min_confidence = min_confidence
+        self.classifier = classifier
+
+    def candidates(self, doc):
+        """Candidate pairs, their feature rows and the rules' relations of a doc."""
+        entities = doc._.kg_entities or {}
+        end = title_end(doc)
+        rules = extract_relations(doc, entities, self.cues, end, self.known, plausible=False)
+        refs = collect_mentions(doc, entities)
+        anchor = main_entity(entities, refs, end, self.known, doc) if refs else None
+        pairs, rows = pair_candidates(doc, refs, anchor, rules, self.cues, self.known, end)
+        return pairs, rows, rules
 
     def __call__(self, doc):
-        entities = doc._.kg_entities or {}
-        rels = extract_relations(doc, entities, self.cues, title_end(doc), self.known)
+        if self.classifier is None:
+            entities = doc._.kg_entities or {}
+            rels = extract_relations(doc, entities, self.cues, title_end(doc), self.known)
+        else:
+            pairs, rows, rules = self.candidates(doc)
+            probs = self.classifier.predict(rows)
+            rels = decide(doc, pairs, probs, self.classifier.classes, self.classifier.threshold, rules)
         doc._.kg_relations = [r for r in rels if r.confidence >= self.min_confidence]
         return doc
 
@@ -296,9 +385,9 @@ class RelationExtractor:
     "kg_relations",
     assigns=["doc._.kg_relations"],
     requires=["doc._.kg_entities", "token.dep", "token.lemma"],
-    default_config={"cues_path": None, "min_confidence": 0.0},
+    default_config={"cues_path": None, "min_confidence": 0.0, "model_dir": ""},
 )
-def make_relations(nlp, name, cues_path=None, min_confidence=0.0):
+def make_relations(nlp, name, cues_path=None, min_confidence=0.0, model_dir=""):
     """Build the ``kg_relations`` component.
 
     Parameters
@@ -309,6 +398,12 @@ def make_relations(nlp, name, cues_path=None, min_confidence=0.0):
         A trigger word file like ``kg/extract/data/relation_cues.json`` (the default).
     min_confidence : float
         Relations below this confidence are dropped.
+    model_dir : str
+        Directory of the trained models; its relation classifier (``relation.lgb``/``.json``), when there,
+        decides the relations.
     """
     register_extensions()
-    return RelationExtractor(load_cues(cues_path or CUES_PATH), known_names(), min_confidence)
+    classifier = None
+    if model_dir and (Path(model_dir) / "relation.json").is_file():
+        classifier = Classifier.from_disk(Path(model_dir) / "relation")
+    return RelationExtractor(load_cues(cues_path or CUES_PATH), known_names(), min_confidence, classifier)

@@ -39,7 +39,7 @@ from .sentences import title_colon, title_end
 __all__ = ["PROPOSE_VERBS", "NAMING_VERBS", "BASELINE_VERBS", "USE_VERBS", "COMPONENT_VERBS",
            "BUILD_VERBS", "proposal_heads", "list_items", "own_names", "baseline_tokens", "use_tokens",
            "component_tokens", "means_tokens", "named_definition_tokens", "title_names", "role_scopes",
-           "own_scopes", "winner_tokens", "mention_role", "best_role", "contribution_type", "opens_title",
+           "own_scopes", "winner_tokens", "mention_role", "role_rule", "best_role", "contribution_type", "opens_title",
            "title_slogan", "names_a_result", "RESULT_HEADS"]
 
 
@@ -589,8 +589,19 @@ def _title_claim(span, title_end):
 
 
 def mention_role(span, type_, scopes, known=False):
-    """Role of one mention from the token sets of :func:`proposal_heads` (``scopes["proposed"]``),
-    :func:`baseline_tokens`, :func:`use_tokens` and the title (:func:`title_names`, ``scopes["title_end"]``).
+    """Role of one mention (see :func:`role_rule`, which also says which rule decided it).
+
+    Returns
+    -------
+    str
+    """
+    return role_rule(span, type_, scopes, known)[0]
+
+
+def role_rule(span, type_, scopes, known=False):
+    """Role of one mention and the id of the rule that decided it (``roles.<rule>``), from the token sets of
+    :func:`proposal_heads` (``scopes["proposed"]``), :func:`baseline_tokens`, :func:`use_tokens` and the title
+    (:func:`title_names`, ``scopes["title_end"]``).
 
     Parameters
     ----------
@@ -605,24 +616,32 @@ def mention_role(span, type_, scopes, known=False):
 
     Returns
     -------
-    str
+    tuple of str
+        ``(role, rule id)``.
     """
     idx = range(span.start, span.end)
     if type_ not in ("Method", "Model"):
-        return "used" if any(i in scopes["used"] for i in idx) or _in_own_sentence(span, scopes) else "mentioned"
+        if any(i in scopes["used"] for i in idx):
+            return "used", "roles.used_phrase"
+        return ("used", "roles.own_sentence") if _in_own_sentence(span, scopes) else ("mentioned", "roles.default")
     doc = span.doc
     if len(idx) and idx[-1] in scopes["title"]:
-        return "proposed"
+        return "proposed", "roles.title_name"
     own_scopes(doc, scopes)
-    own = (scopes["appos"], scopes["means"], scopes["named"], scopes["winner"], scopes["title_def"])
-    if not known and (any(i in tokens for tokens in own for i in idx) or _after_own_head(span)):
-        return "proposed"
+    if not known:
+        for name in ("appos", "means", "named", "winner", "title_def"):
+            if any(i in scopes[name] for i in idx):
+                return "proposed", f"roles.own_{name}"
+        if _after_own_head(span):
+            return "proposed", "roles.after_own_head"
     before = [t for t in doc[max(0, span.start - 3):span.start] if not t.is_punct or t.text == "-"]
     # a well-known name (GPT-4, BERT) is never the paper's own contribution, whatever the verb
-    if not known and (any(i in scopes["proposed"] for i in idx) or
-                      any(t.lower_ in _MINE and not (t.i and doc[t.i - 1].pos_ == "ADV") for t in before[-2:]) or
-                      any(t.lower_ in _OWN for t in before[-2:]) and not any(t.pos_ == "VERB" for t in before[-2:])):
-        return "proposed"
+    if not known:
+        if any(i in scopes["proposed"] for i in idx):
+            return "proposed", "roles.proposal_object"
+        if (any(t.lower_ in _MINE and not (t.i and doc[t.i - 1].pos_ == "ADV") for t in before[-2:]) or
+                any(t.lower_ in _OWN for t in before[-2:]) and not any(t.pos_ == "VERB" for t in before[-2:])):
+            return "proposed", "roles.own_marker"
     title_end = scopes.get("title_end")
     if not known and title_end is not None and span.end < title_end:
         i = span.start - 1
@@ -631,12 +650,12 @@ def mention_role(span, type_, scopes, known=False):
         prev = doc[i] if i >= 0 else None
         if (not len(scopes["title"]) and (prev is None or prev.lower_ in _TITLE_LEAD)
                 and not _title_claim(span, title_end)):
-            return "proposed"
+            return "proposed", "roles.title_lead"
     if any(i in scopes["baseline"] for i in idx):
-        return "baseline"
+        return "baseline", "roles.compared"
     if any(i in scopes["used"] for i in idx):
-        return "used"
-    return "mentioned"
+        return "used", "roles.used_phrase"
+    return "mentioned", "roles.default"
 
 
 #: Nouns that, linked to a proposed thing ("a new benchmark, X", "X, a metric for ..."), keep it a Dataset, Task

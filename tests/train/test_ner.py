@@ -1,12 +1,9 @@
-"""Training helpers of kg.extract.train and the kg_ner committee vote (no model needed)."""
-
-import json
+"""The tagger's training helpers (kg.train.ner) and the kg_ner vote (no model needed)."""
 
 import pytest
 
-from kg.errors import InputError
 from kg.extract.ner import vote
-from kg.extract.train import gold_spans, learn_terms, read_annotated, write_learned, write_rejects
+from kg.train.ner import gold_spans, learn_terms, write_learned, write_rejects
 from kg.extract.lexicon import read_table, read_terms
 from kg.records import Paper
 
@@ -58,17 +55,9 @@ def test_write_rejects_round_trip(tmp_path):
     assert read_terms(tmp_path / "rejected.txt") == ["training", "loss"]
 
 
-def test_read_annotated(tmp_path):
-    (tmp_path / "papers.jsonl").write_text(json.dumps({"id": "a", "title": "T", "abstract": "A."}) + "\n")
-    (tmp_path / "gold.jsonl").write_text(json.dumps({"id": "a", "entities": [], "relations": []}) + "\n")
-    [(paper, gold)] = read_annotated(tmp_path)
-    assert paper.text == "T\n\nA." and gold["id"] == "a"
-    (tmp_path / "gold.jsonl").write_text(json.dumps({"id": "b", "entities": []}) + "\n")
-    with pytest.raises(InputError, match="paper b is not in papers.jsonl"):
-        read_annotated(tmp_path)
-    (tmp_path / "gold.jsonl").write_text("{not json\n")
-    with pytest.raises(InputError, match=r"gold.jsonl:1: not JSON"):
-        read_annotated(tmp_path)
+def test_gold_spans_use_stored_offsets():
+    ents = [{"name": "LoRA", "aliases": [], "type": "Method", "mentions": [[7, 11]]}]
+    assert gold_spans("We use LoRA and LoRA.", ents) == [(7, 11, "Method")]
 
 
 @pytest.mark.parametrize("preds, min_votes, expected", [
@@ -80,29 +69,3 @@ def test_read_annotated(tmp_path):
 ])
 def test_vote(preds, min_votes, expected):
     assert vote(preds, min_votes) == expected
-
-
-@pytest.mark.model
-def test_kg_train_command(tmp_path):
-    from click.testing import CliRunner
-
-    from kg.cli import cli
-    from kg.extract import load_pipeline
-
-    data = tmp_path / "train"
-    data.mkdir()
-    papers = [{"id": f"p{i}", "title": f"Study {i}", "abstract": "We evaluate GPT-4 on GSM8K and MMLU."}
-              for i in range(4)]
-    gold = [{"id": p["id"], "relations": [],
-             "entities": [{"name": "GPT-4", "aliases": [], "type": "Model", "generic": False},
-                          {"name": "GSM8K", "aliases": [], "type": "Dataset", "generic": False}]} for p in papers]
-    (data / "papers.jsonl").write_text("".join(json.dumps(p) + "\n" for p in papers))
-    (data / "gold.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
-    out, learned = tmp_path / "model", tmp_path / "lexicon"
-    result = CliRunner().invoke(cli, ["train", str(data), "-o", str(out), "--members", "1", "--n-iter", "2",
-                                      "--learned", str(learned)])
-    assert result.exit_code == 0, result.output
-    assert (out / "ner-0" / "config.cfg").is_file()
-    assert read_table(learned / "learned.tsv", 3) == [["GPT-4", "Model", "0"], ["GSM8K", "Dataset", "0"]]
-    nlp = load_pipeline(ner_model=out, relations=False)
-    assert "kg_ner" in nlp.pipe_names

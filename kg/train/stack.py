@@ -1,0 +1,277 @@
+"""Cross-fitted training of the learned decisions: features of every training abstract come from models that
+did not see it.
+
+The mention and relation classifiers decide on top of the tagger and the rules, so they must learn from the
+tagger's and the rules' behaviour on abstracts the tagger was not trained on, as at run time. ``kg train``
+therefore splits the annotated abstracts into folds (:func:`kg.train.data.kfold`), trains one tagger per fold on
+the other folds (:func:`tag_folds`), runs the pipeline of each fold over its own abstracts (:func:`process`), and
+fits the classifiers on those out-of-fold features (stacked generalisation, Wolpert 1992). Scoring each fold with
+classifiers fitted on the other folds gives the cross-validated estimate of the whole extractor
+(:func:`cross_validate`).
+
+One approximation is disclosed: in the estimate, the classifier of fold *f* learns from other folds' features,
+which their taggers computed after training on fold *f* among others. The test features of fold *f* themselves
+come from a tagger that never saw it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..extract.mentions import MENTION_CLASSES, choose, head_lemma, stat_features
+from ..extract.models import fit
+from ..extract.pipeline import MODEL_SOURCES, doc_to_extraction, load_pipeline
+from ..extract.relation_features import PAIR_CLASSES
+from ..extract.role_features import ROLE_CLASSES
+from ..extract.relations import decide
+from ..extract.termstats import TermStats, norm_form
+from .labels import gold_forms, mention_label, pair_label, role_label
+
+__all__ = ["State", "tag_folds", "process", "fit_mentions", "apply_mentions", "pair_data", "fit_relations",
+           "apply_relations", "cross_validate", "MENTION_ROUNDS", "RELATION_ROUNDS"]
+
+#: Boosting rounds of the mention, role and relation classifiers.
+MENTION_ROUNDS, ROLE_ROUNDS, RELATION_ROUNDS = 300, 200, 150
+
+
+@dataclass
+class State:
+    """One annotated abstract as the pipeline of its fold left it, with its mention features and labels."""
+
+    item: object
+    fold: int
+    doc: object
+    cands: list
+    spans: list
+    rows: list
+    labels: list
+    terms: list
+    nlp: object = field(repr=False, default=None)
+    pairs: list = field(default_factory=list)
+    pair_rows: list = field(default_factory=list)
+    pair_labels: list = field(default_factory=list)
+    rules: list = field(default_factory=list)
+    role_keys: list = field(default_factory=list)
+    role_rows: list = field(default_factory=list)
+    role_labels: list = field(default_factory=list)
+
+
+def _train_one(args):
+    from .ner import train_ner
+
+    annotated, out, seed, n_iter = args
+    nlp = train_ner(annotated, n_iter=n_iter, seed=seed)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out, exclude=["vocab", "tokenizer"])
+    return str(out)
+
+
+def tag_folds(items, folds, out_dir, seed=0, n_iter=20, workers=1, final=True):
+    """Train one tagger per fold on the other folds (and, with `final`, one on everything).
+
+    Parameters
+    ----------
+    items : list of kg.train.data.Annotated
+    folds : list of int
+        Fold of each item.
+    out_dir : str or os.PathLike
+        Receives ``fold-<k>/`` and ``all/``.
+    seed, n_iter : int
+    workers : int
+        Taggers trained at once, in separate processes.
+
+    Returns
+    -------
+    dict
+        Fold (or ``"all"``) -> tagger directory.
+    """
+    out_dir = Path(out_dir)
+    jobs = []
+    for k in sorted(set(folds)):
+        train = [(a.paper, a.gold) for a, f in zip(items, folds) if f != k]
+        jobs.append((k, (train, out_dir / f"fold-{k}", seed, n_iter)))
+    if final:
+        jobs.append(("all", ([(a.paper, a.gold) for a in items], out_dir / "all", seed, n_iter)))
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            paths = list(pool.map(_train_one, [j for _, j in jobs]))
+    else:
+        paths = [_train_one(j) for _, j in jobs]
+    return {k: p for (k, _), p in zip(jobs, paths)}
+
+
+def _empty_model_dir():
+    return tempfile.mkdtemp(prefix="kg-nomodel-")
+
+
+def process(items, fold, tagger, lexicon_dir=None):
+    """Run the pipeline with `tagger` over `items` and collect their candidates, mention features and labels.
+
+    Parameters
+    ----------
+    items : list of kg.train.data.Annotated
+    fold : int
+        Recorded in each state.
+    tagger : str
+        Directory of a trained tagger.
+    lexicon_dir : str, optional
+        Lexicon learned without these abstracts.
+
+    Returns
+    -------
+    list of State
+    """
+    lex = {"lexicon_dir": str(lexicon_dir)} if lexicon_dir else {}
+    nlp = load_pipeline(ner_model=tagger, model_dir=_empty_model_dir(),
+                        component_config={"kg_candidates": {"sources": list(MODEL_SOURCES), **lex},
+                                          "kg_entities": lex})
+    finder = nlp.get_pipe("kg_candidates")
+    states = []
+    for a, doc in zip(items, nlp.pipe(a.paper.text for a in items)):
+        cands = finder.generate(doc)
+        spans, rows = finder.features(doc, cands)
+        forms = gold_forms(a.gold)
+        labels = [mention_label(doc[s:e].text, forms) for s, e in spans]
+        terms = [(norm_form(doc[s:e].text), head_lemma(doc[s:e]), lab) for (s, e), lab in zip(spans, labels)]
+        states.append(State(a, fold, doc, cands, spans, rows, labels, terms, nlp))
+    return states
+
+
+def term_stats(states):
+    """:class:`~kg.extract.termstats.TermStats` of the states' abstracts."""
+    stats = TermStats()
+    for st in states:
+        stats.add(st.item.paper.id, st.terms)
+    return stats
+
+
+def _rows(st, stats, exclude):
+    extra = stat_features(st.doc, st.spans, stats, st.item.paper.id if exclude else None)
+    return [{**r, **x} for r, x in zip(st.rows, extra)]
+
+
+def fit_mentions(states, rounds=MENTION_ROUNDS):
+    """Term statistics of `states` and the mention classifier fitted on their features (each abstract's own
+    counts left out of its statistics)."""
+    stats = term_stats(states)
+    rows, labels = [], []
+    for st in states:
+        rows += _rows(st, stats, exclude=True)
+        labels += st.labels
+    return fit(rows, labels, MENTION_CLASSES, rounds), stats
+
+
+def apply_mentions(st, classifier, stats, threshold):
+    """Choose the mentions of a held-out abstract and assemble its entities (rules)."""
+    doc = st.doc
+    probs = classifier.predict(_rows(st, stats, exclude=False))
+    doc._.kg_candidates = choose(st.cands, st.spans, probs, classifier.classes, threshold) if st.cands else []
+    st.nlp.get_pipe("kg_entities")(doc)
+
+
+def role_data(st):
+    """Entity keys, role features and role labels of an abstract whose entities are assembled (rule roles)."""
+    assembler = st.nlp.get_pipe("kg_entities")
+    st.role_keys, st.role_rows = assembler.role_features(st.doc)
+    ents = st.doc._.kg_entities or {}
+    st.role_labels = [role_label(ents[k], st.item.gold) for k in st.role_keys]
+
+
+def fit_roles(states, rounds=ROLE_ROUNDS):
+    """The role classifier fitted on the entities of `states`."""
+    rows = [r for st in states for r in st.role_rows]
+    labels = [lab for st in states for lab in st.role_labels]
+    return fit(rows, labels, ROLE_CLASSES, rounds, params={"num_leaves": 15, "min_data_in_leaf": 10})
+
+
+def apply_roles(st, classifier):
+    """Let `classifier` decide the roles of an abstract's entities."""
+    if st.doc._.kg_entities:
+        st.nlp.get_pipe("kg_entities").decide_roles(st.doc, classifier)
+
+
+def pair_data(st):
+    """Candidate pairs, features and labels of an abstract whose entities are assembled."""
+    relations = st.nlp.get_pipe("kg_relations")
+    st.pairs, st.pair_rows, st.rules = relations.candidates(st.doc)
+    ents = st.doc._.kg_entities or {}
+    st.pair_labels = [pair_label(ents[p.a.key], ents[p.b.key], st.item.gold) for p in st.pairs]
+
+
+def fit_relations(states, rounds=RELATION_ROUNDS):
+    """The relation classifier fitted on the candidate pairs of `states`."""
+    rows = [r for st in states for r in st.pair_rows]
+    labels = [lab for st in states for lab in st.pair_labels]
+    return fit(rows, labels, PAIR_CLASSES, rounds, params={"num_leaves": 15, "min_data_in_leaf": 10})
+
+
+def apply_relations(st, classifier, threshold):
+    """Decide the relations of a held-out abstract; returns its extraction."""
+    probs = classifier.predict(st.pair_rows)
+    st.doc._.kg_relations = decide(st.doc, st.pairs, probs, classifier.classes, lambda c: threshold, st.rules)
+    return doc_to_extraction(st.doc, st.item.paper)
+
+
+def _assemble(st, probs, classes, threshold):
+    st.doc._.kg_candidates = choose(st.cands, st.spans, probs, classes, threshold) if st.cands else []
+    st.nlp.get_pipe("kg_entities")(st.doc)
+    role_data(st)
+
+
+def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=(0.2,), score=None, roles=True):
+    """Out-of-fold extractions: each fold's abstracts decided by classifiers fitted on the other folds.
+
+    Parameters
+    ----------
+    states : list of State
+        From :func:`process`, each with its fold.
+    mention_thresholds, relation_thresholds : sequence of float
+        Candidate thresholds; the pair with the best out-of-fold score is kept (with `score`).
+    score : callable, optional
+        ``score(extractions, states) -> dict`` with ``ent`` and ``rel`` F1 (``devset/score.py`` keys).
+    roles : bool
+        Let a role classifier decide roles (else the rules do).
+
+    Returns
+    -------
+    dict
+        ``extractions`` (list of PaperExtraction, in `states` order), ``mention_threshold``,
+        ``relation_threshold``, ``mention_probs`` and ``pair_probs`` (out-of-fold probabilities with labels,
+        for calibration).
+    """
+    folds = sorted({st.fold for st in states})
+    models = {k: fit_mentions([st for st in states if st.fold != k]) for k in folds}
+    probs = {id(st): models[st.fold][0].predict(_rows(st, models[st.fold][1], exclude=False)) for st in states}
+    mention_probs = [pl for st in states for pl in zip(probs[id(st)], st.labels)]
+    best = None
+    for mt in mention_thresholds:
+        for st in states:
+            _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
+        if roles:
+            role_models = {k: fit_roles([st for st in states if st.fold != k]) for k in folds}
+            for st in states:
+                apply_roles(st, role_models[st.fold])
+        for st in states:
+            pair_data(st)
+        rel_models = {k: fit_relations([st for st in states if st.fold != k]) for k in folds}
+        pair_probs = [pl for st in states for pl in zip(rel_models[st.fold].predict(st.pair_rows), st.pair_labels)]
+        for rt in relation_thresholds:
+            exts = [apply_relations(st, rel_models[st.fold], rt) for st in states]
+            result = score(exts, states) if score else {"ent": {"f1": 0}, "rel": {"f1": 0}}
+            key = result["ent"]["f1"] + result["rel"]["f1"]
+            if best is None or key > best[0]:
+                best = (key, mt, rt, exts, result, pair_probs)
+    _, mt, rt, exts, result, pair_probs = best
+    for st in states:  # leave every abstract as the chosen thresholds decide it (roles by the rules)
+        _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
+    if roles:  # and pairs as out-of-fold role decisions leave them, for the final relation classifier
+        role_models = {k: fit_roles([st for st in states if st.fold != k]) for k in folds}
+        for st in states:
+            apply_roles(st, role_models[st.fold])
+    for st in states:
+        pair_data(st)
+    return {"extractions": exts, "mention_threshold": mt, "relation_threshold": rt, "score": result,
+            "mention_probs": mention_probs, "pair_probs": pair_probs, "roles": roles}

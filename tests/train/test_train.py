@@ -1,0 +1,75 @@
+"""Training (kg.train): labels, folds, calibration, and `kg train` end to end on a few annotated abstracts."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.records import Entity
+from kg.train import calibration
+from kg.train.data import by_source, fold_of, load_annotated
+from kg.train.labels import gold_forms, mention_label, pair_label, role_label
+
+ANNOTATIONS = Path(__file__).parents[1] / "data" / "annotations"
+GOLD = {"entities": [{"name": "LoRA", "aliases": ["Low-Rank Adaptation"], "type": "Method", "role": "proposed"},
+                     {"name": "GLUE", "type": "Dataset", "role": "used"},
+                     {"name": "full fine-tuning", "type": "Method", "role": "baseline"},
+                     {"name": "LLMs", "type": "Model", "generic": True, "role": "used"}],
+        "relations": [{"s": "LoRA", "p": "outperforms", "o": "full fine-tuning"},
+                      {"s": "LoRA", "p": "evaluatedOn", "o": "GLUE"}]}
+
+
+@pytest.mark.parametrize("text, label", [("Low-Rank Adaptation", "Method"), ("GLUE benchmark", "Dataset"),
+                                         ("LLMs", "Generic"), ("fine-tuning", "O")])
+def test_mention_labels_match_like_the_scorer(text, label):
+    assert mention_label(text, gold_forms(GOLD)) == label
+
+
+def test_pair_and_role_labels():
+    lora, ft, glue = Entity("LoRA", "Method"), Entity("full fine-tuning", "Method"), Entity("GLUE", "Dataset")
+    assert pair_label(lora, ft, GOLD) == "outperforms" and pair_label(ft, lora, GOLD) == "outperforms_rev"
+    assert pair_label(glue, lora, GOLD) == "evaluatedOn_rev" and pair_label(ft, glue, GOLD) == "none"
+    assert role_label(Entity("low-rank adaptation", "Method"), GOLD) == "proposed"
+    assert role_label(Entity("LLMs", "Model"), GOLD) == "generic" and role_label(Entity("Adam", "Method"), GOLD) == "none"
+
+
+def test_folds_are_stable_hashes_and_sources_split():
+    assert fold_of("openreview:x", 4) == fold_of("openreview:x", 4)
+    assert {fold_of(f"p{i}", 4) for i in range(100)} == {0, 1, 2, 3}
+    items = load_annotated(ANNOTATIONS)
+    assert len(items) == 8 and {a.source for a in items} == {"hf-daily"}
+    assert by_source(items, "hf-daily") == [0] * 8 and by_source(items, "neurips2022") == [1] * 8
+
+
+def test_calibration_table():
+    res = calibration([(0.95, 1), (0.85, 1), (0.15, 0), (0.05, 1)], None, bins=10)
+    assert [b[2] for b in res["bins"]] == [1, 1, 1, 1] and res["ece"] == pytest.approx((0.05 + 0.15 + 0.15 + 0.95) / 4)
+
+
+@pytest.mark.model
+def test_kg_train_writes_a_loadable_model_and_is_reproducible(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+    from kg.extract import extract_papers, load_pipeline
+
+    runs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        result = CliRunner().invoke(cli, ["train", str(ANNOTATIONS), "-o", str(out), "--folds", "2", "--epochs", "1"])
+        assert result.exit_code == 0, result.output
+        runs.append(out)
+    files = {p.name for p in runs[0].iterdir()}
+    assert {"ner", "mention.lgb", "mention.json", "role.lgb", "relation.lgb", "termstats.json", "learned.tsv",
+            "report.json"} <= files
+    report = json.loads((runs[0] / "report.json").read_text())
+    assert report["data"]["abstracts"] == 8 and "hf-daily" in report["cross_validation"]
+    assert 0 <= report["calibration"]["mention"]["ece"] <= 1
+    for name in ("mention.lgb", "role.lgb", "relation.lgb", "termstats.json"):  # same data and seed, same models
+        assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
+    again = CliRunner().invoke(cli, ["train", str(ANNOTATIONS), "-o", str(runs[0]), "--folds", "2", "--epochs", "1"])
+    assert again.exit_code != 0 and "not empty" in again.output
+    nlp = load_pipeline(model_dir=runs[0])
+    item = load_annotated(ANNOTATIONS)[0]
+    [ext] = list(extract_papers(nlp, [item.paper]))
+    assert ext.entities and all("model:mention" in e.provenance for e in ext.entities)
