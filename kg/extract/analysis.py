@@ -40,12 +40,15 @@ class DocAnalysis:
         ``named``, ``winner``, ``title_def``, ``negated``...), as :func:`kg.extract.roles.mention_role` reads them.
     abbreviations : list of tuple
         ``(short span, long span)`` pairs.
+    hits : list of kg.extract.patterns.Hit
+        Matches of the named patterns (set by ``kg_patterns``).
     """
 
     title_end: int = None
     title_colon: int = None
     scopes: dict = field(default_factory=dict)
     abbreviations: list = field(default_factory=list)
+    hits: list = field(default_factory=list)
 
 
 def analyse(doc):

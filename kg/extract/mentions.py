@@ -4,7 +4,8 @@
 definitions, the title's name, what "we propose", name shapes, noun phrases and their head-final sub-phrases,
 :func:`phrase_spans`), overlapping freely. This module describes each distinct span by named features
 (:func:`span_features`: which sources proposed it and with which types, its shape, where it stands, what the
-document analysis says of its tokens, what the lexicon lists) and by how annotators treated the same phrase in
+document analysis says of its tokens, which named patterns (:mod:`kg.extract.patterns`) put it in a slot, what
+the lexicon lists) and by how annotators treated the same phrase in
 the training abstracts (:class:`kg.extract.termstats.TermStats`), and lets the trained mention classifier
 (:class:`kg.extract.models.Classifier`, classes :data:`MENTION_CLASSES`) decide: :func:`choose` keeps the most
 probable non-overlapping spans above the threshold, each with its most probable type and the probability as its
@@ -18,6 +19,7 @@ from collections import Counter, defaultdict
 from ..records import ENTITY_TYPES
 from .boundaries import strip_span
 from .entity_types import following_type, head_type, is_generic, is_junk, is_name_like, name_type, norm_key, strong_type
+from .patterns import span_hits
 from .termstats import STAT_FEATURES, norm_form
 
 __all__ = ["MENTION_CLASSES", "SOURCES", "phrase_spans", "span_features", "choose", "head_lemma"]
@@ -157,6 +159,7 @@ def span_features(doc, cands, lexicon, analysis):
         f["first_modifier"] = int(span[0].lower_ in lexicon.modifiers)
         f["first_generic_modifier"] = int(span[0].lower_ in lexicon.generic_modifiers)
         f["root_dep"] = _index(span.root.dep_, _DEPS)
+        f.update(span_hits(span, analysis.hits))
         f["inside_other"] = sum(1 for s2, e2 in spans if (s2, e2) != (s, e) and s2 <= s and e <= e2)
         f["contains_other"] = sum(1 for s2, e2 in spans if (s2, e2) != (s, e) and s <= s2 and e2 <= e)
         rows.append(f)

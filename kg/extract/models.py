@@ -11,6 +11,7 @@ probabilities are the confidences extraction reports; ``kg train`` measures thei
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +54,9 @@ def fit(rows, labels, classes, rounds=300, params=None):
     X = np.array([[r.get(n, 0) for n in names] for r in rows], dtype=float)
     y = np.array([classes.index(label) for label in labels])
     p = {**PARAMS, **(params or {}), "num_class": len(classes)}
-    booster = lgb.train(p, lgb.Dataset(X, y, feature_name=names), rounds)
+    # LightGBM refuses JSON punctuation in feature names ("pattern:role.beaten:x"); ours stay in Classifier.features
+    safe = [re.sub(r"[^\w.\-]", "_", n) for n in names]
+    booster = lgb.train(p, lgb.Dataset(X, y, feature_name=safe), rounds)
     return Classifier(booster, names, list(classes))
 
 

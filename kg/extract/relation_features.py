@@ -6,8 +6,9 @@ without naming it ("we", "our method", "the proposed"); and any pair a relation 
 (:mod:`kg.extract.relation_rules`), wherever its mentions are. Each candidate is described by named features:
 the types and roles of both ends, whether one is the anchor, how far apart they are, which cue words
 (:mod:`kg.extract.relation_patterns`' lists, e.g. ``outperform_verbs``, ``evaluation_preps``) occur before,
-between and after them and on the dependency path between their heads, the preposition each hangs from, and
-which rules proposed which relation with what weight. The classifier's classes (:data:`PAIR_CLASSES`) say which
+between and after them and on the dependency path between their heads, the preposition each hangs from,
+which named patterns (:mod:`kg.extract.patterns`) hold the two in their slots, and which rules proposed which
+relation with what weight. The classifier's classes (:data:`PAIR_CLASSES`) say which
 relation holds and in which direction.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .entity_types import is_name_like
+from .patterns import pair_hits
 from .relation_patterns import same_thing
 
 __all__ = ["PAIR_CLASSES", "Pair", "pair_candidates", "dep_path", "CUE_GROUPS"]
@@ -85,7 +87,7 @@ def _index(value, options):
     return options.index(value) + 1 if value in options else 0
 
 
-def _pair_row(doc, sents, pair, anchor, rules, cues, known, title_end):
+def _pair_row(doc, sents, pair, anchor, rules, cues, known, title_end, hits):
     a, b = pair.a, pair.b
     ea, eb = a.entity, b.entity
     sent = sents[pair.sentence]
@@ -118,6 +120,7 @@ def _pair_row(doc, sents, pair, anchor, rules, cues, known, title_end):
         f["distance"] = f["between"] = f["path_len"] = -1
     else:
         f["distance"] = f["between"] = f["path_len"] = -1
+    f.update(pair_hits(doc[a.start:a.end], doc[b.start:b.end], hits))
     for (pred, forward), name in _RULE_FEATURES.items():
         s, o = (ea.name, eb.name) if forward else (eb.name, ea.name)
         f[name] = max(f.get(name, 0), rules.get((s, pred, o), 0))
@@ -126,7 +129,7 @@ def _pair_row(doc, sents, pair, anchor, rules, cues, known, title_end):
     return f
 
 
-def pair_candidates(doc, refs, anchor, rule_relations, cues, known=frozenset(), title_end=None):
+def pair_candidates(doc, refs, anchor, rule_relations, cues, known=frozenset(), title_end=None, hits=()):
     """Candidate pairs of one doc with their features.
 
     Parameters
@@ -142,6 +145,8 @@ def pair_candidates(doc, refs, anchor, rule_relations, cues, known=frozenset(), 
     known : set of str
         Lower-cased well-known names.
     title_end : int, optional
+    hits : list of kg.extract.patterns.Hit
+        The named patterns' matches (``doc._.kg_analysis.hits``).
 
     Returns
     -------
@@ -184,5 +189,5 @@ def pair_candidates(doc, refs, anchor, rule_relations, cues, known=frozenset(), 
         if a is not None and b is not None:
             k = next((i for i, sent in enumerate(sents) if sent.start <= b.start < sent.end), 0)
             add(a, b, k, "rule")
-    rows = [_pair_row(doc, sents, p, anchor, rules, cues, known, title_end) for p in pairs]
+    rows = [_pair_row(doc, sents, p, anchor, rules, cues, known, title_end, hits) for p in pairs]
     return pairs, rows

@@ -3,7 +3,8 @@
 The role rules (:func:`kg.extract.roles.role_rule`) decide a role per mention from the document analysis (what
 "we propose", what is compared against, what the work uses, the title's name...). The role classifier learns how
 far to trust them: for each entity it sees the votes of its mentions, which scopes its mentions fall in
-(:class:`kg.extract.analysis.DocAnalysis`), where it first appears, its type, shape and confidence, and the role
+(:class:`kg.extract.analysis.DocAnalysis`) and which named patterns (:mod:`kg.extract.patterns`) put them in a
+slot, where it first appears, its type, shape and confidence, and the role
 the rules gave the entity. Its classes (:data:`ROLE_CLASSES`) include ``none`` (not an annotated entity at all)
 and ``generic`` so that it learns from every entity the pipeline assembles.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 from ..records import ENTITY_TYPES, ROLES
 from .entity_types import is_name_like
 from .extensions import SPAN_KEY
+from .patterns import span_hits
 from .relation_patterns import is_coined
 from .roles import _after_own_head, _in_own_sentence, role_rule
 
@@ -74,6 +76,8 @@ def entity_features(doc, entities, analysis, known=frozenset()):
             f["after_own_head"] += _after_own_head(span)
             f["own_word_before"] += any(t.lower_ in _OWN_WORDS for t in doc[max(0, span.start - 2):span.start])
             f["own_sentence"] += _in_own_sentence(span, scopes)
+            for name, value in span_hits(span, analysis.hits).items():
+                f[name] = f.get(name, 0) + value
         f["own_fraction"] = f["own_sentence"] / max(1, len(spans))
         keys.append(key)
         rows.append(f)

@@ -9,7 +9,8 @@ directory that :func:`kg.extract.load_pipeline` reads (``model_dir=``):
   classifier that decides which candidates are mentions and of which type (:mod:`kg.extract.mentions`);
 * ``relation.lgb``/``.json``: the relation classifier over candidate pairs (:mod:`kg.extract.relation_features`);
 * ``report.json``: the data, settings, cross-validated scores (overall and per source), the calibration of the
-  classifiers' probabilities on held-out folds, and the precision of each rule's proposals.
+  classifiers' probabilities on held-out folds, and the precision of each relation rule's proposals and of each
+  named pattern (:mod:`kg.extract.patterns`) on held-out folds.
 
 The classifiers learn from out-of-fold features (:mod:`kg.train.stack`). With the same annotations and seed,
 two runs give the same models and scores. :func:`cross_source` trains on one source and scores another, the
@@ -30,7 +31,7 @@ from ..errors import InputError, KGError
 from ..io import atomic_write
 from .data import ANNOTATIONS_DIR, by_source, kfold, load_annotated
 
-__all__ = ["train", "cross_source", "score_extractions", "calibration", "rule_precision"]
+__all__ = ["train", "cross_source", "score_extractions", "calibration", "rule_precision", "pattern_precision"]
 
 _SCORER = ROOT / "tests" / "data" / "devset" / "score.py"
 
@@ -126,6 +127,47 @@ def rule_precision(states):
             for rule in r.provenance:
                 counts[rule][0] += right
                 counts[rule][1] += 1
+    return {k: v for k, v in sorted(counts.items())}
+
+
+def pattern_precision(states):
+    """How often each named pattern's suggestion agrees with the annotators, on the states' abstracts.
+
+    A role pattern (:mod:`kg.extract.patterns`, slot ``x``) is right on an entity whose gold role is the role it
+    suggests (for ``evaluated``: a Dataset, Task or Metric that is annotated; for ``negated``: any role); a
+    relation pattern when the gold relation between its two slots is the one it suggests, in its direction.
+
+    Returns
+    -------
+    dict
+        ``{pattern id: [right, fired]}``.
+    """
+    from ..extract.patterns import load_patterns
+
+    outputs = {p.id: p.output for p in load_patterns()}
+    counts = defaultdict(lambda: [0, 0])
+    for st in states:
+        ents = st.doc._.kg_entities or {}
+        for key, row, label in zip(st.role_keys, st.role_rows, st.role_labels):
+            for name in row:
+                if name.startswith("pattern:") and name.endswith(":x"):
+                    pid = name.split(":")[1]
+                    want = outputs.get(pid, {}).get("x")
+                    right = label == want or want == "evaluated" and ents[key].type in ("Dataset", "Task", "Metric") \
+                        and label in ("used", "mentioned") or want == "negated"
+                    counts[pid][0] += right
+                    counts[pid][1] += 1
+        for row, label in zip(st.pair_rows, st.pair_labels):
+            for name in row:
+                if not name.startswith("pattern:") or name.count(":") > 2:
+                    continue
+                pid, rev = name.split(":")[1], name.endswith(":rev")
+                rel = outputs.get(pid, {}).get("relation")
+                if rel is None:
+                    continue
+                want = "none" if rel == "coordinated" else rel if rel == "combinesWith" or not rev else f"{rel}_rev"
+                counts[pid][0] += label == want
+                counts[pid][1] += 1
     return {k: v for k, v in sorted(counts.items())}
 
 
@@ -245,6 +287,7 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
             "calibration": {"mention": _mention_reliability(cv["mention_probs"]),
                             "relation": _relation_reliability(cv["pair_probs"], PAIR_CLASSES)},
             "rule_precision": rule_precision(states),
+            "pattern_precision": pattern_precision(states),
         }
         staging = output.with_name(f".{output.name}.staging")
         if staging.exists():
