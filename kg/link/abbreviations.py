@@ -12,18 +12,19 @@ from collections import defaultdict
 
 from rapidfuzz.distance import OSA
 
-from .cluster import _FUNCTION_WORDS, FUZZY_MIN_LENGTH, _stem
+from .cluster import _FUNCTION_WORDS, FUZZY_MIN_LENGTH
 from .normalize import is_abbreviation, is_acronym, tokens_of
+from .stems import plain_stem
 
 __all__ = ["expands", "abbreviates", "abbreviation_pairs", "ambiguous_abbreviations", "compatible_expansions"]
 
 
 def _initials(nf):
-    """First letter -> set of 4-letter stems of the content words of a long form."""
+    """First letter -> set of Snowball stems of the content words of a long form."""
     out = {}
     for t in tokens_of(nf.spaced):
         if t not in _FUNCTION_WORDS and t[:1].isalpha():
-            out.setdefault(t[0], set()).add(_stem(t))
+            out.setdefault(t[0], set()).add(plain_stem(t))
     return out
 
 
@@ -31,11 +32,11 @@ def compatible_expansions(short, a, b):
     """True when two long forms `a`, `b` of the abbreviation `short` name the same thing.
 
     The words that can give the abbreviation its letters decide: for every letter of `short` that starts a
-    content word in both long forms, the words must share a stem (their first four letters); the first letter
-    must agree and all others (one may differ when three agree). "SFT" = "supervised fine-tuning" / "sparse
-    fine-tuning" and "DPP" = "Determinantal Point Process" / "Delta-parameter pruning" are two things;
-    "LoRA" = "Low-Rank Adaptation" /
-    "low-rank adapters" is one.
+    content word in both long forms, the words must share a Snowball stem (one stem the start of the other); the
+    first letter must agree and all others (one may differ when three agree). "SFT" = "supervised fine-tuning" /
+    "sparse fine-tuning", "CL" = "continual learning" / "contrastive learning" and "DPP" = "Determinantal Point
+    Process" / "Delta-parameter pruning" are two things; "LoRA" = "Low-Rank Adaptation" / "low-rank adapters"
+    is one.
 
     Parameters
     ----------
@@ -50,6 +51,8 @@ def compatible_expansions(short, a, b):
     >>> compatible_expansions("LoRA", normalize("Low-Rank Adaptation"), normalize("low-rank adapters"))
     True
     >>> compatible_expansions("SFT", normalize("supervised fine-tuning"), normalize("sparse fine-tuning"))
+    False
+    >>> compatible_expansions("CL", normalize("continual learning"), normalize("contrastive learning"))
     False
     >>> compatible_expansions("DPP", normalize("Determinantal Point Process"), normalize("Delta-parameter pruning"))
     False

@@ -1,0 +1,211 @@
+"""The forms of every per-paper entity, and which of them may link across papers.
+
+Each entity of each paper becomes a :class:`Record` with its normalised forms (its name first, then its aliases,
+then the two names a parenthesised abbreviation inside one of them stands for). A form links across papers by its
+key unless it is *local*, a node of its own paper only (key ``"<key>@<paper>"``):
+
+- **specificity gate**: an unnamed phrase with a generic head ("adaptive algorithm", "global loss", "synthetic
+  dataset", "attention mechanism", "Scaling Laws" in a title) that the paper proposes as its own names the
+  paper's own thing, not the general concept and not another paper's thing of the same description; it stays
+  local unless another paper writes the same key as a name (with a capital inside a word or a digit).
+- **narrower or broader aliases**: an alias that adds or drops content words ("accuracy" for "top-1 accuracy",
+  "downstream recommendation tasks" for "recommendation") is how that paper refers to its entity, not a name of
+  it elsewhere: "accuracy" in another paper is not top-1 accuracy.
+"""
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .abbreviations import expands
+from .normalize import is_acronym, normalize, parenthetical_forms, proper_name, tokens_of
+from .stems import content_stems, content_words, family_of, head_family, is_generic_phrase, model_stem_key, stem_keys
+
+__all__ = ["Record", "build_records", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds"]
+
+
+@dataclass
+class Record:
+    """One entity of one paper with its normal forms and the node each form has in the clustering."""
+
+    paper: str
+    index: int
+    entity: object
+    forms: list
+    nodes: list = field(default_factory=list)  # per form: its node in the clustering, or None
+    local: list = field(default_factory=list)  # per form: True when it links within its paper only
+    cluster: str | None = None  # the id of its corpus entity
+
+    def anchor(self):
+        """The node that places the record in a cluster: its first form that is a node."""
+        return next(n for n in self.nodes if n is not None)
+
+
+def local_key(key, paper):
+    """The node of a form that links within `paper` only.
+
+    >>> local_key("adaptivealgorithm", "p1")
+    'adaptivealgorithm@p1'
+    """
+    return f"{key}@{paper}"
+
+
+def _forms_of(entity, cache):
+    texts = []
+    for text in entity.forms:
+        if isinstance(text, str):
+            texts.append(text)
+            texts.extend(parenthetical_forms(text))  # "Key-Value (KV) cache": also "KV cache"
+    forms, seen = [], set()
+    for text in texts:
+        nf = cache.get(text) or cache.setdefault(text, normalize(text))
+        if nf.key and nf.text not in seen:
+            seen.add(nf.text)
+            forms.append(nf)
+    return forms
+
+
+def build_records(extractions, drop, dropped):
+    """One :class:`Record` per per-paper entity with its normalised forms (name first), in paper id order.
+
+    Parameters
+    ----------
+    extractions : list of PaperExtraction
+    drop : set of str
+        Keys never linked (the curation file's ``drop``).
+    dropped : collections.Counter
+        Counts records left out, by reason (``empty_name``, ``curation``).
+
+    Returns
+    -------
+    list of Record
+        With :attr:`Record.local` set by the specificity gate and the alias rule of this module's docstring.
+    """
+    records, cache = [], {}  # the same names recur in every paper: normalise each once
+    for ext in sorted(extractions, key=lambda e: e.id):
+        for i, ent in enumerate(ext.entities):
+            forms = _forms_of(ent, cache)
+            if not forms or not isinstance(ent.name, str) or forms[0].text != cache[ent.name].text:
+                dropped["empty_name"] += 1
+                continue
+            if forms[0].key in drop:
+                dropped["curation"] += 1
+                continue
+            records.append(Record(ext.id, i, ent, [f for f in forms if f.key not in drop]))
+    named = defaultdict(set)  # key -> papers that write it as a name
+    for r in records:
+        for f in r.forms:
+            if proper_name(f.text):
+                named[f.key].add(r.paper)
+    for r in records:
+        r.local = [_is_local(r, f, named) for f in r.forms]
+    return records
+
+
+def _is_local(record, nf, named):
+    if record.entity.role == "proposed" and is_generic_phrase(nf) and not named.get(nf.key, set()) - {record.paper}:
+        return True
+    name = record.forms[0]
+    if nf is name:
+        return False
+    if _part_of_acronym(nf, name) or _part_of_acronym(name, nf):  # "instance segmentation" of "FSIS"
+        return True
+    if expands(nf, name) or expands(name, nf):
+        return False
+    return _narrower_or_broader(content_stems(nf), content_stems(name)) or _other_head(content_words(nf),
+                                                                                        content_words(name))
+
+
+def _letters(nf):
+    """The capitals and digits of an acronym, or the initials of a phrase's words."""
+    if is_acronym(nf.text):
+        return "".join(c for c in nf.text if c.isupper() or c.isdigit()).lower()
+    words = tokens_of(nf.spaced)
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def _part_of_acronym(a, b):
+    """`a` spells fewer words of the acronym `b` than `b` does: the initials of "instance segmentation" end
+    "FSIS" (few-shot instance segmentation), so it names a broader thing."""
+    la, lb = _letters(a), _letters(b)
+    return (is_acronym(b.text) and not is_acronym(a.text) and len(la) >= 2 and len(la) < len(lb)
+            and (lb.endswith(la) or lb.startswith(la)))
+
+
+def _other_head(a, b):
+    """The same modifiers before another head noun ("LLM quantization" for "LLM compression"): another thing."""
+    return (len(a) == len(b) >= 2 and a[:-1] == b[:-1] and a[-1] != b[-1]
+            and not (a[-1].startswith(b[-1]) or b[-1].startswith(a[-1])))
+
+
+def _narrower_or_broader(a, b):
+    """One set of stems holds the other and more; a stem counts as held by one it starts or extends
+    ("speedup" by "speed")."""
+    if not a or not b or a == b:
+        return False
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    return len(small) < len(big) and all(any(x.startswith(y) or y.startswith(x) for y in big) for x in small)
+
+
+def key_families(records, bare=False):
+    """Key -> the family of entity types (:data:`kg.link.stems.FAMILIES`) most records with that key have
+    (with `bare`, counting only forms without a head word that says their type: "VQ", not "VQ models")."""
+    votes = defaultdict(Counter)
+    for r in records:
+        for f, local in zip(r.forms, r.local):
+            if not local and not (bare and head_family(f)):
+                votes[f.key][family_of(r.entity.type)] += 1
+    return {k: min(c, key=lambda fam: (-c[fam], fam)) for k, c in votes.items()}
+
+
+#: Kinds of things an abbreviation can stand for that no paper confuses: "IS" the Inception Score (a metric) is
+#: not "IS" importance sampling (a method), whereas a method, model or task may be typed either way.
+_KINDS = {"Dataset": "data", "Metric": "measure"}
+
+
+def _bare_acronym(text):
+    """An abbreviation on its own ("IS", "MAE", "GPT-4"), not a phrase that starts with one ("KL-divergence")."""
+    return is_acronym(text) and not any(p.islower() and len(p) > 2 for p in re.split(r"[-/]", text))
+
+
+def acronym_kinds(records):
+    """Key of an abbreviation -> the kinds (:data:`_KINDS`, else ``thing``) of the entities that write it."""
+    out = defaultdict(set)
+    for r in records:
+        for f, local in zip(r.forms, r.local):
+            if not local and _bare_acronym(f.text):
+                out[f.key].add(_KINDS.get(r.entity.type, "thing"))
+    return out
+
+
+def node_of(nf, local, record, bare_families, kinds=None):
+    """The node of a form: its key; its paper-local key when `local`; its key marked with the family its head
+    word says when papers give the bare name another family ("VQ models" -> ``vq#model`` when VQ is a method);
+    an abbreviation written for two kinds of thing (:func:`acronym_kinds`) marked with its entity's kind.
+
+    Examples
+    --------
+    >>> from kg.records import Entity
+    >>> r = Record("p1", 0, Entity("VQ models", "Model"), [])
+    >>> node_of(normalize("VQ models"), False, r, {"vq": "process"}), node_of(normalize("VQ"), True, r, {})
+    ('vq#model', 'vq@p1')
+    """
+    if local:
+        return local_key(nf.key, record.paper)
+    fam = head_family(nf)
+    if fam and bare_families.get(nf.key, fam) != fam:
+        return f"{nf.key}#{fam}"
+    if kinds and len(kinds.get(nf.key, ())) > 1 and _bare_acronym(nf.text):
+        return f"{nf.key}#{_KINDS.get(record.entity.type, 'thing')}"
+    return nf.key
+
+
+def stem_nodes(records, families):
+    """Key -> sorted stem nodes (``"~<family>:<stem key>"``) of the global ordinary-phrase forms with that key."""
+    out = defaultdict(set)
+    for r in records:
+        for f, local in zip(r.forms, r.local):
+            if not local:
+                fam = families[f.key]
+                out[f.key].update(f"~{fam}:{model_stem_key(s) if fam == 'model' else s}" for s in stem_keys(f))
+    return {k: sorted(v) for k, v in out.items() if v}
