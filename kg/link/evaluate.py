@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..records import Entity, PaperExtraction
+from .cluster import parts_of
 from .normalize import is_acronym, normalize, tokens_of
 from .stems import stem_key
 
@@ -278,8 +279,9 @@ def _capitals(text):
 
 
 def candidate_pairs(extractions, labelled=()):
-    """Cross-paper pairs of entities worth labelling: one normalised name, one stem key, one name but for its
-    numbers or symbols, or an acronym whose capitals are the initials of the other's words.
+    """Cross-paper pairs of entities worth labelling: one normalised name, one name but for a part token
+    ("CLIP score"), one stem key, one name but for its numbers or symbols, or an acronym whose capitals are the
+    initials of the other's words.
 
     Parameters
     ----------
@@ -302,6 +304,8 @@ def candidate_pairs(extractions, labelled=()):
             if not nf.key:
                 continue
             index["k", nf.key].add(i)
+            for base, _ in parts_of(nf):  # "CLIP score", "ImageNet-C", "QuIP#" beside CLIP, ImageNet, QuIP
+                index["k", base].add(i)
             sk = stem_key(nf)
             if sk:
                 index["s", sk].add(i)

@@ -11,7 +11,7 @@ IRI once published keeps pointing at its thing.
 known thing its old id. The file is JSON::
 
     {"version": 1,
-     "ids": {"lora": {"label": "LoRA", "type": "Method", "keys": ["lora", "lowrankadaptation", ...]}, ...},
+     "ids": {"lora": {"label": "LoRA", "type": "Method", "papers": 26, "keys": ["lora", ...]}, ...},
      "redirects": {"low-rank-adaptation": "lora"}}
 """
 
@@ -34,8 +34,9 @@ class NodeIndex:
     Attributes
     ----------
     ids : dict
-        Id -> ``{"label": str, "type": str, "keys": list of str}``: the linker keys (normalised names, and the
-        paper-local keys of phrases kept to one paper) that the node held when the id was last given.
+        Id -> ``{"label": str, "type": str, "papers": int, "keys": list of str}``: the linker keys (normalised
+        names, stem keys, the paper-local keys of phrases kept to one paper) that the node held, and how many
+        papers it had, when the id was last given.
     redirects : dict of str to str
         Retired id -> the id of the node it was merged into.
     """
@@ -70,10 +71,11 @@ class NodeIndex:
         owners = self.owners() if owners is None else owners
         return Counter(self.resolve(owners[k]) for k in keys if k in owners)
 
-    def record(self, eid, label, type_, keys):
-        """Give `eid` to a node with `keys` (adding to the keys it held before)."""
+    def record(self, eid, label, type_, keys, papers=0):
+        """Give `eid` to a node with `keys` and `papers` papers (adding to the keys it held before)."""
         old = self.ids.get(eid, {})
-        self.ids[eid] = {"label": label, "type": type_, "keys": sorted(set(old.get("keys", ())) | set(keys))}
+        self.ids[eid] = {"label": label, "type": type_, "papers": max(papers, old.get("papers", 0)),
+                         "keys": sorted(set(old.get("keys", ())) | set(keys))}
 
     def retire(self, eid, into):
         """`eid` was merged into `into`: it resolves to `into` from now on."""

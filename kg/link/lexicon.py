@@ -27,8 +27,8 @@ class Lexicon:
         Name head -> the entity type it says the name has.
     acronym_heads : dict of str to str
         Head -> the letters an abbreviation must end with for the head to be dropped.
-    phrase_heads, adjective_endings, modifiers, model_heads, evaluative, rated_terms : tuple or frozenset of str
-    generic_heads, part_words : frozenset of str
+    phrase_heads, adjective_endings, modifiers, model_heads, quantities, evaluative, rated_terms : tuple or frozenset of str
+    part_words : frozenset of str
     """
 
     name_heads: frozenset
@@ -38,9 +38,9 @@ class Lexicon:
     adjective_endings: tuple
     modifiers: tuple
     model_heads: frozenset
+    quantities: frozenset
     evaluative: frozenset
     rated_terms: frozenset
-    generic_heads: frozenset
     part_words: frozenset
 
 
@@ -97,8 +97,8 @@ def load_lexicon(path=LEXICON_PATH):
         adjective_endings=tuple(_words(path, data, "phrase", "adjective_endings")),
         modifiers=tuple(_words(path, data, "phrase", "modifiers")),
         model_heads=frozenset(_words(path, data, "phrase", "model_heads")),
+        quantities=frozenset(_words(path, data, "phrase", "quantities")),
         evaluative=frozenset(_words(path, data, "phrase", "evaluative")),
         rated_terms=frozenset(_words(path, data, "phrase", "rated_terms")),
-        generic_heads=frozenset(_words(path, data, "generic_heads")),
         part_words=frozenset(_words(path, data, "part_words")),
     )

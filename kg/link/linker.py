@@ -305,17 +305,17 @@ def _merges(curation, synonyms):
 def _assign_ids(drafts, index):
     """Give every draft an id: the one `index` gave its keys before, else a new unique slug (issue 17).
 
-    When several old ids claim one draft (papers joined their nodes), the best-attested one stays and the others
-    are redirected to it; when one old id claims several drafts (a node split), the draft holding most of its
-    keys keeps it. A new id is never one the index gave before.
+    When several old ids claim one draft (papers joined their nodes), the one that had most papers stays and the
+    others are redirected to it; when one old id claims several drafts (a node split), the draft holding most of
+    its keys keeps it. A new id is never one the index gave before.
     """
     owners = index.owners()
     claims = []
     for order, d in enumerate(drafts):
         for eid, n in index.votes(d[6], owners).items():
-            claims.append((-n, order, eid))
+            claims.append((-index.ids[eid].get("papers", 0), -n, order, eid))
     ids, owner_of = {}, {}
-    for _, order, eid in sorted(claims):
+    for _, _, order, eid in sorted(claims):
         if order not in ids and eid not in owner_of:
             ids[order], owner_of[eid] = eid, order
     taken = index.taken() | set(owner_of)
@@ -329,7 +329,7 @@ def _assign_ids(drafts, index):
             eid, i = f"{base}-{i}", i + 1
         taken.add(eid)
         ids[order] = eid
-    for _, order, eid in sorted(claims):  # old ids of nodes that papers joined: redirected to the one kept
+    for _, _, order, eid in sorted(claims):  # old ids of nodes that papers joined: redirected to the one kept
         if eid not in owner_of:
             index.retire(eid, ids[order])
     return [ids[order] for order in range(len(drafts))]
@@ -385,7 +385,7 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     pairs = abbreviation_pairs(records)
     merged_root = {k: group[0] for _, group in merges for k in group}
     ambiguous = ambiguous_abbreviations(pairs, merged_root)
-    bare, kinds = key_families(records, bare=True), acronym_kinds(records)
+    bare, kinds = key_families(records, bare=True), acronym_kinds(records, pairs)
     for r in records:
         keys = {f.key for f in r.forms}
         expanded = {a for a in keys & ambiguous.keys() if keys & set().union(*ambiguous[a])}
@@ -409,7 +409,7 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     for eid, (_, _, _, _, attrs, keys, nodes, recs) in zip(_assign_ids(drafts, index), drafts):
         entities[eid] = CorpusEntity(eid, **attrs)
         members[eid] = sorted((r.paper, r.entity.name) for r in recs)
-        index.record(eid, attrs["label"], attrs["type"], nodes)
+        index.record(eid, attrs["label"], attrs["type"], nodes, len(attrs["papers"]))
         for r in recs:
             r.cluster = eid
         key_owner.update((k, eid) for k in keys if k not in ambiguous)

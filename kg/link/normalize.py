@@ -171,22 +171,23 @@ def _strip_outer(text):
 
 def _strip_name_heads(words):
     """Drop head words after a proper name, repeatedly ("LLaMA series models" -> "LLaMA"); return the rest and
-    the heads dropped."""
+    the heads dropped (singular, last first)."""
     lex = load_lexicon()
-    stripped = []
-    while len(words) > 1:
-        head, rest = _singular(words[-1].lower()), words[:-1]
-        # the rest must be a name in every word: "offline RL benchmark" is a benchmark of offline RL, no RL
-        if not (_name_like(rest) and (words[-1].islower() or _inner_capital(rest))
-                and all(w[:1].isupper() or w[:1].isdigit() for w in rest)):
-            break
+    i, heads = len(words), []
+    while i > 1:
+        head = _singular(words[i - 1].lower())
         ending = lex.acronym_heads.get(head)
-        if head in lex.name_heads or (ending and rest[-1].lower().endswith(ending) and is_acronym(rest[-1])):
-            words = rest
-            stripped.append(head)
+        if head in lex.name_heads or (ending and words[i - 2].lower().endswith(ending) and is_acronym(words[i - 2])):
+            i -= 1
+            heads.append(head)
         else:
             break
-    return words, tuple(stripped)
+    rest = words[:i]
+    # the rest must be a name in every word: "offline RL benchmark" is a benchmark of offline RL, no RL
+    if not heads or not (_name_like(rest) and all(w[:1].isupper() or w[:1].isdigit() for w in rest)
+                         and (all(w.islower() for w in words[i:]) or _inner_capital(rest))):
+        return words, ()
+    return rest, tuple(heads)
 
 
 def parenthetical_forms(text):

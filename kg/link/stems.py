@@ -26,11 +26,12 @@ from functools import lru_cache
 import snowballstemmer
 
 from .lexicon import load_lexicon
-from .normalize import _name_like, _singular as _singular_word, proper_name, tokens_of
+from .normalize import _name_like, _singular as _singular_word, tokens_of
 
-__all__ = ["stem_key", "stem_keys", "model_stem_key", "content_words", "content_stems", "stem", "plain_stem", "head_family", "is_generic_phrase", "FAMILIES", "family_of"]
+__all__ = ["stem_key", "stem_keys", "model_stem_key", "content_words", "content_stems", "stem", "plain_stem", "head_family", "FAMILIES",
+           "family_of"]
 
-_FUNCTION = frozenset("a an and at based by for from in into of on or the to via with using over under".split())
+_FUNCTION = frozenset("a an and at by for from in into of on or the to via with using over under".split())
 _STEMMER = snowballstemmer.stemmer("english")
 #: Entity types whose ordinary phrases may share a stem key: an annotator's Method is often another's Task.
 FAMILIES = {"Method": "process", "Task": "process", "Model": "model", "Dataset": "data", "Metric": "measure"}
@@ -95,8 +96,10 @@ def _adjective(word, lex):
 
 
 def _strip(words, lex):
-    """Drop descriptor heads (never after an adjective), a leading rating word and a leading modifier before a
-    one-word process."""
+    """Drop descriptor heads (never after an adjective), a leading counting or rating word and a leading
+    modifier before a one-word process."""
+    if len(words) > 1 and words[0] in lex.quantities:
+        words = words[1:]
     if len(words) > 1 and words[0] in lex.evaluative and " ".join(words) not in lex.rated_terms:
         words = words[1:]
     while len(words) > 1 and words[-1] in lex.phrase_heads and not _adjective(words[-2], lex):
@@ -204,22 +207,3 @@ def content_stems(nf, lexicon=None):
     (['1', 'accuraci', 'top'], ['accuraci'])
     """
     return frozenset(content_words(nf, lexicon))
-
-
-def is_generic_phrase(nf, lexicon=None):
-    """True for an unnamed phrase whose head is a generic word ("adaptive algorithm", "global loss",
-    "synthetic dataset", "attention mechanism"), which names nothing outside the paper that proposes it. Title
-    case is no name ("Scaling Laws" in a title); a capital inside a word or a digit is.
-
-    Examples
-    --------
-    >>> from kg.link.normalize import normalize
-    >>> [is_generic_phrase(normalize(t)) for t in ("adaptive algorithm", "Scaling Laws", "gradual pruning",
-    ...                                             "ACM module", "LoRA")]
-    [True, True, False, False, False]
-    """
-    if proper_name(nf.text):
-        return False
-    words = _words(nf)
-    lex = lexicon or load_lexicon()
-    return bool(words) and _singular_word(words[-1]) in lex.generic_heads
