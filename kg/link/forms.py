@@ -22,10 +22,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .abbreviations import expands
-from .normalize import is_acronym, name_like, normalize, parenthetical_forms, proper_name, tokens_of
+from .cluster import _FUNCTION_WORDS
+from .normalize import is_abbreviation, is_acronym, name_like, normalize, parenthetical_forms, proper_name, tokens_of
 from .stems import content_stems, family_of, head_family, model_stem_key, stem_keys
 
-__all__ = ["Record", "build_records", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds"]
+__all__ = ["Record", "build_records", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds",
+           "capital_keys"]
 
 
 @dataclass
@@ -108,27 +110,32 @@ def build_records(extractions, drop, dropped):
 
 
 def _named(text, title):
-    """`text` is written as a name: a capital inside a word or a digit, or title case outside the title."""
-    return proper_name(text) or (name_like(text) and text not in title)
+    """`text` is written as a name: every word capitalised or an abbreviation ("LoRA", "Stable Diffusion"; not
+    "KV cache compression", "an MCMC algorithm"), and, when it has several words, outside the paper's title
+    (title case in a title is no name: "Scaling Laws for Neural Language Models")."""
+    words = [w for w in re.split(r"[\s/]+", text) if w and w.lower() not in _FUNCTION_WORDS]
+    if not words or not all(w[:1].isupper() or w[:1].isdigit() for w in words):
+        return False
+    if text in title and len(words) > 1:  # "KV Cache Compression" in "GEAR: An Efficient KV Cache Compression..."
+        return False
+    return proper_name(text) or name_like(text)
 
 
 def _is_local(record, nf, named, title=""):
-    if (record.entity.role == "proposed" and not _named(nf.text, title)
-            and not named.get(nf.key, set()) - {record.paper}):
-        return True
+    if record.entity.role == "proposed":
+        if not _named(nf.text, title) and not named.get(nf.key, set()) - {record.paper}:
+            return True
+        if nf.heads and nf.key not in normalize(title).key:  # "an MCMC algorithm" we propose is no MCMC
+            return True
     name = record.forms[0]
     if nf is name:
         return False
-    if _part_of_acronym(nf, name) or _part_of_acronym(name, nf):  # "instance segmentation" of "FSIS"
+    if _broader_acronym(nf, name) or _broader_acronym(name, nf):  # "RL" for "deep reinforcement learning"
         return True
     if expands(nf, name) or expands(name, nf):
         return False
-    if _narrower_or_broader(content_stems(nf), content_stems(name)):
-        return True
-    # a paraphrase ("deep networks" for "neural networks") holds in its paper: elsewhere the phrase may be another
-    # thing; a stem-equivalent form ("self-attention mechanism") or a name links
-    mine, its = stem_keys(nf), stem_keys(name)
-    return bool(mine and its) and not mine & its
+    # a narrower, broader or paraphrasing alias holds in its paper: elsewhere the phrase may be another thing
+    return _narrower_or_broader(content_stems(nf), content_stems(name)) or _paraphrase(nf, name)
 
 
 def _letters(nf):
@@ -139,12 +146,39 @@ def _letters(nf):
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
-def _part_of_acronym(a, b):
-    """`a` spells fewer words of the acronym `b` than `b` does: the initials of "instance segmentation" end
-    "FSIS" (few-shot instance segmentation), so it names a broader thing."""
-    la, lb = _letters(a), _letters(b)
-    return (is_acronym(b.text) and not is_acronym(a.text) and len(la) >= 2 and len(la) < len(lb)
-            and (lb.endswith(la) or lb.startswith(la)))
+def _spelled_from_start(short, long):
+    """`short` abbreviates `long` from its first word on ("VAE", "variational autoencoder")."""
+    return is_abbreviation(short, long) and short[:1].lower() == long.strip()[:1].lower()
+
+
+def _broader_acronym(a, b):
+    """`a` is an abbreviation or a phrase that spells fewer words than `b` means, one of them an acronym: "RL"
+    for "deep reinforcement learning", "CoT" for "Long Chain-of-Thought", "instance segmentation" for "FSIS"
+    (few-shot instance segmentation). Not an abbreviation and its own expansion ("VAE", "variational
+    autoencoder")."""
+    if is_acronym(a.text) and not is_acronym(b.text):  # the abbreviation spells only the last words
+        words = b.text.split()
+        return not _spelled_from_start(a.text, b.text) and any(
+            _spelled_from_start(a.text, " ".join(words[k:])) for k in range(1, len(words)))
+    if is_acronym(b.text) and not is_acronym(a.text):  # the phrase spells only part of the abbreviation
+        la, lb = _letters(a), _letters(b)
+        return (len(la) >= 2 and len(la) < len(lb) and (lb.endswith(la) or lb.startswith(la))
+                and not is_abbreviation(b.text, a.text))
+    return False
+
+
+def _paraphrase(nf, name):
+    """Two phrases of several words that share no stem key say one thing in other words ("deep networks" for
+    "neural networks"); a one-word name ("ElasticViT") and its description, or a phrase with an abbreviation in it
+    ("offline RL" for "offline reinforcement learning"), are no paraphrase; "LLM quantization" for "LLM
+    compression" is."""
+    if len(tokens_of(nf.spaced)) < 2 or len(tokens_of(name.spaced)) < 2:
+        return False
+    acronyms = [{w for w in f.text.split() if is_acronym(w)} for f in (nf, name)]
+    if acronyms[0] != acronyms[1]:  # "offline RL" for "offline reinforcement learning": an abbreviation spelled out
+        return False
+    mine, its = content_stems(nf), content_stems(name)
+    return bool(mine and its) and not (stem_keys(nf) & stem_keys(name)) and mine != its
 
 
 def _narrower_or_broader(a, b):
@@ -177,6 +211,20 @@ def _bare_acronym(text):
     return is_acronym(text) and not any(p.islower() and len(p) > 2 for p in re.split(r"[-/]", text))
 
 
+def capital_keys(records):
+    """Keys written both as an abbreviation in capitals and as a lower-case word ("COST", "cost"): the
+    abbreviation is not the word."""
+    caps, lower = set(), set()
+    for r in records:
+        for f, local in zip(r.forms, r.local):
+            if not local:
+                if len(f.text) >= 3 and f.text.isupper() and f.text.isalpha():
+                    caps.add(f.key)
+                elif f.text.islower() and " " not in f.text:
+                    lower.add(f.key)
+    return caps & lower
+
+
 def acronym_kinds(records, pairs):
     """Key of an abbreviation that names two kinds of thing -> those kinds (:data:`_KINDS`, else ``thing``).
 
@@ -196,10 +244,11 @@ def acronym_kinds(records, pairs):
     return {k: v for k, v in kinds.items() if len(v) > 1 and spelled.get(k) and v - spelled[k]}
 
 
-def node_of(nf, local, record, bare_families, kinds=None):
+def node_of(nf, local, record, bare_families, kinds=None, capitals=frozenset()):
     """The node of a form: its key; its paper-local key when `local`; its key marked with the family its head
     word says when papers give the bare name another family ("VQ models" -> ``vq#model`` when VQ is a method);
-    an abbreviation written for two kinds of thing (:func:`acronym_kinds`) marked with its entity's kind.
+    an abbreviation written for two kinds of thing (:func:`acronym_kinds`) marked with its entity's kind; an
+    abbreviation in capitals that is also a lower-case word (:func:`capital_keys`) marked ``#caps``.
 
     Examples
     --------
@@ -215,6 +264,8 @@ def node_of(nf, local, record, bare_families, kinds=None):
         return f"{nf.key}#{fam}"
     if kinds and nf.key in kinds and _bare_acronym(nf.text):
         return f"{nf.key}#{_KINDS.get(record.entity.type, 'thing')}"
+    if nf.key in capitals and nf.text.isupper():
+        return f"{nf.key}#caps"
     return nf.key
 
 

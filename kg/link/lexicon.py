@@ -27,7 +27,7 @@ class Lexicon:
         Name head -> the entity type it says the name has.
     acronym_heads : dict of str to str
         Head -> the letters an abbreviation must end with for the head to be dropped.
-    phrase_heads, adjective_endings, modifiers, model_heads, quantities, evaluative, rated_terms : tuple or frozenset of str
+    phrase_heads, adjective_endings, modifiers, model_heads, quantities, vague, evaluative, rated_terms : tuple or frozenset of str
     part_words : frozenset of str
     """
 
@@ -39,6 +39,7 @@ class Lexicon:
     modifiers: tuple
     model_heads: frozenset
     quantities: frozenset
+    vague: frozenset
     evaluative: frozenset
     rated_terms: frozenset
     part_words: frozenset
@@ -98,6 +99,7 @@ def load_lexicon(path=LEXICON_PATH):
         modifiers=tuple(_words(path, data, "phrase", "modifiers")),
         model_heads=frozenset(_words(path, data, "phrase", "model_heads")),
         quantities=frozenset(_words(path, data, "phrase", "quantities")),
+        vague=frozenset(w.replace("-", "") for w in _words(path, data, "phrase", "vague")),
         evaluative=frozenset(_words(path, data, "phrase", "evaluative")),
         rated_terms=frozenset(_words(path, data, "phrase", "rated_terms")),
         part_words=frozenset(_words(path, data, "part_words")),

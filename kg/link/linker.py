@@ -41,7 +41,7 @@ from ..records import ENTITY_TYPES, ROLES, strongest_role
 from .abbreviations import abbreviates, abbreviation_pairs, ambiguous_abbreviations
 from .cluster import KeyClusters, near_duplicates, parts_of, plausible_alias
 from .curation import Curation, load_curation
-from .forms import acronym_kinds, build_records, key_families, node_of, stem_nodes
+from .forms import acronym_kinds, build_records, capital_keys, key_families, node_of, stem_nodes
 from .index import NodeIndex
 from .normalize import _name_like, normalize, slugify
 from .relations import family_candidates, find_variants, merge_relations
@@ -385,11 +385,12 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     pairs = abbreviation_pairs(records)
     merged_root = {k: group[0] for _, group in merges for k in group}
     ambiguous = ambiguous_abbreviations(pairs, merged_root)
-    bare, kinds = key_families(records, bare=True), acronym_kinds(records, pairs)
+    bare, kinds, caps = key_families(records, bare=True), acronym_kinds(records, pairs), capital_keys(records)
     for r in records:
         keys = {f.key for f in r.forms}
         expanded = {a for a in keys & ambiguous.keys() if keys & set().union(*ambiguous[a])}
-        r.nodes = [None if f.key in expanded else node_of(f, loc, r, bare, kinds) for f, loc in zip(r.forms, r.local)]
+        r.nodes = [None if f.key in expanded else node_of(f, loc, r, bare, kinds, caps)
+                   for f, loc in zip(r.forms, r.local)]
         if all(n is None for n in r.nodes):
             r.nodes = [f.key for f in r.forms]
 

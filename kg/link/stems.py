@@ -1,17 +1,20 @@
-"""The second key of an ordinary noun phrase: its word stems, without descriptor heads, in any order.
+"""The second key of an ordinary noun phrase: its word stems, without descriptor heads, in compound order.
 
 Proper names ("LoRA", "GPT-4", "Stable Diffusion") are matched on their exact key only. An ordinary phrase
 ("computational cost", "self-attention mechanism", "rates of convergence") also gets a *stem key*: its content
 words stemmed with the Snowball English (Porter2) stemmer of the ``snowballstemmer`` package, after dropping
 function words, descriptor heads that do not change what the phrase names ("mechanism", "layer", "task"...,
 never after an adjective), a leading rating word ("standard fine-tuning") and a leading "model"/"network" before
-a one-word process ("model quantization"), sorted. So "computation cost" = "computational cost", "self-attention" = "self-attention mechanism" = "self
-attention layer", "convergence rate" = "rates of convergence", "recommendation tasks" = "recommendation".
+a one-word process ("model quantization"), in the order of a compound ("rates of convergence" is "convergence
+rates"). So "computation cost" = "computational cost", "self-attention" = "self-attention mechanism" = "self
+attention layer", "convergence rate" = "rates of convergence", "recommendation tasks" = "recommendation"; but
+"code prediction" is not "predictive coding".
 
-Two guards keep apart what the stemmer folds together: a word that ends in *-er* or *-or* keeps a mark when its
-stem drops that ending ("transformer" is not "transformation", "adapter" not "adaptation", "optimizer" not
-"optimization"), and the linker joins stem keys only within one family of entity types (Method and Task,
-Model, Dataset, Metric): "language model" and "language modeling" share their stems but not their family.
+Two guards keep apart what the stemmer folds together: a word keeps a mark of the ending its stem dropped when
+that ending makes another kind of word (:func:`stem`: "transformer" is not "transformation", "adapter" not
+"adaptation", "utility" not "utilization", "tokenization" not "token"), and the linker joins stem keys only
+within one family of entity types (Method and Task, Model, Dataset, Metric): "language model" and "language
+modeling" share their stems but not their family.
 
 :func:`content_stems` gives the set of content stems of any form, which tells whether one alias of an entity is
 a narrower or broader phrase than its name ("accuracy" for "top-1 accuracy").
@@ -31,7 +34,10 @@ from .normalize import _name_like, _singular as _singular_word, tokens_of
 __all__ = ["stem_key", "stem_keys", "model_stem_key", "content_words", "content_stems", "stem", "plain_stem", "head_family", "FAMILIES",
            "family_of"]
 
-_FUNCTION = frozenset("a an and at by for from in into of on or the to via with using over under".split())
+_FUNCTION = frozenset("a an and at by for from in into of on or the to via with using only".split())
+#: Prepositions after which the words before them come last: "rates of convergence" = "convergence rates",
+#: "learning with noisy labels" = "noisy label learning".
+_INVERTING = frozenset("of with for on".split())
 _STEMMER = snowballstemmer.stemmer("english")
 #: Entity types whose ordinary phrases may share a stem key: an annotator's Method is often another's Task.
 FAMILIES = {"Method": "process", "Task": "process", "Model": "model", "Dataset": "data", "Metric": "measure"}
@@ -65,30 +71,40 @@ def plain_stem(word):
 @lru_cache(maxsize=65536)
 def stem(word):
     """The Snowball stem of a lower-case `word`, marked with ``~r`` when the stemmer dropped an agent ending
-    (-er, -or) and with ``~q`` when it dropped a quality ending (-ity, -ness): "utility" is not "utilization",
-    "complexity" not "complex".
+    (-er, -or), ``~q`` when it dropped a quality ending (-ity, -ness, -ism: "utility" is not "utilization",
+    "complexity" not "complex", "optimism" not "optimal") and ``~z`` when it dropped -ization.
 
     Examples
     --------
     >>> [stem(w) for w in ("computational", "computation", "transformer", "transformation", "layer")]
     ['comput', 'comput', 'transform~r', 'transform', 'layer']
     >>> stem("utility"), stem("utilization")
-    ('util~q', 'util')
+    ('util~q', 'util~z')
     """
     s = plain_stem(word)
     if word.endswith(("er", "or", "ers", "ors")) and not s.endswith(("er", "or")):
         return s + "~r"
-    if word.endswith(("ity", "ities", "ness")) and not s.endswith(("iti", "ness")):
+    if word.endswith(("ity", "ities", "ness", "ism", "isms")) and not s.endswith(("iti", "ness", "ism")):
         return s + "~q"
+    if word.endswith(("ization", "isation", "izations", "isations")) and not s.endswith(("iz", "is")):
+        return s + "~z"  # "tokenization" is not "token", "optimization" not "optimal"
     return s
 
 
 def _words(nf, split=False):
-    """Content words of a form, a hyphenated word kept whole ("self-attention") unless `split`."""
-    text = nf.spaced.replace("/", " ")
+    """Content words of a form in the order of a compound, a hyphenated word kept whole ("self-attention")
+    unless `split`: the words after "of", "with", "for" or "on" come first ("rates of convergence" ->
+    "convergence rates")."""
+    words = nf.spaced.replace("/", " ").split()
+    if len(words) > 2 and words[1] == "of" and words[0] in load_lexicon().quantities:
+        words = words[2:]  # "number of trainable parameters"
+    for i, w in enumerate(words[1:-1], 1):
+        if w in _INVERTING:
+            words = words[i + 1:] + words[:i]
+            break
     if split:
-        return [w for w in tokens_of(text) if w not in _FUNCTION]
-    return [w.replace("-", "") for w in text.split() if w not in _FUNCTION and w.strip("-")]
+        return [w for w in tokens_of(" ".join(words)) if w not in _FUNCTION]
+    return [w.replace("-", "") for w in words if w not in _FUNCTION and w.strip("-")]
 
 
 def _adjective(word, lex):
@@ -98,6 +114,8 @@ def _adjective(word, lex):
 def _strip(words, lex):
     """Drop descriptor heads (never after an adjective), a leading counting or rating word and a leading
     modifier before a one-word process."""
+    if all(w in lex.vague or w in lex.evaluative for w in words[:-1]):
+        return words  # "existing methods", "standard approaches": a vague phrase keeps its head
     if len(words) > 1 and words[0] in lex.quantities:
         words = words[1:]
     if len(words) > 1 and words[0] in lex.evaluative and " ".join(words) not in lex.rated_terms:
@@ -116,18 +134,18 @@ def _strip(words, lex):
 
 
 def model_stem_key(key, lexicon=None):
-    """A stem key of a model class with its head made canonical: "deep learning architectures", "deep learning
-    models" and "deep learning systems" are one class of models (:data:`Lexicon.model_heads`).
+    """A stem key of a class of models without the head that says so: "deep learning architectures", "deep
+    learning models" and "deep learning systems" are one class of models (:data:`Lexicon.model_heads`); only
+    within the Model family, so "deep learning" the method stays apart.
 
-    >>> model_stem_key("architectur deep learn") == model_stem_key("deep learn model")
-    True
+    >>> model_stem_key("deep learn model"), model_stem_key("deep learn system"), model_stem_key("model")
+    ('deep learn', 'deep learn', 'model')
     """
     lex = lexicon or load_lexicon()
     heads = {stem(h) for h in lex.model_heads}
     words = key.split()
-    if len(words) > 1 and any(w in heads for w in words):
-        words = sorted({"model" if w in heads else w for w in words})
-    return " ".join(words)
+    rest = [w for w in words if w not in heads]
+    return " ".join(rest) if rest else key
 
 
 def stem_keys(nf, lexicon=None):
@@ -139,7 +157,7 @@ def stem_keys(nf, lexicon=None):
     --------
     >>> from kg.link.normalize import normalize
     >>> sorted(stem_keys(normalize("self-attention mechanism")))
-    ['attent self', 'selfattent']
+    ['self attent', 'selfattent']
     >>> bool(stem_keys(normalize("self attention layer")) & stem_keys(normalize("self-attention")))
     True
     """
@@ -181,7 +199,7 @@ def stem_key(nf, lexicon=None, split=False):
     words = _strip([_singular_word(w) for w in _words(nf, split)], lex)
     if not words:
         return None
-    return " ".join(sorted(stem(w) for w in words))
+    return " ".join(stem(w) for w in words)
 
 
 
