@@ -168,11 +168,11 @@ def _broader_acronym(a, b):
 
 
 def _paraphrase(nf, name):
-    """Two phrases of several words that share no stem key say one thing in other words ("deep networks" for
-    "neural networks"); a one-word name ("ElasticViT") and its description, or a phrase with an abbreviation in it
-    ("offline RL" for "offline reinforcement learning"), are no paraphrase; "LLM quantization" for "LLM
-    compression" is."""
-    if len(tokens_of(nf.spaced)) < 2 or len(tokens_of(name.spaced)) < 2:
+    """Two phrases that share no stem key say one thing in other words ("deep networks" for "neural networks",
+    "Diffusion" for "score-based generative models"); a one-word name ("ElasticViT") and its description, or a
+    phrase with an abbreviation in it ("offline RL" for "offline reinforcement learning"), are no paraphrase;
+    "LLM quantization" for "LLM compression" is."""
+    if any(len(f.text.split()) == 1 and proper_name(f.text) for f in (nf, name)):
         return False
     acronyms = [{w for w in f.text.split() if is_acronym(w)} for f in (nf, name)]
     if acronyms[0] != acronyms[1]:  # "offline RL" for "offline reinforcement learning": an abbreviation spelled out
