@@ -29,6 +29,8 @@ class Lexicon:
         Head -> the letters an abbreviation must end with for the head to be dropped.
     phrase_heads, adjective_endings, modifiers, model_heads, quantities, vague, evaluative, rated_terms : tuple or frozenset of str
     part_words : frozenset of str
+    generic_heads : frozenset of str
+    common_papers : int
     """
 
     name_heads: frozenset
@@ -43,6 +45,8 @@ class Lexicon:
     evaluative: frozenset
     rated_terms: frozenset
     part_words: frozenset
+    generic_heads: frozenset = frozenset()
+    common_papers: int = 5
 
 
 def _words(path, data, *keys):
@@ -52,6 +56,15 @@ def _words(path, data, *keys):
     if not (isinstance(value, list) and all(isinstance(w, str) for w in value)):
         raise InputError(path, f"{'.'.join(keys)} must be a list of words")
     return [w.lower() for w in value]
+
+
+def _integer(path, data, *keys):
+    value = data
+    for k in keys:
+        value = value.get(k) if isinstance(value, dict) else None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InputError(path, f"{'.'.join(keys)} must be a whole number")
+    return value
 
 
 @cache
@@ -103,4 +116,6 @@ def load_lexicon(path=LEXICON_PATH):
         evaluative=frozenset(_words(path, data, "phrase", "evaluative")),
         rated_terms=frozenset(_words(path, data, "phrase", "rated_terms")),
         part_words=frozenset(_words(path, data, "part_words")),
+        generic_heads=frozenset(_words(path, data, "gate", "generic_heads")),
+        common_papers=_integer(path, data, "gate", "common_papers"),
     )
