@@ -140,6 +140,8 @@ def _singular(token):
     """The singular of the last word of a name (a small rule set: enough to fold ``LLMs``, ``losses``)."""
     if re.fullmatch(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z0-9]s", token) and sum(c.isupper() for c in token) >= 2:
         return token[:-1]  # acronym plural: LLMs, GANs, ViTs, dLLMs
+    if re.fullmatch(r"[A-Z][a-z]+[A-Z][a-z]*[a-rt-z]s", token):
+        return token[:-1]  # a name in two capitalised parts: ResNets, ConvNets, BatchNorms
     if token[:1].isupper() and token[1:].islower():
         token = token.lower()  # "Models" in a title
     if not token.islower() or len(token) <= 3 or any(c.isdigit() for c in token) or token in _INVARIANT:
