@@ -144,6 +144,8 @@ def build(inputs, out_dir, format=None, strict=False, curation=None, workers=1, 
     t = time.perf_counter()
     papers = sources.read_papers(inputs, format=format, strict=strict, warnings=warnings)
     cur = load_curation(curation) if curation else None
+    ids = out_dir / OUTPUTS["ids"]  # the id table of the last build here: known things keep their ids
+    index = read_index(ids) if ids.is_file() else NodeIndex()
     timings["read"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -156,8 +158,6 @@ def build(inputs, out_dir, format=None, strict=False, curation=None, workers=1, 
     timings["extract"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    ids = out_dir / OUTPUTS["ids"]  # the id table of the last build here: known things keep their ids
-    index = read_index(ids) if ids.is_file() else NodeIndex()
     G = build_graph(papers, extractions, curation=cur, index=index)
     timings["link"] = time.perf_counter() - t
 

@@ -100,8 +100,7 @@ def test_build_keeps_the_ids_of_the_last_build_in_its_directory(tmp_path):
     assert "kept-id" in json.loads((out / "ids.json").read_text())["ids"]
 
 
-@pytest.mark.model
-def test_build_with_a_bad_id_table_names_it(tmp_path):
+def test_build_with_a_bad_id_table_names_it_before_extracting(tmp_path):
     from kg.pipeline import build
 
     out = tmp_path / "out"

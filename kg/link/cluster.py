@@ -129,7 +129,7 @@ class KeyClusters:
         ta, tb = self._tags[a], self._tags[b]
         return any(g in tb and ta[g] != tb[g] for g in ta)
 
-    def union(self, a, b, rule, force=False):
+    def union(self, a, b, rule, force=False, count=True):
         """Merge the clusters of keys `a` and `b` unless a guard forbids it.
 
         Parameters
@@ -139,6 +139,8 @@ class KeyClusters:
             Counted in :attr:`merges` (or :attr:`refused` under ``rule:guard``).
         force : bool
             Skip the number and part guards (a curation ``merge``, a synonym); keep-apart still holds.
+        count : bool
+            Count the merge in :attr:`merges` (not when `b` is a fresh node that only carries a second key).
 
         Returns
         -------
@@ -165,7 +167,8 @@ class KeyClusters:
             self._tags[ra].setdefault(group, set()).update(members)
         self._keys[ra] |= self._keys.pop(rb)
         self._parts[ra] |= self._parts.pop(rb)
-        self.merges[rule] += 1
+        if count:
+            self.merges[rule] += 1
         self.log.append((rule, a, b))
         return True
 

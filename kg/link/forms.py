@@ -130,7 +130,8 @@ def _named(text, title):
 
 
 def _is_local(record, nf, named, title="", used=None, lexicon=None):
-    if record.entity.role == "proposed":
+    if record.entity.role == "proposed" and not any(expands(g, nf) for g in record.forms if g is not nf):
+        # (the long form of the paper's own abbreviation, "Low-Rank Adaptation" of LoRA, is a name)
         lex = lexicon or load_lexicon()
         generic = _singular(nf.spaced.split()[-1]) in lex.generic_heads
         rare = len((used or {}).get(nf.key, set()) - {record.paper}) < lex.common_papers

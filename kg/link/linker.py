@@ -179,8 +179,9 @@ def _cluster(records, merges, apart, ambiguous):
             if n is not None:
                 kc.add(n)
     for rule, group in merges:
-        for k in group[1:]:
-            kc.union(group[0], k, rule, force=True)
+        present = [k for k in group if k in kc.parent]  # names of the table that this corpus writes
+        for k in present[1:]:
+            kc.union(present[0], k, rule, force=True)
     for r in records:
         anchor = r.anchor()
         head = r.forms[r.nodes.index(anchor)]
@@ -195,10 +196,12 @@ def _cluster(records, merges, apart, ambiguous):
                 kc.refused["implausible_alias"] += 1
                 continue
             kc.union(anchor, n, "abbreviation" if abbr else "alias")
+    attached = set()
     for key, stems in sorted(stem_nodes(records, key_families(records)).items()):
         if key in kc.parent and key not in ambiguous:
-            for node in stems:
-                kc.union(key, node, "stem")
+            for node in stems:  # a stem node joins keys: counted from its second key on
+                kc.union(key, node, "stem", count=node in attached)
+                attached.add(node)
     by_type = defaultdict(dict)  # fuzzy matching stays within the type most papers give a key
     for k, votes in key_types.items():
         if k not in ambiguous:
