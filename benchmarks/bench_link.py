@@ -22,7 +22,13 @@ from pathlib import Path
 
 from kg.annotations import SOURCES, load_texts, read_annotated
 from kg.link import link
-from kg.link.evaluate import candidate_pairs, evaluate_pairs, generic_records, gold_extractions, read_pairs
+from kg.link.evaluate import (
+    candidate_pairs,
+    evaluate_pairs,
+    generic_records,
+    gold_extractions,
+    read_pairs,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 

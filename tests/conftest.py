@@ -146,3 +146,19 @@ def link_cases():
             rows.append(PaperExtraction(paper, f"title {paper}", [
                 Entity(name, type_, role, [a for a in aliases.split("|") if a], generic=generic == "1")]))
     return rows
+
+
+@pytest.fixture
+def bad_file(tmp_path):
+    """``check(name, content, reader, message)``: writes `content` to a file `name`, reads it with `reader` and
+    checks that the error names the file and says `message` (the linker's data readers)."""
+    from kg.errors import InputError
+
+    def check(name, content, reader, message):
+        path = tmp_path / name
+        path.write_text(content)
+        with pytest.raises(InputError) as err:
+            reader(path)
+        assert name in str(err.value) and message in str(err.value), str(err.value)
+
+    return check

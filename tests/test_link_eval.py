@@ -8,7 +8,13 @@ import pytest
 from kg.errors import InputError
 from kg.link import link
 from kg.link.evaluate import (
-    LabelledPair, candidate_pairs, evaluate_pairs, generic_records, read_pairs, record_labels, write_pairs,
+    LabelledPair,
+    candidate_pairs,
+    evaluate_pairs,
+    generic_records,
+    read_pairs,
+    record_labels,
+    write_pairs,
 )
 from kg.records import Entity, PaperExtraction
 
@@ -35,12 +41,8 @@ def test_bundled_pair_list_is_valid():
     ("same\tversion\ta\tp1\tb\tp2", "line 2: unknown kind 'version' for 'same'"),
     ("apart\tversion\ta\t\tb\tp2", "line 2: empty name or paper list"),
 ])
-def test_bad_pair_list_names_file_and_line(tmp_path, row, message):
-    path = tmp_path / "bad.tsv"
-    path.write_text("# header\n" + row + "\n")
-    with pytest.raises(InputError) as err:
-        read_pairs(path)
-    assert "bad.tsv" in str(err.value) and message in str(err.value)
+def test_bad_pair_list_names_file_and_line(bad_file, row, message):
+    bad_file("bad.tsv", "# header\n" + row + "\n", read_pairs, message)
 
 
 def test_missing_pair_list(tmp_path):

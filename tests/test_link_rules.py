@@ -7,9 +7,9 @@ import pytest
 from kg.errors import InputError
 from kg.link import link, normalize
 from kg.link.cluster import parts_of
+from kg.link.curation import load_curation
 from kg.link.lexicon import LEXICON_PATH, load_lexicon
 from kg.link.linker import SYNONYMS_PATH
-from kg.link.curation import load_curation
 from kg.link.stems import stem, stem_keys
 from kg.records import Entity, PaperExtraction
 
@@ -196,12 +196,8 @@ def test_lexicon_reads_its_lists():
     ("name_heads = 3", "name_heads must be a list of words"),
     ("name_heads = [", "not a valid TOML lexicon"),
 ])
-def test_bad_lexicon_names_the_file(tmp_path, content, message):
-    path = tmp_path / "lexicon.toml"
-    path.write_text(content)
-    with pytest.raises(InputError) as err:
-        load_lexicon(path)
-    assert "lexicon.toml" in str(err.value) and message in str(err.value)
+def test_bad_lexicon_names_the_file(bad_file, content, message):
+    bad_file("lexicon.toml", content, load_lexicon, message)
 
 
 def test_missing_lexicon(tmp_path):

@@ -24,10 +24,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .abbreviations import expands
-from .lexicon import load_lexicon
 from .cluster import _FUNCTION_WORDS
+from .lexicon import load_lexicon
 from .normalize import (
-    _singular, is_abbreviation, is_acronym, name_like, normalize, parenthetical_forms, proper_name, tokens_of,
+    _singular,
+    is_abbreviation,
+    is_acronym,
+    name_like,
+    normalize,
+    parenthetical_forms,
+    proper_name,
+    tokens_of,
 )
 from .stems import content_stems, family_of, head_family, model_stem_key, stem_keys
 

@@ -49,19 +49,21 @@ class Lexicon:
     common_papers: int = 5
 
 
-def _words(path, data, *keys):
-    value = data
+def _get(data, keys):
     for k in keys:
-        value = value.get(k) if isinstance(value, dict) else None
+        data = data.get(k) if isinstance(data, dict) else None
+    return data
+
+
+def _words(path, data, *keys):
+    value = _get(data, keys)
     if not (isinstance(value, list) and all(isinstance(w, str) for w in value)):
         raise InputError(path, f"{'.'.join(keys)} must be a list of words")
     return [w.lower() for w in value]
 
 
 def _integer(path, data, *keys):
-    value = data
-    for k in keys:
-        value = value.get(k) if isinstance(value, dict) else None
+    value = _get(data, keys)
     if not isinstance(value, int) or isinstance(value, bool):
         raise InputError(path, f"{'.'.join(keys)} must be a whole number")
     return value

@@ -41,7 +41,14 @@ from ..records import ENTITY_TYPES, ROLES, strongest_role
 from .abbreviations import abbreviates, abbreviation_pairs, ambiguous_abbreviations
 from .cluster import KeyClusters, near_duplicates, parts_of, plausible_alias
 from .curation import Curation, load_curation
-from .forms import acronym_kinds, build_records, capital_keys, key_families, node_of, stem_nodes
+from .forms import (
+    acronym_kinds,
+    build_records,
+    capital_keys,
+    key_families,
+    node_of,
+    stem_nodes,
+)
 from .index import NodeIndex
 from .normalize import _name_like, normalize, slugify
 from .relations import family_candidates, find_variants, merge_relations

@@ -29,7 +29,8 @@ from functools import lru_cache
 import snowballstemmer
 
 from .lexicon import load_lexicon
-from .normalize import _name_like, _singular as _singular_word, tokens_of
+from .normalize import _name_like, tokens_of
+from .normalize import _singular as _singular_word
 
 __all__ = ["stem_key", "stem_keys", "model_stem_key", "content_words", "content_stems", "stem", "plain_stem", "head_family", "FAMILIES",
            "family_of"]
