@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError
 from ..io import atomic_write
 
-__all__ = ["NodeIndex", "read_index", "write_index"]
+__all__ = ["NodeIndex", "assign_ids", "read_index", "write_index"]
 
 _VERSION = 1
 
@@ -84,6 +84,57 @@ class NodeIndex:
             old = self.ids.pop(eid, None)
             if old and into in self.ids:  # the keys it stood for now lead to the node it joined
                 self.ids[into]["keys"] = sorted(set(self.ids[into]["keys"]) | set(old.get("keys", ())))
+
+
+def assign_ids(drafts, index):
+    """Give every node an id: the one `index` gave its keys before, else a new unique slug.
+
+    When several old ids claim one node (papers joined their nodes), the one that had most papers stays and the
+    others are redirected to it; when one old id claims several nodes (a node split), the node holding most of
+    its keys keeps it. A new id is never one the index gave before. `index` itself is not updated with the new
+    ids here (:meth:`NodeIndex.record` does that), only with the redirects.
+
+    Parameters
+    ----------
+    drafts : list of tuple
+        ``(base slug, type, keys)`` per node, best-attested first (the first takes a contested slug).
+    index : NodeIndex
+
+    Returns
+    -------
+    list of str
+        The id of every draft, in order.
+
+    Examples
+    --------
+    >>> index = NodeIndex({"lora": {"label": "LoRA", "type": "Method", "keys": ["lowrankadaptation"]}})
+    >>> assign_ids([("low-rank-adaptation", "Method", ["lowrankadaptation"]), ("lora", "Model", ["lora2"])], index)
+    ['lora', 'lora-model']
+    """
+    owners = index.owners()
+    claims = []
+    for order, (_, _, keys) in enumerate(drafts):
+        for eid, n in index.votes(keys, owners).items():
+            claims.append((-index.ids[eid].get("papers", 0), -n, order, eid))
+    ids, owner_of = {}, {}
+    for _, _, order, eid in sorted(claims):
+        if order not in ids and eid not in owner_of:
+            ids[order], owner_of[eid] = eid, order
+    taken = index.taken() | set(owner_of)
+    for order, (base, type_, _) in enumerate(drafts):
+        if order in ids:
+            continue
+        eid, i = base, 2
+        if eid in taken:
+            eid = f"{base}-{type_.lower()}"
+        while eid in taken:
+            eid, i = f"{base}-{i}", i + 1
+        taken.add(eid)
+        ids[order] = eid
+    for _, _, order, eid in sorted(claims):  # old ids of nodes that papers joined: redirected to the one kept
+        if eid not in owner_of:
+            index.retire(eid, ids[order])
+    return [ids[order] for order in range(len(drafts))]
 
 
 def read_index(path):

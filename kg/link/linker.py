@@ -49,7 +49,7 @@ from .forms import (
     node_of,
     stem_nodes,
 )
-from .index import NodeIndex
+from .index import NodeIndex, assign_ids
 from .normalize import _name_like, normalize, slugify
 from .relations import family_candidates, find_variants, merge_relations
 
@@ -312,39 +312,6 @@ def _merges(curation, synonyms):
     return [(rule, [normalize(n).key for n in g]) for rule, g in groups]
 
 
-def _assign_ids(drafts, index):
-    """Give every draft an id: the one `index` gave its keys before, else a new unique slug (issue 17).
-
-    When several old ids claim one draft (papers joined their nodes), the one that had most papers stays and the
-    others are redirected to it; when one old id claims several drafts (a node split), the draft holding most of
-    its keys keeps it. A new id is never one the index gave before.
-    """
-    owners = index.owners()
-    claims = []
-    for order, d in enumerate(drafts):
-        for eid, n in index.votes(d[6], owners).items():
-            claims.append((-index.ids[eid].get("papers", 0), -n, order, eid))
-    ids, owner_of = {}, {}
-    for _, _, order, eid in sorted(claims):
-        if order not in ids and eid not in owner_of:
-            ids[order], owner_of[eid] = eid, order
-    taken = index.taken() | set(owner_of)
-    for order, (base, _, _, _, attrs, _, _, _) in enumerate(drafts):
-        if order in ids:
-            continue
-        eid, i = base, 2
-        if eid in taken:
-            eid = f"{base}-{attrs['type'].lower()}"
-        while eid in taken:
-            eid, i = f"{base}-{i}", i + 1
-        taken.add(eid)
-        ids[order] = eid
-    for _, _, order, eid in sorted(claims):  # old ids of nodes that papers joined: redirected to the one kept
-        if eid not in owner_of:
-            index.retire(eid, ids[order])
-    return [ids[order] for order in range(len(drafts))]
-
-
 def link(papers, extractions, curation=None, index=None, synonyms=True):
     """Link the per-paper entities of a corpus into corpus entities and merge their relations.
 
@@ -417,7 +384,8 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
 
     # unique ids: known things keep theirs; on a clash the better-attested new cluster keeps the plain slug
     entities, members, key_owner = {}, {}, {}
-    for eid, (_, _, _, _, attrs, keys, nodes, recs) in zip(_assign_ids(drafts, index), drafts):
+    given = assign_ids([(d[0], d[4]["type"], d[6]) for d in drafts], index)
+    for eid, (_, _, _, _, attrs, keys, nodes, recs) in zip(given, drafts):
         entities[eid] = CorpusEntity(eid, **attrs)
         members[eid] = sorted((r.paper, r.entity.name) for r in recs)
         index.record(eid, attrs["label"], attrs["type"], nodes, len(attrs["papers"]))
