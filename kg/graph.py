@@ -129,7 +129,7 @@ def _paper_attrs(p):
                 organisation=p.organisation, upvotes=p.upvotes, source=p.source, position=p.position)
 
 
-def build_graph(papers, extractions, curation=None):
+def build_graph(papers, extractions, curation=None, index=None):
     """Link the extractions of a corpus and build the knowledge graph in the schema of this module.
 
     Generic entities (broad classes such as "large language models", see GUIDELINE.md) are linked but kept out
@@ -144,6 +144,8 @@ def build_graph(papers, extractions, curation=None):
         One per paper (an extraction of an unknown paper gets a paper node from its id and title).
     curation : kg.link.Curation or str or os.PathLike, optional
         Corrections for the linker (:func:`kg.link.load_curation`).
+    index : kg.link.NodeIndex, optional
+        The id table of earlier builds, updated in place (see :func:`kg.link.link`).
 
     Returns
     -------
@@ -161,7 +163,7 @@ def build_graph(papers, extractions, curation=None):
 
     papers = list(papers)
     extractions = list(extractions)
-    result = link(papers, extractions, curation)
+    result = link(papers, extractions, curation, index=index)
     G = nx.MultiDiGraph(name="kg", created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                         papers=0, link_report=result.report)
     for p in papers:

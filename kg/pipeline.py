@@ -20,7 +20,7 @@ __all__ = [
 
 #: The files ``kg build`` writes into its output directory.
 OUTPUTS = {"turtle": "kg.ttl", "graphml": "kg.graphml", "html": "kg.html",
-           "extractions": "extractions.jsonl", "graph": "kg.json"}
+           "extractions": "extractions.jsonl", "graph": "kg.json", "ids": "ids.json"}
 
 
 def _no_progress(iterable, total=None, desc=None):
@@ -137,13 +137,15 @@ def build(inputs, out_dir, format=None, strict=False, curation=None, workers=1, 
     from .export import export_graph
     from .extract import load_pipeline
     from .graph import build_graph, save_graph
-    from .link import load_curation
+    from .link import NodeIndex, load_curation, read_index, write_index
 
     out_dir = Path(out_dir)
     timings, warnings = {}, []
     t = time.perf_counter()
     papers = sources.read_papers(inputs, format=format, strict=strict, warnings=warnings)
     cur = load_curation(curation) if curation else None
+    ids = out_dir / OUTPUTS["ids"]  # the id table of the last build here: known things keep their ids
+    index = read_index(ids) if ids.is_file() else NodeIndex()
     timings["read"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -156,13 +158,14 @@ def build(inputs, out_dir, format=None, strict=False, curation=None, workers=1, 
     timings["extract"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    G = build_graph(papers, extractions, curation=cur)
+    G = build_graph(papers, extractions, curation=cur, index=index)
     timings["link"] = time.perf_counter() - t
 
     t = time.perf_counter()
     files = {name: out_dir / fname for name, fname in OUTPUTS.items()}
     write_extractions(extractions, files["extractions"])
     save_graph(G, files["graph"])
+    write_index(index, files["ids"])
     export_graph(G, files["turtle"], "turtle", base=base)
     export_graph(G, files["graphml"], "graphml")
     export_graph(G, files["html"], "html", max_nodes=max_nodes)

@@ -131,3 +131,34 @@ def chromium():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def link_cases():
+    """Per-paper extractions of one entity each: the linking cases of issue 17 (``tests/data/link/cases.tsv``,
+    names from the annotated papers and the issue), with their labelled pairs in ``tests/data/link/pairs.tsv``."""
+    from pathlib import Path
+
+    rows = []
+    for line in (Path(__file__).parent / "data" / "link" / "cases.tsv").read_text().splitlines():
+        if line and not line.startswith("#"):
+            paper, name, type_, role, generic, aliases = line.split("\t")
+            rows.append(PaperExtraction(paper, f"title {paper}", [
+                Entity(name, type_, role, [a for a in aliases.split("|") if a], generic=generic == "1")]))
+    return rows
+
+
+@pytest.fixture
+def bad_file(tmp_path):
+    """``check(name, content, reader, message)``: writes `content` to a file `name`, reads it with `reader` and
+    checks that the error names the file and says `message` (the linker's data readers)."""
+    from kg.errors import InputError
+
+    def check(name, content, reader, message):
+        path = tmp_path / name
+        path.write_text(content)
+        with pytest.raises(InputError) as err:
+            reader(path)
+        assert name in str(err.value) and message in str(err.value), str(err.value)
+
+    return check

@@ -135,14 +135,19 @@ def test_abbreviation_and_long_form_anywhere_in_corpus():
     ["ImageNet", "imagenet", "Imagenet"],                 # case
     ["KV cache", "KV-cache", "KV\u2011Cache"],             # hyphen, space, Unicode dash
     ["LLM", "LLMs"],                                      # plural
-    ["C4", "the C4 dataset"],                             # head word
-    ["GLUE", "GLUE benchmark"],
+    ["KV cache", "Key-Value (KV) cache"],                 # parenthesised abbreviation inside a name
     ["Llama 2", "LLaMA-2", "LLaMA2"],
     ["in-context learning", "in-context leaning"],        # near-identical spelling
     ["MaskSparsity", "MaskSparity"],
 ])
 def test_merge_variants_of_spelling(names):
     r = link([], [X(f"p{i}", E(n, "Model")) for i, n in enumerate(names)])
+    assert len(r.entities) == 1, r.entities
+
+
+@pytest.mark.parametrize("names", [["C4", "the C4 dataset"], ["GLUE", "GLUE benchmark"]])
+def test_merge_name_and_head_word_of_its_type(names):
+    r = link([], [X(f"p{i}", E(n, "Dataset")) for i, n in enumerate(names)])
     assert len(r.entities) == 1, r.entities
 
 

@@ -5,18 +5,24 @@ stable ids, preferred labels, aliases, types by vote and the papers that mention
 across papers. One module per concern:
 
 - :mod:`kg.link.normalize`  surface-form normalisation and abbreviation matching
+- :mod:`kg.link.stems`      the second key of ordinary phrases: word stems without descriptor heads
+- :mod:`kg.link.lexicon`    the word lists the linker reads (``data/lexicon.toml``)
+- :mod:`kg.link.forms`      per-paper records, and the forms that link within their paper only
 - :mod:`kg.link.cluster`    the guarded union-find and near-duplicate candidates
+- :mod:`kg.link.index`      the id table that keeps ids stable across builds
 - :mod:`kg.link.curation`   the user's curation file
 - :mod:`kg.link.relations`  relation merging and ``variantOf``
 - :mod:`kg.link.linker`     :func:`link` itself
+- :mod:`kg.link.evaluate`   the pair evaluation (merge recall, precision, keep-apart violations)
 """
 
 from .curation import Curation, load_curation
+from .index import NodeIndex, read_index, write_index
 from .linker import CorpusEntity, LinkResult, link
 from .normalize import normal_key, normalize, slugify
 from .relations import CorpusRelation
 
 __all__ = [
     "link", "LinkResult", "CorpusEntity", "CorpusRelation", "Curation", "load_curation",
-    "normalize", "normal_key", "slugify",
+    "NodeIndex", "read_index", "write_index", "normalize", "normal_key", "slugify",
 ]

@@ -12,30 +12,57 @@ from collections import defaultdict
 
 from rapidfuzz.distance import OSA
 
-from .cluster import _FUNCTION_WORDS, FUZZY_MIN_LENGTH, _stem
-from .normalize import is_abbreviation, is_acronym, tokens_of
+from .cluster import _FUNCTION_WORDS, FUZZY_MIN_LENGTH
+from .normalize import is_abbreviation, is_acronym, normalize, tokens_of
+from .stems import plain_stem
 
 __all__ = ["expands", "abbreviates", "abbreviation_pairs", "ambiguous_abbreviations", "compatible_expansions"]
 
 
 def _initials(nf):
-    """First letter -> set of 4-letter stems of the content words of a long form."""
+    """First letter -> set of Snowball stems of the content words of a long form."""
     out = {}
     for t in tokens_of(nf.spaced):
         if t not in _FUNCTION_WORDS and t[:1].isalpha():
-            out.setdefault(t[0], set()).add(_stem(t))
+            out.setdefault(t[0], set()).add(plain_stem(t))
     return out
+
+
+def _expand_against(a, b):
+    """`a` with each abbreviation in it replaced by the words of `b` it stands for ("Sparse MoE" against
+    "Sparsely-activated Mixture-of-Experts" -> "Sparse Mixture Experts")."""
+    words = a.text.split()
+    content = [t for t in tokens_of(b.spaced) if t not in _FUNCTION_WORDS]
+    out, changed = [], False
+    for w in words:
+        caps = "".join(c for c in w if c.isupper()).lower()
+        span = None
+        if is_acronym(w) and len(caps) >= 2:
+            for i in range(len(content) - len(caps) + 1):
+                if "".join(t[0] for t in content[i:i + len(caps)]) == caps:
+                    span = content[i:i + len(caps)]
+                    break
+        out.extend(span or [w])
+        changed = changed or span is not None
+    return normalize(" ".join(out)) if changed else a
+
+
+def _first_stem(nf, letter):
+    """The stem of the first content word that can give the abbreviation its first letter."""
+    words = [t for t in tokens_of(nf.spaced) if t not in _FUNCTION_WORDS and t[:1] == letter]
+    return plain_stem(words[0]) if words else ""
 
 
 def compatible_expansions(short, a, b):
     """True when two long forms `a`, `b` of the abbreviation `short` name the same thing.
 
     The words that can give the abbreviation its letters decide: for every letter of `short` that starts a
-    content word in both long forms, the words must share a stem (their first four letters); the first letter
-    must agree and all others (one may differ when three agree). "SFT" = "supervised fine-tuning" / "sparse
-    fine-tuning" and "DPP" = "Determinantal Point Process" / "Delta-parameter pruning" are two things;
-    "LoRA" = "Low-Rank Adaptation" /
-    "low-rank adapters" is one.
+    content word in both long forms, the words must share a Snowball stem (one stem the start of the other); the
+    first letter must agree and all others (one may differ when three agree). "SFT" = "supervised fine-tuning" /
+    "sparse fine-tuning", "CL" = "continual learning" / "contrastive learning", "SSL" = "self-supervised learning" /
+    "semi-supervised learning" (the first words differ) and "DPP" = "Determinantal Point
+    Process" / "Delta-parameter pruning" are two things; "LoRA" = "Low-Rank Adaptation" / "low-rank adapters"
+    is one.
 
     Parameters
     ----------
@@ -51,9 +78,18 @@ def compatible_expansions(short, a, b):
     True
     >>> compatible_expansions("SFT", normalize("supervised fine-tuning"), normalize("sparse fine-tuning"))
     False
+    >>> compatible_expansions("CL", normalize("continual learning"), normalize("contrastive learning"))
+    False
+    >>> compatible_expansions("SSL", normalize("self-supervised learning"), normalize("semi-supervised learning"))
+    False
+    >>> compatible_expansions("SMoE", normalize("Sparse MoE"), normalize("Sparsely-activated Mixture-of-Experts"))
+    True
     >>> compatible_expansions("DPP", normalize("Determinantal Point Process"), normalize("Delta-parameter pruning"))
     False
     """
+    if a.key == b.key:
+        return True
+    a, b = _expand_against(a, b), _expand_against(b, a)  # "Calibrated FAT" = "Calibrated Federated Adversarial..."
     if a.key == b.key:
         return True
     ia, ib = _initials(a), _initials(b)
@@ -63,6 +99,9 @@ def compatible_expansions(short, a, b):
         return OSA.distance(a.key, b.key) <= 1 and min(len(a.key), len(b.key)) >= FUZZY_MIN_LENGTH
     agree = [c for c in shared if any(x.startswith(y) or y.startswith(x) for x in ia[c] for y in ib[c])]
     if letters[0] in shared and letters[0] not in agree:
+        return False
+    first_a, first_b = _first_stem(a, letters[0]), _first_stem(b, letters[0])  # "self-" / "semi-supervised"
+    if first_a and first_b and not (first_a.startswith(first_b) or first_b.startswith(first_a)):
         return False
     # every shared letter must agree, save one among many: "OOD" = out-of-distribution / out-of-domain differ
     return len(agree) == len(shared) or (len(agree) >= 3 and len(shared) - len(agree) <= 1)

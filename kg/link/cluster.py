@@ -1,11 +1,14 @@
 """Candidate clustering: a union-find over normalised keys that refuses the merges the linker must never make.
 
-Two guards hold for every cluster, whatever rule proposes a merge:
+Three guards hold for every cluster, whatever rule proposes a merge:
 
 - **numbers**: a cluster holds at most one non-empty number signature, never the same letters with other
   numbers, and a cluster of names without numbers joins one with numbers only through an abbreviation
   ("C4" = "Colossal Clean Crawled Corpus"). GPT-3 / GPT-4, LLaMA-2-7B / LLaMA-2-13B, ResNet-18 / ResNet-50,
   CIFAR-10 / CIFAR-100, GPT / GPT-4 and quantization / 4-bit quantization stay apart.
+- **parts**: a name and the same name with a version, size, flavour or part token before or after it never
+  end in one cluster: ImageNet / ImageNet-C, SGD / SGD-M, DeiT / DeiT-S, QuIP / QuIP#, CLIP / CLIP score,
+  BERT / BERT-large, SAF / DR. SAF (:func:`parts_of`; the tokens are data, :mod:`kg.link.lexicon`).
 - **keep apart**: names a curation file keeps apart never end in one cluster.
 
 Near-identical spellings are found by a symmetric-deletion index (every key with one character removed; the
@@ -17,12 +20,41 @@ from collections import defaultdict
 
 from rapidfuzz.distance import OSA
 
-from .normalize import is_acronym, tokens_of
+from .lexicon import load_lexicon
+from .normalize import is_acronym, normalize, tokens_of
 
-__all__ = ["KeyClusters", "near_duplicates", "plausible_alias"]
+__all__ = ["KeyClusters", "near_duplicates", "plausible_alias", "parts_of"]
 
 #: Shortest key that fuzzy matching considers: below this one edit changes the name (Adam / AdamW, LoRA / DoRA).
 FUZZY_MIN_LENGTH = 10
+
+
+def _part_token(token, lex):
+    return token.isalpha() and (len(token) <= 2 or token in lex.part_words)
+
+
+def parts_of(nf, lexicon=None):
+    """``(base key, tag)`` of a form that is another name with a part token after (tag ``"x"``) or before
+    (``"^x"``) it; empty for other forms.
+
+    Examples
+    --------
+    >>> [parts_of(normalize(t)) for t in ("ImageNet-C", "QuIP#", "CLIP score", "DR. SAF", "ImageNet")]
+    [{('imagenet', 'c')}, {('quip', 'sharp')}, {('clip', 'score')}, {('saf', '^dr')}, set()]
+    """
+    lex = lexicon or load_lexicon()
+    tokens = tokens_of(nf.spaced.replace(".", " "))
+    out = set()
+    if len(tokens) >= 2:
+        if _part_token(tokens[-1], lex):
+            base = normalize(" ".join(tokens[:-1])).key
+            if base:
+                out.add((base, tokens[-1]))
+        if _part_token(tokens[0], lex):
+            base = normalize(" ".join(tokens[1:])).key
+            if base:
+                out.add((base, "^" + tokens[0]))
+    return out
 
 
 class KeyClusters:
@@ -42,6 +74,8 @@ class KeyClusters:
         self.apart = apart or {}
         self._sig = {}  # root -> {letters: set of number tuples}
         self._tags = {}  # root -> {group: set of members}
+        self._keys = {}  # root -> keys of the cluster (for the parts guard)
+        self._parts = {}  # root -> {(base key, tag)} of its keys that are a part of another name
         self.merges = defaultdict(int)
         self.refused = defaultdict(int)
         self.log = []  # (rule, key a, key b) of every merge that joined two clusters
@@ -55,6 +89,8 @@ class KeyClusters:
             for group, member in self.apart.get(key, ()):
                 tags[group].add(member)
             self._tags[key] = dict(tags)
+            self._keys[key] = {key}
+            self._parts[key] = parts_of(nf) if nf is not None else set()
 
     def find(self, key):
         self.add(key)
@@ -82,11 +118,18 @@ class KeyClusters:
                         and len(tokens_of(long.spaced)) > 1 and short.key[:1] == long.key[:1])
         return False
 
+    def _parts_clash(self, a, b):
+        for x, y in ((a, b), (b, a)):
+            for base, tag in self._parts[x]:
+                if base in self._keys[y] or any(b2 == base and t2 != tag for b2, t2 in self._parts[y]):
+                    return True
+        return False
+
     def _apart_clash(self, a, b):
         ta, tb = self._tags[a], self._tags[b]
         return any(g in tb and ta[g] != tb[g] for g in ta)
 
-    def union(self, a, b, rule, force=False):
+    def union(self, a, b, rule, force=False, count=True):
         """Merge the clusters of keys `a` and `b` unless a guard forbids it.
 
         Parameters
@@ -95,7 +138,9 @@ class KeyClusters:
         rule : str
             Counted in :attr:`merges` (or :attr:`refused` under ``rule:guard``).
         force : bool
-            Skip the number guard (a curation ``merge``); keep-apart still holds.
+            Skip the number and part guards (a curation ``merge``, a synonym); keep-apart still holds.
+        count : bool
+            Count the merge in :attr:`merges` (not when `b` is a fresh node that only carries a second key).
 
         Returns
         -------
@@ -111,13 +156,19 @@ class KeyClusters:
         if not force and self._numbers_clash(ra, rb, a, b):
             self.refused["numbers"] += 1
             return False
+        if not force and self._parts_clash(ra, rb):
+            self.refused["parts"] += 1
+            return False
         ra, rb = sorted((ra, rb))  # deterministic root
         self.parent[rb] = ra
         for letters, nums in self._sig.pop(rb).items():
             self._sig[ra].setdefault(letters, set()).update(nums)
         for group, members in self._tags.pop(rb).items():
             self._tags[ra].setdefault(group, set()).update(members)
-        self.merges[rule] += 1
+        self._keys[ra] |= self._keys.pop(rb)
+        self._parts[ra] |= self._parts.pop(rb)
+        if count:
+            self.merges[rule] += 1
         self.log.append((rule, a, b))
         return True
 

@@ -3,8 +3,10 @@
 The rules, in order:
 
 1. Every surface form of an entity is normalised (:mod:`kg.link.normalize`): case, dashes and spaces, plural,
-   leading determiner, trailing head word after a name, ``-based``, British spelling. Forms with one key are
-   one thing.
+   leading determiner, trailing head words after a name, ``-based``, British spelling; a parenthesised
+   abbreviation inside a name gives both names it stands for. Forms with one key are one thing, except the
+   forms that link within their paper only (:mod:`kg.link.forms`: a paper's own unnamed "adaptive algorithm",
+   an alias narrower or broader than the name).
 2. The forms of one entity of one paper (its name and aliases) are tied: an abbreviation and its long form
    ("LoRA", "Low-Rank Adaptation") are one thing everywhere in the corpus, so "LoRA" alone in another paper
    joins them. A tie is refused when one form is a variant of the other ("LoRA+" / "LoRA") or when the alias
@@ -13,30 +15,48 @@ The rules, in order:
    "Delta-parameter pruning") is *ambiguous* (:mod:`kg.link.abbreviations`): each long form keeps its own
    cluster (the abbreviation is then an alias of each, and its id is disambiguated by the long form), and a
    bare use of it stays apart.
-4. Keys one edit apart within one entity type are joined (:func:`kg.link.cluster.near_duplicates`).
-5. No merge ever joins different number blocks or names a curation file keeps apart
-   (:class:`kg.link.cluster.KeyClusters`).
+4. Ordinary noun phrases also meet on their stem key (:mod:`kg.link.stems`: "computational cost" =
+   "computation cost", "self-attention mechanism" = "self-attention"), within one family of entity types.
+5. Keys one edit apart within one entity type are joined (:func:`kg.link.cluster.near_duplicates`).
+6. The bundled synonym table (``kg/link/data/synonyms.toml``: MMLU = Massive Multitask Language
+   Understanding, COCO = MS-COCO) and the curation file's merges join their names.
+7. No merge ever joins different number blocks, a name and its version, size or part ("SGD-M", "CLIP score",
+   "QuIP#"), or names a curation file keeps apart (:class:`kg.link.cluster.KeyClusters`).
 
 Each cluster becomes a :class:`CorpusEntity`: its type by vote over papers (curation overrides; conflicts
 reported), its label the most frequent proper form (ties: the abbreviation, then a capitalised name), its role
-per paper the strongest one. Ids are the slug of the cluster's abbreviation when it has one, else of its most
-frequent normalised form, spelled with its numbers separated ("resnet-18"); they depend on the names only, not
-on corpus order, and are unique. Generic clusters (most papers flag them generic) are returned with
-``generic=True`` and never take part in relations.
+per paper the strongest one. A new node's id is the slug of its abbreviation when it has one, else of its most
+frequent normalised form, spelled with its numbers separated ("resnet-18"); it depends on the names only, not
+on corpus order, and is unique. With an id table (:class:`kg.link.index.NodeIndex`) a node keeps the id it was
+given before, and no id is ever given to another thing. Generic clusters (most papers flag them generic) are
+returned with ``generic=True`` and never take part in relations.
 """
 
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..records import ENTITY_TYPES, ROLES, strongest_role
 from .abbreviations import abbreviates, abbreviation_pairs, ambiguous_abbreviations
-from .cluster import KeyClusters, near_duplicates, plausible_alias
+from .cluster import KeyClusters, near_duplicates, parts_of, plausible_alias
 from .curation import Curation, load_curation
+from .forms import (
+    acronym_kinds,
+    build_records,
+    capital_keys,
+    key_families,
+    node_of,
+    stem_nodes,
+)
+from .index import NodeIndex, assign_ids
 from .normalize import _name_like, normalize, slugify
 from .relations import family_candidates, find_variants, merge_relations
 
-__all__ = ["CorpusEntity", "LinkResult", "link"]
+__all__ = ["CorpusEntity", "LinkResult", "link", "SYNONYMS_PATH"]
+
+#: The linker's bundled synonym table (in the format of a curation file's ``[[merge]]`` entries).
+SYNONYMS_PATH = Path(__file__).parent / "data" / "synonyms.toml"
 
 
 
@@ -73,6 +93,8 @@ class LinkResult:
         merges by guard, ``type_conflicts``, ``ambiguous_abbreviations``, ``dropped``, relation counts.
     members : dict of str to list of tuple
         Id -> the ``(paper id, entity name)`` records it merges (for inspection and tests).
+    index : NodeIndex
+        The id table after this run: the one passed to :func:`link`, updated, or a new one.
     """
 
     entities: dict
@@ -80,20 +102,7 @@ class LinkResult:
     variants: list
     report: dict
     members: dict = field(default_factory=dict)
-
-
-@dataclass
-class _Record:
-    paper: str
-    index: int
-    entity: object
-    forms: list
-    nodes: list = field(default_factory=list)  # per form: its key in the clustering, or None
-    cluster: str | None = None  # the id of its corpus entity
-
-    def anchor(self):
-        """The key that places the record in a cluster: its first form that is a node."""
-        return next(n for n in self.nodes if n is not None)
+    index: NodeIndex = field(default_factory=NodeIndex)
 
 
 def _curation_keys(cur):
@@ -107,33 +116,11 @@ def _curation_keys(cur):
     return merge, dict(apart), drop, types
 
 
-def _records(extractions, drop, dropped):
-    """One record per per-paper entity with its normalised forms (name first), in paper id order."""
-    records, cache = [], {}  # the same names recur in every paper: normalise each once
-    for ext in sorted(extractions, key=lambda e: e.id):
-        for i, ent in enumerate(ext.entities):
-            forms, seen = [], set()
-            for text in ent.forms:
-                if not isinstance(text, str):
-                    continue
-                nf = cache.get(text) or cache.setdefault(text, normalize(text))
-                if not nf.key or nf.text in seen:
-                    continue
-                seen.add(nf.text)
-                forms.append(nf)
-            if not forms or not isinstance(ent.name, str) or forms[0].text != cache[ent.name].text:
-                dropped["empty_name"] += 1
-                continue
-            if forms[0].key in drop:
-                dropped["curation"] += 1
-                continue
-            records.append(_Record(ext.id, i, ent, [f for f in forms if f.key not in drop]))
-    return records
-
-
 def _is_variant(a, b):
-    """`a` is a size, version or flavour of `b` ("LoRA+" of "LoRA", "BERT-base" of "BERT")."""
-    return any(normalize(c).key == b.key for c in family_candidates(a.spaced))
+    """`a` is a size, version, flavour or part of `b` ("LoRA+" of "LoRA", "BERT-base" of "BERT", "SGD-M" of
+    "SGD")."""
+    return (any(normalize(c).key == b.key for c in family_candidates(a.spaced))
+            or any(base == b.key for base, _ in parts_of(a)))
 
 
 def _type_votes(records):
@@ -176,28 +163,32 @@ def _slug_for(key, form_papers):
     return min(slugs, key=lambda s: (-s.count("-"), s)) if slugs else slugify(key)
 
 
-def _cluster(records, cur_merge, apart, pairs, ambiguous):
-    """Union the keys of all records: curation merges, ties within one paper's entity, near-identical spellings.
+def _cluster(records, merges, apart, ambiguous):
+    """Union the nodes of all records: synonyms and curation merges, ties within one paper's entity, stem keys,
+    near-identical spellings.
 
     Returns
     -------
     kc : KeyClusters
     forms : dict of str to NormalForm
-        A representative form of every key.
+        A representative form of every node of a form (global key or paper-local key).
     """
     forms, key_types = {}, defaultdict(Counter)
     for r in records:
-        for f in r.forms:
+        for f, n in zip(r.forms, r.nodes):
+            forms.setdefault(n or f.key, f)
             forms.setdefault(f.key, f)
-            key_types[f.key][r.entity.type] += 1
+            if n is None or n == f.key:
+                key_types[f.key][r.entity.type] += 1
     kc = KeyClusters(forms, apart)
     for r in records:
         for n in r.nodes:
             if n is not None:
                 kc.add(n)
-    for group in cur_merge:
-        for k in group[1:]:
-            kc.union(group[0], k, "curation", force=True)
+    for rule, group in merges:
+        present = [k for k in group if k in kc.parent]  # names of the table that this corpus writes
+        for k in present[1:]:
+            kc.union(present[0], k, rule, force=True)
     for r in records:
         anchor = r.anchor()
         head = r.forms[r.nodes.index(anchor)]
@@ -212,6 +203,12 @@ def _cluster(records, cur_merge, apart, pairs, ambiguous):
                 kc.refused["implausible_alias"] += 1
                 continue
             kc.union(anchor, n, "abbreviation" if abbr else "alias")
+    attached = set()
+    for key, stems in sorted(stem_nodes(records, key_families(records)).items()):
+        if key in kc.parent and key not in ambiguous:
+            for node in stems:  # a stem node joins keys: counted from its second key on
+                kc.union(key, node, "stem", count=node in attached)
+                attached.add(node)
     by_type = defaultdict(dict)  # fuzzy matching stays within the type most papers give a key
     for k, votes in key_types.items():
         if k not in ambiguous:
@@ -224,13 +221,14 @@ def _cluster(records, cur_merge, apart, pairs, ambiguous):
 
 def _draft(root, recs, kc, pairs, ambiguous, type_override, dates):
     """The id base and the attributes of the corpus entity of one cluster of records."""
-    form_papers, name_papers, keys, by_text = defaultdict(set), defaultdict(set), set(), {}
+    form_papers, name_papers, keys, local, by_text = defaultdict(set), defaultdict(set), set(), set(), {}
     for r in recs:
         for f, n in zip(r.forms, r.nodes):
             if n is None or kc.find(n) == root:
                 form_papers[by_text.setdefault(f.text, f)].add(r.paper)
-                keys.add(f.key)
+                (local if n is not None and "@" in n else keys).add(n if n and "#" in n else f.key)
         name_papers[r.forms[0].text].add(r.paper)
+    keys = keys or local  # a node of one paper's own phrase: its id comes from that phrase
     short_keys = {k for k in keys if k in pairs}
     key_papers = Counter()
     for nf, ps in form_papers.items():
@@ -307,7 +305,14 @@ def _report(extractions, records, entities, kc, forms, ambiguous, dropped, varia
     }
 
 
-def link(papers, extractions, curation=None):
+def _merges(curation, synonyms):
+    """``(rule, keys)`` groups joined whatever the guards but keep-apart say: synonyms, then curation."""
+    groups = [("synonym", g) for g in (load_curation(SYNONYMS_PATH).merge if synonyms else [])]
+    groups += [("curation", g) for g in curation.merge]
+    return [(rule, [normalize(n).key for n in g]) for rule, g in groups]
+
+
+def link(papers, extractions, curation=None, index=None, synonyms=True):
     """Link the per-paper entities of a corpus into corpus entities and merge their relations.
 
     Parameters
@@ -317,6 +322,12 @@ def link(papers, extractions, curation=None):
     extractions : iterable of PaperExtraction
     curation : Curation or str or os.PathLike, optional
         Corrections (:func:`kg.link.load_curation`); a path is read.
+    index : NodeIndex, optional
+        The id table of earlier builds (:func:`kg.link.read_index`), updated in place: a node keeps the id
+        given to its keys before, a new node gets an id never given. To link new papers against a built graph,
+        pass the table the build left and only the new extractions: known things get their old ids.
+    synonyms : bool
+        Apply the bundled synonym table (:data:`SYNONYMS_PATH`).
 
     Returns
     -------
@@ -338,43 +349,46 @@ def link(papers, extractions, curation=None):
     """
     if curation is not None and not isinstance(curation, Curation):
         curation = load_curation(curation)
-    cur_merge, apart, drop, type_override = _curation_keys(curation or Curation())
+    curation = curation or Curation()
+    _, apart, drop, type_override = _curation_keys(curation)
+    merges = _merges(curation, synonyms)
+    index = NodeIndex() if index is None else index
     dates = {p.id: p.date for p in papers}
     extractions = list(extractions)
     dropped = Counter()
-    records = _records(extractions, drop, dropped)
+    records = build_records(extractions, drop, dropped)
 
     # abbreviations whose long forms disagree: a form of one is no node of its own where a long form is given
     pairs = abbreviation_pairs(records)
-    cur_root = {k: group[0] for group in cur_merge for k in group}
-    ambiguous = ambiguous_abbreviations(pairs, cur_root)
+    merged_root = {k: group[0] for _, group in merges for k in group}
+    ambiguous = ambiguous_abbreviations(pairs, merged_root)
+    bare, kinds, caps = key_families(records, bare=True), acronym_kinds(records, pairs), capital_keys(records)
     for r in records:
         keys = {f.key for f in r.forms}
         expanded = {a for a in keys & ambiguous.keys() if keys & set().union(*ambiguous[a])}
-        r.nodes = [None if f.key in expanded else f.key for f in r.forms]
+        r.nodes = [None if f.key in expanded else node_of(f, loc, r, bare, kinds, caps)
+                   for f, loc in zip(r.forms, r.local)]
         if all(n is None for n in r.nodes):
             r.nodes = [f.key for f in r.forms]
 
-    kc, forms = _cluster(records, cur_merge, apart, pairs, ambiguous)
+    kc, forms = _cluster(records, merges, apart, ambiguous)
     clusters = defaultdict(list)
     for r in records:
         clusters[kc.find(r.anchor())].append(r)
+    groups = kc.groups()
     drafts = []
     for root, recs in clusters.items():
         base, attrs, keys = _draft(root, recs, kc, pairs, ambiguous, type_override, dates)
-        drafts.append((base, -len(attrs["papers"]), attrs["label"], root, attrs, keys, recs))
+        drafts.append((base, -len(attrs["papers"]), attrs["label"], root, attrs, keys, groups[root], recs))
+    drafts.sort(key=lambda d: d[:4])
 
-    # unique ids: on a clash the better-attested cluster keeps the plain slug
-    entities, members, key_owner, taken = {}, {}, {}, set()
-    for base, _, _, _, attrs, keys, recs in sorted(drafts, key=lambda d: d[:4]):
-        eid, i = base, 2
-        if eid in taken:
-            eid = f"{base}-{attrs['type'].lower()}"
-        while eid in taken:
-            eid, i = f"{base}-{i}", i + 1
-        taken.add(eid)
+    # unique ids: known things keep theirs; on a clash the better-attested new cluster keeps the plain slug
+    entities, members, key_owner = {}, {}, {}
+    given = assign_ids([(d[0], d[4]["type"], d[6]) for d in drafts], index)
+    for eid, (_, _, _, _, attrs, keys, nodes, recs) in zip(given, drafts):
         entities[eid] = CorpusEntity(eid, **attrs)
         members[eid] = sorted((r.paper, r.entity.name) for r in recs)
+        index.record(eid, attrs["label"], attrs["type"], nodes, len(attrs["papers"]))
         for r in recs:
             r.cluster = eid
         key_owner.update((k, eid) for k in keys if k not in ambiguous)
@@ -382,4 +396,4 @@ def link(papers, extractions, curation=None):
     relations, rel_report = merge_relations(extractions, records, entities, drop)
     variants = find_variants(entities, key_owner)
     report = _report(extractions, records, entities, kc, forms, ambiguous, dropped, variants, rel_report)
-    return LinkResult(dict(sorted(entities.items())), relations, variants, report, members)
+    return LinkResult(dict(sorted(entities.items())), relations, variants, report, members, index)

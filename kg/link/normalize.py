@@ -1,11 +1,17 @@
 """Surface-form normalisation for corpus-level linking: the key two names must share to be one thing.
 
 A name is folded (Unicode NFKC, Unicode dashes to ``-``, case), stripped of a leading determiner ("the C4
-dataset"), of a trailing head word after a proper name ("GLUE benchmark", "Adam optimizer"), of a ``-based``
-suffix ("LoRA-based"), singularised on its last word ("LLMs", "codebooks") and mapped from British to American
-spelling ("quantisation"). Its *key* then drops every separator, so "Low-Rank Adaptation", "low rank adaptation"
-and "low‑rank adaptation" share the key ``lowrankadaptation``. Number blocks are kept apart by a ``_`` so that
-"LLaMA 2 7B" (``llama2_7b``) never equals "LLaMA-27B" (``llama27b``).
+dataset"), of trailing head words after a proper name ("GLUE benchmark", "Adam optimizer", "LLaMA series
+models"; the word lists are data, :mod:`kg.link.lexicon`), of a ``-based`` suffix ("LoRA-based"), singularised
+on its last word ("LLMs", "codebooks") and mapped from British to American spelling ("quantisation"). Its *key*
+then drops every separator, so "Low-Rank Adaptation", "low rank adaptation" and "low‑rank adaptation" share the
+key ``lowrankadaptation``. Number blocks are kept apart by a ``_`` so that "LLaMA 2 7B" (``llama2_7b``) never
+equals "LLaMA-27B" (``llama27b``). The symbols that tell names apart stay in the key as words: ``+`` ("LoRA+",
+``loraplus``), ``#`` ("QuIP#", ``quipsharp``) and ``&`` ("PA&DA", ``paandda``).
+
+A parenthesised abbreviation inside a name ("Key-Value (KV) cache", "Stable Diffusion (SD) V2.1") gives the two
+names it stands for, each with the rest of the name (:func:`parenthetical_forms`: "Key-Value cache" and "KV
+cache"; "Stable Diffusion V2.1" and "SD V2.1", which keep the version).
 
 Abbreviations are recognised with the algorithm of Schwartz & Hearst (2003), "A simple algorithm for
 identifying abbreviation definitions in biomedical text", PSB 8:451-462: every character of the short form
@@ -16,20 +22,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .lexicon import load_lexicon
+
 __all__ = [
     "NormalForm", "normalize", "normal_key", "is_abbreviation", "is_acronym", "slugify", "numbers_of", "tokens_of",
+    "parenthetical_forms", "name_like", "proper_name",
 ]
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _STRIP = "\"'`“”‘’()[]{}<>,.;:!?*"
 #: Leading words that never belong to a name.
 DETERMINERS = frozenset("the a an our their its this these those".split())
-#: Words that follow a proper name without changing what it names: "the C4 dataset" is C4.
-HEAD_WORDS = frozenset(
-    "dataset datasets benchmark benchmarks corpus suite model models method algorithm framework architecture "
-    "optimizer optimiser family series score metric task loss technique approach adapter adapters module modules"
-    .split()
-)
 #: Plural words whose final ``s`` must stay.
 _KEEP_S = ("ss", "us", "is", "as")
 _INVARIANT = frozenset(("series", "species", "lens", "news", "physics", "mathematics"))
@@ -64,6 +67,9 @@ class NormalForm:
     steps : frozenset of str
         The normalisation rules that changed the form: ``determiner``, ``head_word``, ``based``, ``plural``,
         ``spelling``.
+    heads : tuple of str
+        The head words stripped after the name, singular, last first (``("model", "series")`` for "LLaMA series
+        models").
     """
 
     text: str
@@ -72,6 +78,32 @@ class NormalForm:
     numbers: tuple
     letters: str
     steps: frozenset
+    heads: tuple = ()
+
+
+def proper_name(text):
+    """True when `text` has a word that only a name has: a capital inside it or a digit ("LoRA", "GPT-4",
+    "ResNet"); title case alone ("Scaling Laws", in a title) does not make a phrase a name.
+
+    Examples
+    --------
+    >>> [proper_name(t) for t in ("LoRA", "GPT-4", "Scaling Laws", "adaptive algorithm")]
+    [True, True, False, False]
+    """
+    tokens = text.split()
+    return _inner_capital(tokens) or any(c.isdigit() for c in text)
+
+
+def name_like(text):
+    """True when `text` looks like a proper name (:func:`_name_like` of its words): "LoRA", "GPT-4", "Stable
+    Diffusion"; not "low-rank adaptation" or "Training loss".
+
+    Examples
+    --------
+    >>> [name_like(t) for t in ("LoRA", "Stable Diffusion", "low-rank adaptation", "Training loss")]
+    [True, True, False, False]
+    """
+    return _name_like(text.split())
 
 
 def _name_like(tokens):
@@ -108,6 +140,8 @@ def _singular(token):
     """The singular of the last word of a name (a small rule set: enough to fold ``LLMs``, ``losses``)."""
     if re.fullmatch(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z0-9]s", token) and sum(c.isupper() for c in token) >= 2:
         return token[:-1]  # acronym plural: LLMs, GANs, ViTs, dLLMs
+    if re.fullmatch(r"[A-Z][a-z]+[A-Z][a-z]*[a-rt-z]s", token):
+        return token[:-1]  # a name in two capitalised parts: ResNets, ConvNets, BatchNorms
     if token[:1].isupper() and token[1:].islower():
         token = token.lower()  # "Models" in a title
     if not token.islower() or len(token) <= 3 or any(c.isdigit() for c in token) or token in _INVARIANT:
@@ -121,6 +155,68 @@ def _singular(token):
     if token.endswith("s") and not token.endswith(_KEEP_S):
         return token[:-1]
     return token
+
+
+def _strip_outer(text):
+    """Strip outer quotes, brackets and punctuation, but not a closing bracket that a bracket inside opened
+    ("Low-Rank Adaptation (LoRA)")."""
+    while True:
+        t = text.strip().strip(_STRIP.replace(")", "")).strip()
+        if t.endswith(")") and t.count("(") < t.count(")"):
+            t = t[:-1]
+        if t.startswith("(") and t.count("(") > t.count(")"):
+            t = t[1:]
+        if t == text:
+            return t
+        text = t
+
+
+def _strip_name_heads(words):
+    """Drop head words after a proper name, repeatedly ("LLaMA series models" -> "LLaMA"); return the rest and
+    the heads dropped (singular, last first)."""
+    lex = load_lexicon()
+    i, heads = len(words), []
+    while i > 1:
+        head = _singular(words[i - 1].lower())
+        ending = lex.acronym_heads.get(head)
+        if head in lex.name_heads or (ending and words[i - 2].lower().endswith(ending) and is_acronym(words[i - 2])):
+            i -= 1
+            heads.append(head)
+        else:
+            break
+    rest = words[:i]
+    # the rest must be a name in every word: "offline RL benchmark" is a benchmark of offline RL, no RL
+    if not heads or not (_name_like(rest) and all(w[:1].isupper() or w[:1].isdigit() for w in rest)
+                         and (all(w.islower() for w in words[i:]) or _inner_capital(rest))):
+        return words, ()
+    return rest, tuple(heads)
+
+
+def parenthetical_forms(text):
+    """The names a parenthesised abbreviation inside a name stands for: the name with the words it abbreviates
+    and the name with the abbreviation in their place ("Key-Value (KV) cache" gives "Key-Value cache" and "KV
+    cache"). Empty when `text` holds no such abbreviation, or it does not abbreviate the words before it.
+
+    Examples
+    --------
+    >>> parenthetical_forms("Key-Value (KV) cache")
+    ['Key-Value cache', 'KV cache']
+    >>> parenthetical_forms("Stable Diffusion (SD) V2.1")
+    ['Stable Diffusion V2.1', 'SD V2.1']
+    >>> parenthetical_forms("Low-Rank Adaptation (LoRA)"), parenthetical_forms("a (very) big model")
+    (['Low-Rank Adaptation', 'LoRA'], [])
+    """
+    m = re.search(r"\s*\(([^()]+)\)\s*", text)
+    if not m or not is_acronym(m.group(1).strip()):
+        return []
+    short, before, after = m.group(1).strip(), text[:m.start()].split(), text[m.end():].strip()
+    for n in range(1, len(before) + 1):  # the fewest words before it that the abbreviation spells out
+        long = " ".join(before[-n:])
+        if is_abbreviation(short, long) or (n == 1 and "-" in long and is_abbreviation(short, long)):
+            head = " ".join(before[:-n])
+            joined = [" ".join(p for p in (head, x, after) if p) for x in (long, short)]
+            return joined if all(joined) else []
+    return []
 
 
 def _key(spaced):
@@ -157,18 +253,16 @@ def normalize(text):
     >>> normalize("LLaMA-2-7B").numbers
     ('2', '7')
     """
-    text = unicodedata.normalize("NFKC", text).translate(_DASHES).strip().strip(_STRIP).strip()
-    text = re.sub(r"\s+", " ", text)
+    text = _strip_outer(re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).translate(_DASHES)))
     steps = set()
-    words = text.split(" ")
+    inner = parenthetical_forms(text)
+    words = (inner[0] if inner else text).split(" ")  # "Key-Value (KV) cache" names the Key-Value cache
     if len(words) > 1 and words[0].lower() in DETERMINERS:
         words = words[1:]
         steps.add("determiner")
-    if len(words) > 1 and words[-1].lower() in HEAD_WORDS:
-        rest = words[:-1]
-        if _name_like(rest) and (words[-1].islower() or _inner_capital(rest)):
-            words = rest
-            steps.add("head_word")
+    words, heads = _strip_name_heads(words)
+    if heads:
+        steps.add("head_word")
     last = words[-1]
     for suffix in ("-based", "-style"):
         stem = last[: -len(suffix)]
@@ -180,7 +274,8 @@ def normalize(text):
     if single != last:
         words[-1] = single
         steps.add("plural")
-    spaced = " ".join(words).lower().replace("++", "pp").replace("+", " plus")
+    spaced = " ".join(words).lower().replace("++", "pp").replace("+", " plus").replace("#", " sharp")
+    spaced = re.sub(r"\s*&\s*", " and ", spaced)
     spelled = spaced
     for pattern, repl in _SPELLING:
         spelled = pattern.sub(repl, spelled)
@@ -189,7 +284,7 @@ def normalize(text):
     key = _key(spelled)
     numbers = tuple(_NUMBER.findall(spelled))
     letters = "".join(c for c in key if c.isalpha())
-    return NormalForm(text, spelled, key, numbers, letters, frozenset(steps))
+    return NormalForm(text, spelled, key, numbers, letters, frozenset(steps), heads)
 
 
 def normal_key(text):

@@ -1,0 +1,299 @@
+"""The forms of every per-paper entity, and which of them may link across papers.
+
+Each entity of each paper becomes a :class:`Record` with its normalised forms (its name first, then its aliases,
+then the two names a parenthesised abbreviation inside one of them stands for). A form links across papers by its
+key unless it is *local*, a node of its own paper only (key ``"<key>@<paper>"``):
+
+- **specificity gate**: an unnamed phrase that a paper proposes as its own ("adaptive algorithm", "global loss",
+  "synthetic dataset", "attention mechanism", "Scaling Laws" in a title, "coreset" in "Coreset for Line-Sets
+  Clustering") names the paper's own thing, not the general concept and not another paper's thing of the same
+  description; it stays local unless another paper writes it as a name (every word capitalised or an
+  abbreviation, outside its title). This holds for a phrase with a generic head ("algorithm", "loss": data,
+  :mod:`kg.link.lexicon`) and for any phrase few other papers use; a phrase many papers use ("fine-tuning",
+  "transformer") is an established thing the paper builds on, and joins it. Measured on the annotated papers,
+  gating the rare phrases too halves the wrong merges at no cost in recall.
+- **narrower, broader and paraphrasing aliases**: an alias that adds or drops content words ("accuracy" for
+  "top-1 accuracy", "downstream recommendation tasks" for "recommendation"), or an ordinary phrase that says the
+  name in other words ("deep networks" for "neural networks", "LLM quantization" for "LLM compression"), is how
+  that paper refers to its entity, not a name of it elsewhere: "accuracy" in another paper is not top-1 accuracy.
+  Abbreviations, names and stem-equivalent phrases ("self-attention mechanism") link.
+"""
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .abbreviations import expands
+from .cluster import _FUNCTION_WORDS
+from .lexicon import load_lexicon
+from .normalize import (
+    _singular,
+    is_abbreviation,
+    is_acronym,
+    name_like,
+    normalize,
+    parenthetical_forms,
+    proper_name,
+    tokens_of,
+)
+from .stems import content_stems, family_of, head_family, model_stem_key, stem_keys
+
+__all__ = ["Record", "build_records", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds",
+           "capital_keys"]
+
+
+@dataclass
+class Record:
+    """One entity of one paper with its normal forms and the node each form has in the clustering."""
+
+    paper: str
+    index: int
+    entity: object
+    forms: list
+    nodes: list = field(default_factory=list)  # per form: its node in the clustering, or None
+    local: list = field(default_factory=list)  # per form: True when it links within its paper only
+    cluster: str | None = None  # the id of its corpus entity
+
+    def anchor(self):
+        """The node that places the record in a cluster: its first form that is a node."""
+        return next(n for n in self.nodes if n is not None)
+
+
+def local_key(key, paper):
+    """The node of a form that links within `paper` only.
+
+    >>> local_key("adaptivealgorithm", "p1")
+    'adaptivealgorithm@p1'
+    """
+    return f"{key}@{paper}"
+
+
+def _forms_of(entity, cache):
+    texts = []
+    for text in entity.forms:
+        if isinstance(text, str):
+            texts.append(text)
+            texts.extend(parenthetical_forms(text))  # "Key-Value (KV) cache": also "KV cache"
+    forms, seen = [], set()
+    for text in texts:
+        nf = cache.get(text) or cache.setdefault(text, normalize(text))
+        if nf.key and nf.text not in seen:
+            seen.add(nf.text)
+            forms.append(nf)
+    return forms
+
+
+def build_records(extractions, drop, dropped):
+    """One :class:`Record` per per-paper entity with its normalised forms (name first), in paper id order.
+
+    Parameters
+    ----------
+    extractions : list of PaperExtraction
+    drop : set of str
+        Keys never linked (the curation file's ``drop``).
+    dropped : collections.Counter
+        Counts records left out, by reason (``empty_name``, ``curation``).
+
+    Returns
+    -------
+    list of Record
+        With :attr:`Record.local` set by the specificity gate and the alias rule of this module's docstring.
+    """
+    records, cache, titles = [], {}, {}  # the same names recur in every paper: normalise each once
+    for ext in sorted(extractions, key=lambda e: e.id):
+        titles[ext.id] = ext.title or ""
+        for i, ent in enumerate(ext.entities):
+            forms = _forms_of(ent, cache)
+            if not forms or not isinstance(ent.name, str) or forms[0].text != cache[ent.name].text:
+                dropped["empty_name"] += 1
+                continue
+            if forms[0].key in drop:
+                dropped["curation"] += 1
+                continue
+            records.append(Record(ext.id, i, ent, [f for f in forms if f.key not in drop]))
+    named, used = defaultdict(set), defaultdict(set)  # key -> papers that write it as a name / that use it
+    for r in records:
+        for f in r.forms:
+            if _named(f.text, titles[r.paper]):
+                named[f.key].add(r.paper)
+            if r.entity.role != "proposed":
+                used[f.key].add(r.paper)
+    lex = load_lexicon()
+    for r in records:
+        r.local = [_is_local(r, f, named, titles[r.paper], used, lex) for f in r.forms]
+    return records
+
+
+def _named(text, title):
+    """`text` is written as a name: every word capitalised or an abbreviation ("LoRA", "Stable Diffusion"; not
+    "KV cache compression", "an MCMC algorithm"), and, when it has several words, outside the paper's title
+    (title case in a title is no name: "Scaling Laws for Neural Language Models")."""
+    words = [w for w in re.split(r"[\s/]+", text) if w and w.lower() not in _FUNCTION_WORDS]
+    if not words or not all(w[:1].isupper() or w[:1].isdigit() for w in words):
+        return False
+    if text in title and len(words) > 1:  # "KV Cache Compression" in "GEAR: An Efficient KV Cache Compression..."
+        return False
+    return proper_name(text) or name_like(text)
+
+
+def _is_local(record, nf, named, title="", used=None, lexicon=None):
+    if record.entity.role == "proposed" and not any(expands(g, nf) for g in record.forms if g is not nf):
+        # (the long form of the paper's own abbreviation, "Low-Rank Adaptation" of LoRA, is a name)
+        lex = lexicon or load_lexicon()
+        generic = _singular(nf.spaced.split()[-1]) in lex.generic_heads
+        rare = len((used or {}).get(nf.key, set()) - {record.paper}) < lex.common_papers
+        if not _named(nf.text, title) and not named.get(nf.key, set()) - {record.paper} and (generic or rare):
+            return True
+        if nf.heads and nf.key not in normalize(title).key:  # "an MCMC algorithm" we propose is no MCMC
+            return True
+    name = record.forms[0]
+    if nf is name:
+        return False
+    if _broader_acronym(nf, name) or _broader_acronym(name, nf):  # "RL" for "deep reinforcement learning"
+        return True
+    if expands(nf, name) or expands(name, nf):
+        return False
+    # a narrower, broader or paraphrasing alias holds in its paper: elsewhere the phrase may be another thing
+    return _narrower_or_broader(content_stems(nf), content_stems(name)) or _paraphrase(nf, name)
+
+
+def _letters(nf):
+    """The capitals and digits of an acronym, or the initials of a phrase's words."""
+    if is_acronym(nf.text):
+        return "".join(c for c in nf.text if c.isupper() or c.isdigit()).lower()
+    words = tokens_of(nf.spaced)
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def _spelled_from_start(short, long):
+    """`short` abbreviates `long` from its first word on ("VAE", "variational autoencoder")."""
+    return is_abbreviation(short, long) and short[:1].lower() == long.strip()[:1].lower()
+
+
+def _broader_acronym(a, b):
+    """`a` is an abbreviation or a phrase that spells fewer words than `b` means, one of them an acronym: "RL"
+    for "deep reinforcement learning", "CoT" for "Long Chain-of-Thought", "instance segmentation" for "FSIS"
+    (few-shot instance segmentation). Not an abbreviation and its own expansion ("VAE", "variational
+    autoencoder")."""
+    if is_acronym(a.text) and not is_acronym(b.text):  # the abbreviation spells only the last words
+        words = b.text.split()
+        return not _spelled_from_start(a.text, b.text) and any(
+            _spelled_from_start(a.text, " ".join(words[k:])) for k in range(1, len(words)))
+    if is_acronym(b.text) and not is_acronym(a.text):  # the phrase spells only part of the abbreviation
+        la, lb = _letters(a), _letters(b)
+        return (len(la) >= 2 and len(la) < len(lb) and (lb.endswith(la) or lb.startswith(la))
+                and not is_abbreviation(b.text, a.text))
+    return False
+
+
+def _paraphrase(nf, name):
+    """Two phrases that share no stem key say one thing in other words ("deep networks" for "neural networks",
+    "Diffusion" for "score-based generative models"); a one-word name ("ElasticViT") and its description, or a
+    phrase with an abbreviation in it ("offline RL" for "offline reinforcement learning"), are no paraphrase;
+    "LLM quantization" for "LLM compression" is."""
+    if any(len(f.text.split()) == 1 and proper_name(f.text) for f in (nf, name)):
+        return False
+    acronyms = [{w for w in f.text.split() if is_acronym(w)} for f in (nf, name)]
+    if acronyms[0] != acronyms[1]:  # "offline RL" for "offline reinforcement learning": an abbreviation spelled out
+        return False
+    mine, its = content_stems(nf), content_stems(name)
+    return bool(mine and its) and not (stem_keys(nf) & stem_keys(name)) and mine != its
+
+
+def _narrower_or_broader(a, b):
+    """One set of stems holds the other and more; a stem counts as held by one it starts or extends
+    ("speedup" by "speed")."""
+    if not a or not b or a == b:
+        return False
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    return len(small) < len(big) and all(any(x.startswith(y) or y.startswith(x) for y in big) for x in small)
+
+
+def key_families(records, bare=False):
+    """Key -> the family of entity types (:data:`kg.link.stems.FAMILIES`) most records with that key have
+    (with `bare`, counting only forms without a head word that says their type: "VQ", not "VQ models")."""
+    votes = defaultdict(Counter)
+    for r in records:
+        for f, local in zip(r.forms, r.local):
+            if not local and not (bare and head_family(f)):
+                votes[f.key][family_of(r.entity.type)] += 1
+    return {k: min(c, key=lambda fam: (-c[fam], fam)) for k, c in votes.items()}
+
+
+#: Kinds of things an abbreviation can stand for that no paper confuses: "IS" the Inception Score (a metric) is
+#: not "IS" importance sampling (a method), whereas a method, model or task may be typed either way.
+_KINDS = {"Dataset": "data", "Metric": "measure"}
+
+
+def _bare_acronym(text):
+    """An abbreviation on its own ("IS", "MAE", "GPT-4"), not a phrase that starts with one ("KL-divergence")."""
+    return is_acronym(text) and not any(p.islower() and len(p) > 2 for p in re.split(r"[-/]", text))
+
+
+def capital_keys(records):
+    """Keys written both as an abbreviation in capitals and as a lower-case word ("COST", "cost"): the
+    abbreviation is not the word."""
+    caps, lower = set(), set()
+    for r in records:
+        for f, local in zip(r.forms, r.local):
+            if not local:
+                if len(f.text) >= 3 and f.text.isupper() and f.text.isalpha():
+                    caps.add(f.key)
+                elif f.text.islower() and " " not in f.text:
+                    lower.add(f.key)
+    return caps & lower
+
+
+def acronym_kinds(records, pairs):
+    """Key of an abbreviation that names two kinds of thing -> those kinds (:data:`_KINDS`, else ``thing``).
+
+    An abbreviation counts when some entities that write it spell it out (`pairs`, from
+    :func:`kg.link.abbreviations.abbreviation_pairs`) and entities of another kind write it without doing so: "IS"
+    spelled out as importance sampling (a method) and a bare "IS" metric, the Inception Score. A name typed a
+    dataset in one paper and a task in another ("GSM8K") is no such thing.
+    """
+    kinds, spelled = defaultdict(set), defaultdict(set)
+    for r in records:
+        for f, local in zip(r.forms, r.local):
+            if not local and _bare_acronym(f.text):
+                kinds[f.key].add(_KINDS.get(r.entity.type, "thing"))
+    for key, uses in pairs.items():
+        for r, _, _ in uses:
+            spelled[key].add(_KINDS.get(r.entity.type, "thing"))
+    return {k: v for k, v in kinds.items() if len(v) > 1 and spelled.get(k) and v - spelled[k]}
+
+
+def node_of(nf, local, record, bare_families, kinds=None, capitals=frozenset()):
+    """The node of a form: its key; its paper-local key when `local`; its key marked with the family its head
+    word says when papers give the bare name another family ("VQ models" -> ``vq#model`` when VQ is a method);
+    an abbreviation written for two kinds of thing (:func:`acronym_kinds`) marked with its entity's kind; an
+    abbreviation in capitals that is also a lower-case word (:func:`capital_keys`) marked ``#caps``.
+
+    Examples
+    --------
+    >>> from kg.records import Entity
+    >>> r = Record("p1", 0, Entity("VQ models", "Model"), [])
+    >>> node_of(normalize("VQ models"), False, r, {"vq": "process"}), node_of(normalize("VQ"), True, r, {})
+    ('vq#model', 'vq@p1')
+    """
+    if local:
+        return local_key(nf.key, record.paper)
+    fam = head_family(nf)
+    if fam and bare_families.get(nf.key, fam) != fam:
+        return f"{nf.key}#{fam}"
+    if kinds and nf.key in kinds and _bare_acronym(nf.text):
+        return f"{nf.key}#{_KINDS.get(record.entity.type, 'thing')}"
+    if nf.key in capitals and nf.text.isupper():
+        return f"{nf.key}#caps"
+    return nf.key
+
+
+def stem_nodes(records, families):
+    """Key -> sorted stem nodes (``"~<family>:<stem key>"``) of the global ordinary-phrase forms with that key."""
+    out = defaultdict(set)
+    for r in records:
+        for f, local in zip(r.forms, r.local):
+            if not local:
+                fam = families[f.key]
+                out[f.key].update(f"~{fam}:{model_stem_key(s) if fam == 'model' else s}" for s in stem_keys(f))
+    return {k: sorted(v) for k, v in out.items() if v}

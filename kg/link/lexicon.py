@@ -1,0 +1,123 @@
+"""The linker's word lists, read from ``kg/link/data/lexicon.toml`` (rules as data: what a word does to a name).
+
+:func:`load_lexicon` reads the file once per path; every list is lower-case and singular.
+"""
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..errors import InputError
+
+__all__ = ["Lexicon", "load_lexicon", "LEXICON_PATH"]
+
+#: The lexicon shipped with the linker.
+LEXICON_PATH = Path(__file__).parent / "data" / "lexicon.toml"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists of ``lexicon.toml``; see the comments there for what each does.
+
+    Attributes
+    ----------
+    name_heads : frozenset of str
+    head_types : dict of str to str
+        Name head -> the entity type it says the name has.
+    acronym_heads : dict of str to str
+        Head -> the letters an abbreviation must end with for the head to be dropped.
+    phrase_heads, adjective_endings, modifiers, model_heads, quantities, vague, evaluative, rated_terms : tuple or frozenset of str
+    part_words : frozenset of str
+    generic_heads : frozenset of str
+    common_papers : int
+    """
+
+    name_heads: frozenset
+    head_types: dict
+    acronym_heads: dict
+    phrase_heads: frozenset
+    adjective_endings: tuple
+    modifiers: tuple
+    model_heads: frozenset
+    quantities: frozenset
+    vague: frozenset
+    evaluative: frozenset
+    rated_terms: frozenset
+    part_words: frozenset
+    generic_heads: frozenset = frozenset()
+    common_papers: int = 5
+
+
+def _get(data, keys):
+    for k in keys:
+        data = data.get(k) if isinstance(data, dict) else None
+    return data
+
+
+def _words(path, data, *keys):
+    value = _get(data, keys)
+    if not (isinstance(value, list) and all(isinstance(w, str) for w in value)):
+        raise InputError(path, f"{'.'.join(keys)} must be a list of words")
+    return [w.lower() for w in value]
+
+
+def _integer(path, data, *keys):
+    value = _get(data, keys)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InputError(path, f"{'.'.join(keys)} must be a whole number")
+    return value
+
+
+@cache
+def load_lexicon(path=LEXICON_PATH):
+    """Read a lexicon file (cached per path).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+
+    Returns
+    -------
+    Lexicon
+
+    Raises
+    ------
+    InputError
+        When the file is missing, not TOML, or a list is malformed.
+
+    Examples
+    --------
+    >>> lex = load_lexicon()
+    >>> "dataset" in lex.name_heads, "score" in lex.name_heads, lex.acronym_heads["autoencoder"]
+    (True, False, 'ae')
+    """
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError(path, "lexicon file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(path, f"not a valid TOML lexicon ({exc})") from None
+    acronym = data.get("acronym_heads", {})
+    if not (isinstance(acronym, dict) and all(isinstance(v, str) for v in acronym.values())):
+        raise InputError(path, "[acronym_heads] must map head words to letters")
+    head_types = data.get("head_types", {})
+    if not (isinstance(head_types, dict) and all(isinstance(v, str) for v in head_types.values())):
+        raise InputError(path, "[head_types] must map head words to entity types")
+    return Lexicon(
+        name_heads=frozenset(_words(path, data, "name_heads")),
+        head_types={k.lower(): v for k, v in head_types.items()},
+        acronym_heads={k.lower(): v.lower() for k, v in acronym.items()},
+        phrase_heads=frozenset(_words(path, data, "phrase", "heads")),
+        adjective_endings=tuple(_words(path, data, "phrase", "adjective_endings")),
+        modifiers=tuple(_words(path, data, "phrase", "modifiers")),
+        model_heads=frozenset(_words(path, data, "phrase", "model_heads")),
+        quantities=frozenset(_words(path, data, "phrase", "quantities")),
+        vague=frozenset(w.replace("-", "") for w in _words(path, data, "phrase", "vague")),
+        evaluative=frozenset(_words(path, data, "phrase", "evaluative")),
+        rated_terms=frozenset(_words(path, data, "phrase", "rated_terms")),
+        part_words=frozenset(_words(path, data, "part_words")),
+        generic_heads=frozenset(_words(path, data, "gate", "generic_heads")),
+        common_papers=_integer(path, data, "gate", "common_papers"),
+    )
