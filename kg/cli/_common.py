@@ -4,9 +4,24 @@ import sys
 
 import click
 
-__all__ = ["progress_factory", "quiet_option", "graph_option", "echo_warnings"]
+__all__ = ["progress_factory", "quiet_option", "graph_option", "column_options", "field_map", "echo_warnings"]
 
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+
+
+def column_options(command):
+    """``--title-column`` and ``--abstract-column``: other names of the two columns (CSV) or keys (JSON)."""
+    command = click.option("--abstract-column", metavar="NAME",
+                           help="Column (CSV) or key (JSON) holding the abstract, when it is not 'abstract', "
+                                "'summary', 'summaries' or 'paperAbstract'.")(command)
+    return click.option("--title-column", metavar="NAME",
+                        help="Column (CSV) or key (JSON) holding the title, when it is not 'title' or "
+                             "'titles'.")(command)
+
+
+def field_map(title_column, abstract_column):
+    """The ``fields`` argument of :func:`kg.sources.read_papers` for the two column options."""
+    return {k: v for k, v in (("title", title_column), ("abstract", abstract_column)) if v} or None
 graph_option = click.option(
     "--graph", "graph_dir", default="outputs", show_default=True, type=click.Path(file_okay=False),
     help="Directory written by `kg build`.",
@@ -27,8 +42,8 @@ def progress_factory(quiet):
 
 
 def echo_warnings(warnings, limit=20):
-    """Print skipped-record warnings, one line each, to stderr."""
+    """Print warnings (skipped records, skipped files, cache problems), one line each, to stderr."""
     for w in warnings[:limit]:
         click.echo(f"Warning: {w}", err=True)
     if len(warnings) > limit:
-        click.echo(f"Warning: ... and {len(warnings) - limit} more skipped records", err=True)
+        click.echo(f"Warning: ... and {len(warnings) - limit} more", err=True)

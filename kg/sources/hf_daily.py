@@ -37,6 +37,7 @@ SEPARATOR = "·"
 _AUTHORS = re.compile(r"•\s*(\d+)\s+authors?")
 _DATE = re.compile(r"([A-Z][a-z]{2,8})\.? (\d{1,2})(, \d{4})?(?: (\d+))?")
 _SLUG = re.compile(r"[A-Za-z0-9][\w.-]*")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: Chrome that may be glued to the line after it, longest first ("new" is too short to tell).
 _GLUED = sorted((c for c in CHROME if len(c) > 3), key=len, reverse=True)
 
@@ -90,7 +91,8 @@ def _units(text):
     A page date ("Mar 24") is a date line right after chrome; chrome glued to the next line is cut off.
     """
     units, after_chrome = [], True
-    for n, raw in enumerate(text.splitlines(), 1):
+    # Only line breaks end a line: U+2028, U+0085 or a form feed inside an abstract do not (str.splitlines would).
+    for n, raw in enumerate(_LINE_BREAK.split(text), 1):
         line = raw.strip()
         if not line:
             continue
