@@ -21,13 +21,13 @@ from ..records import Paper
 from .arxiv import parse_arxiv
 from .bibtex import parse_bibtex
 from .detect import EXTENSIONS, FORMATS, detect_format, is_input_name, read_text
-from .fields import check_field_map, fold
+from .fields import check_field_map, clean_title, fold, paper_from_record, split_authors
 from .hf_daily import parse_hf_daily
 from .jsonl import parse_json, parse_jsonl
 from .tabular import parse_csv
 
-__all__ = ["FORMATS", "PARSERS", "MAX_TITLE_CHARS", "MAX_ABSTRACT_CHARS", "read_papers", "iter_papers",
-           "input_files", "merge_papers", "check_paper"]
+__all__ = ["FORMATS", "PARSERS", "MAX_TITLE_CHARS", "MAX_ABSTRACT_CHARS", "read_papers", "read_records",
+           "iter_papers", "input_files", "merge_papers", "check_paper", "check_format"]
 
 #: Format -> parser ``parse(text, source, on_error)`` yielding papers.
 PARSERS = {"hf": parse_hf_daily, "jsonl": parse_jsonl, "json": parse_json, "csv": parse_csv, "arxiv": parse_arxiv,
@@ -45,7 +45,8 @@ MAX_ABSTRACT_CHARS = 50_000
 _FILLABLE = ("abstract", "date", "authors", "n_authors", "organisation", "url", "upvotes")
 
 
-def _check_format(format, where):
+def check_format(format, where="input"):
+    """The format name `format` in lower case (None stays None); InputError naming `where` when unknown."""
     if format is None:
         return None
     if str(format).lower() not in FORMATS:
@@ -138,7 +139,7 @@ def iter_papers(path, format=None, strict=False, warnings=None, fields=None):
     InputError
         See :func:`read_papers`.
     """
-    format = _check_format(format, path)
+    format = check_format(format, path)
     try:
         fields = check_field_map(fields)
     except ValueError as exc:
@@ -273,7 +274,7 @@ def read_papers(paths, format=None, strict=False, warnings=None, fields=None):
         paths = [paths]
     paths = list(paths)
     where = ", ".join(str(p) for p in paths) or "input"
-    _check_format(format, where)
+    check_format(format, where)
     if not paths:
         raise InputError(where, "no input files given")
     notes = []
@@ -292,4 +293,79 @@ def read_papers(paths, format=None, strict=False, warnings=None, fields=None):
         raise error
     for paper in papers:
         paper.source = os.path.basename(paper.source)
+    return papers
+
+
+def read_records(records, strict=False, warnings=None, fields=None, source="records"):
+    """Papers from Python objects: dicts (as JSON records) or :class:`~kg.records.Paper` objects.
+
+    A dict is read like a JSON record (:func:`kg.sources.fields.paper_from_record`: ``title`` and ``abstract``
+    or their synonyms, ``authors`` as a list or a ``;``-separated string ...). A Paper is taken as it is, except
+    that ``authors`` given as one string is split like a record's. Limits and duplicates are handled as for
+    files (:func:`check_paper`, :func:`merge_papers`).
+
+    Parameters
+    ----------
+    records : iterable of dict or Paper
+    strict : bool
+        Raise at the first bad record instead of skipping it.
+    warnings : list, optional
+        Receives an :class:`~kg.errors.InputError` for each skipped record (its ``line`` is its 1-based index).
+    fields : dict, optional
+        ``{"title": key, "abstract": key}`` (see :func:`iter_papers`).
+    source : str
+        What the errors name as the input.
+
+    Returns
+    -------
+    list of Paper
+
+    Raises
+    ------
+    InputError
+        For a bad record when `strict`, and when no record is a paper.
+
+    Examples
+    --------
+    >>> [(p.id, p.authors) for p in read_records([{"id": "p1", "title": "T", "summary": "A.", "authors": "A; B"}])]
+    [('p1', ['A', 'B'])]
+    """
+    try:
+        fields = check_field_map(fields)
+    except ValueError as exc:
+        raise InputError(source, str(exc)) from None
+    if isinstance(records, (dict, Paper, str, bytes)):
+        records = [records]
+    notes, papers = [], []
+    for i, record in enumerate(records, 1):
+        try:
+            if isinstance(record, Paper):
+                paper = Paper(**{**record.__dict__, "title": clean_title(record.title),
+                                 "authors": split_authors(record.authors)})
+                if not paper.title or not str(paper.abstract or "").strip():
+                    raise ValueError(f"paper {paper.id!r} has no {'title' if not paper.title else 'abstract'}")
+                if not paper.position:
+                    paper.position = i
+            elif isinstance(record, dict):
+                paper = paper_from_record(record, "", i, fields)
+            else:
+                raise ValueError(f"expected a dict or a Paper, got {type(record).__name__}")
+            problem = check_paper(paper)
+            if problem:
+                raise ValueError(f"record over a limit: {problem}")
+        except ValueError as exc:
+            error = InputError(source, str(exc), i)
+            if strict:
+                raise error from None
+            notes.append(error)
+            continue
+        papers.append(paper)
+    papers = merge_papers(papers, notes, strict)
+    if warnings is not None:
+        warnings.extend(notes)
+    if not papers:
+        error = InputError(source, f"no papers: every record was bad ({len(notes)} skipped; the first: {notes[0]})"
+                           if notes else "no records given")
+        error.details = notes
+        raise error
     return papers

@@ -1,0 +1,124 @@
+"""Worker processes that never outlive the work: map a function over chunks in a few processes, in order.
+
+:class:`Workers` wraps :class:`concurrent.futures.ProcessPoolExecutor` with the behaviour a command line tool
+needs:
+
+* the workers die with their parent, even when it is killed by SIGKILL (Linux ``PR_SET_PDEATHSIG``);
+* they ignore SIGINT, which a terminal sends to the whole process group: the parent alone handles Ctrl-C,
+  terminates them at once and stops within a second (instead of waiting for the tasks in flight);
+* they are started with ``spawn``, so they inherit no threads, locks or open files of the parent (such as the
+  lock of an output folder);
+* a worker killed from outside (out of memory) is an error, not a hang;
+* results come back in order as they are ready, with a bounded number of tasks in flight, so the caller can
+  save each one at once (the extraction cache is written chunk by chunk).
+"""
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from .errors import KGError
+
+__all__ = ["Workers", "die_with_parent"]
+
+
+def die_with_parent(parent=None, sig=signal.SIGKILL):
+    """Ask the kernel to send `sig` to this process when its parent dies (Linux; elsewhere nothing).
+
+    Parameters
+    ----------
+    parent : int, optional
+        The parent's pid as the parent saw it: if this process has already been orphaned (the parent died
+        before this call), it exits at once.
+    sig : int
+        Signal to receive.
+    """
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(sig))  # 1 = PR_SET_PDEATHSIG
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def _start(parent, initializer, initargs):
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+class Workers:
+    """A pool of worker processes used as a context manager; see the module docstring.
+
+    Parameters
+    ----------
+    processes : int
+    initializer : callable, optional
+        Run once in each worker (e.g. to load a model); must be importable (``spawn``).
+    initargs : tuple
+
+    Examples
+    --------
+    >>> with Workers(2) as workers:
+    ...     list(workers.map(abs, [-1, -2, 3]))
+    [1, 2, 3]
+    """
+
+    def __init__(self, processes, initializer=None, initargs=()):
+        self.processes = processes
+        self._executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_start, initargs=(os.getpid(), initializer, initargs))
+
+    def map(self, func, items, ahead=2):
+        """Yield ``func(item)`` for each item, in order, while at most ``ahead * processes`` run or wait.
+
+        Raises
+        ------
+        KGError
+            When a worker died (killed from outside, out of memory).
+        """
+        items, pending = iter(items), deque()
+        limit = max(1, ahead * self.processes)
+        try:
+            while True:
+                while len(pending) < limit:
+                    item = next(items, _END)
+                    if item is _END:
+                        break
+                    pending.append(self._executor.submit(func, item))
+                if not pending:
+                    return
+                yield pending.popleft().result()
+        except BrokenProcessPool:
+            raise KGError("a worker process died (killed, or out of memory); try fewer --workers") from None
+
+    def terminate(self):
+        """Stop every worker now (SIGKILL) and drop the tasks not yet done."""
+        processes = list((getattr(self._executor, "_processes", None) or {}).values())
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError):
+                process.kill()
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AssertionError):
+                process.join(5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self._executor.shutdown(wait=True)
+        else:
+            self.terminate()
+
+
+_END = object()
