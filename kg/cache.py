@@ -93,6 +93,8 @@ class ExtractionCache:
     def _open(self):
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.is_file() and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)):
+                return self._open_read_only("permission denied")  # SQLite also writes a journal beside it
             return self._connect()
         except sqlite3.DatabaseError as exc:
             if self.path.is_file() and not isinstance(exc, sqlite3.OperationalError):

@@ -65,12 +65,13 @@ def _extract_chunk(papers):
 def _extracted_chunks(todo, nlp, workers, batch_size):
     """Yield ``(chunk of papers, their extractions)`` as each chunk is done, in order."""
     from .extract import extract_papers
-    from .workers import Workers
 
     if workers <= 1:
         for chunk in _chunks(todo, batch_size):
             yield chunk, list(extract_papers(nlp, chunk, batch_size=batch_size))
         return
+    from .workers import Workers
+
     chunks = list(_chunks(todo, batch_size))
     with Workers(workers, _load_worker_pipeline, (nlp.meta.get("kg_load_args", {}),)) as pool:
         for chunk, dicts in zip(chunks, pool.map(_extract_chunk, chunks)):

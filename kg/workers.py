@@ -78,25 +78,39 @@ class Workers:
                                              initializer=_start, initargs=(os.getpid(), initializer, initargs))
 
     def map(self, func, items, ahead=2):
-        """Yield ``func(item)`` for each item, in order, while at most ``ahead * processes`` run or wait.
+        """``func(item)`` for each item, in order, while at most ``ahead * processes`` tasks run or wait.
+
+        The first tasks are submitted at once; the returned iterator submits the others as results come back.
+
+        Returns
+        -------
+        iterator
 
         Raises
         ------
         KGError
-            When a worker died (killed from outside, out of memory).
+            While iterating, when a worker died (killed from outside, out of memory).
         """
         items, pending = iter(items), deque()
         limit = max(1, ahead * self.processes)
-        try:
-            while True:
-                while len(pending) < limit:
-                    item = next(items, _END)
-                    if item is _END:
-                        break
-                    pending.append(self._executor.submit(func, item))
-                if not pending:
+
+        def fill():
+            while len(pending) < limit:
+                item = next(items, _END)
+                if item is _END:
                     return
-                yield pending.popleft().result()
+                pending.append(self._executor.submit(func, item))
+
+        fill()
+        return self._results(pending, fill)
+
+    @staticmethod
+    def _results(pending, fill):
+        try:
+            while pending:
+                result = pending.popleft().result()
+                fill()
+                yield result
         except BrokenProcessPool:
             raise KGError("a worker process died (killed, or out of memory); try fewer --workers") from None
 
