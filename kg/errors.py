@@ -38,6 +38,9 @@ class InputError(KGError):
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # picklable, so that it can come back from a worker process
+        return type(self), (self.path, self.message, self.line), {"details": self.details}
+
 
 class QueryError(KGError):
     """A SPARQL query the engine rejected; the message is the engine's."""
