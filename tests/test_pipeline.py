@@ -443,3 +443,47 @@ def test_wrongly_shaped_graph_file_is_one_error(tmp_path, content):
     (tmp_path / "kg.json").write_text(content, encoding="latin-1")
     with pytest.raises(InputError, match="kg.json: not a kg graph file"):
         open_graph(tmp_path)
+
+
+# The bundled corpus with its shipped extractions (no spaCy), built under two hash seeds: identical files.
+SEEDED = """
+import sys
+sys.path.insert(0, {root!r})
+import kg.pipeline as pipeline
+from kg.records import PaperExtraction
+
+shipped = {{e.id: e for e in pipeline.read_extractions({root!r} + "/outputs/extractions.jsonl")}}
+pipeline.extract_corpus = lambda papers, **kw: [shipped.get(p.id) or PaperExtraction(p.id, p.title) for p in papers]
+pipeline.build([{root!r} + "/data/hf-daily-papers/" + name for name in sys.argv[2:]], sys.argv[1],
+               curation={root!r} + "/data/curation.toml")
+"""
+
+
+@pytest.fixture(scope="module")
+def seeded_builds(tmp_path_factory):
+    root = tmp_path_factory.mktemp("seeds")
+    script = root / "build.py"
+    script.write_text(SEEDED.format(root=str(ROOT)))
+    files = sorted(p.name for p in (ROOT / "data" / "hf-daily-papers").iterdir())[:2]  # 2 of 5: quicker, as good
+    runs = [subprocess.Popen([sys.executable, str(script), str(root / f"seed-{seed}"), *files], stderr=subprocess.PIPE,
+                             text=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}) for seed in (1, 2)]
+    for run in runs:
+        assert run.wait(300) == 0, run.stderr.read()
+        run.stderr.close()
+    return root / "seed-1", root / "seed-2"
+
+
+@pytest.mark.parametrize("name", ["extractions.jsonl", "kg.json", "kg.ttl", "kg.graphml"])
+def test_outputs_do_not_depend_on_the_hash_seed(seeded_builds, name):
+    one, two = seeded_builds
+    assert (one / name).read_bytes() == (two / name).read_bytes()
+    text = (one / name).read_text(encoding="utf-8")
+    assert str(ROOT) not in text and "/data/hf-daily-papers/" not in text  # no local path in any output
+
+
+@pytest.mark.xfail(strict=True, reason="kg/export/html.py (issue 18's file) lays out each component from "
+                                       "U.subgraph(nodes).edges, which networkx yields in hash order: sorting them "
+                                       "there makes the page identical too")
+def test_html_does_not_depend_on_the_hash_seed(seeded_builds):
+    one, two = seeded_builds
+    assert (one / "kg.html").read_bytes() == (two / "kg.html").read_bytes()
