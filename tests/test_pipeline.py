@@ -313,10 +313,12 @@ def test_killed_build_leaves_the_old_build_or_the_new_one(builds, tmp_path, step
         process.stdout.close()
         process.stderr.close()
     assert _snapshot(out) == refs["b" if step == "after-switch" else "a"]
-    # the next build cleans what the killed one left and is not locked out
-    again = _run_build(script, "never", corpora["b"], out)
-    assert again.wait(60) == 0, again.communicate()
-    assert _snapshot(out) == refs["b"] and _siblings(out) == []
+    if step in ("after-graphml", "after-switch"):  # one kill mid-write and one after the switch suffice here
+        # the next build cleans what the killed one left (staging folder, lock file) and is not locked out
+        assert _siblings(out)
+        again = _run_build(script, "never", corpora["b"], out)
+        assert again.wait(60) == 0, again.communicate()
+        assert _snapshot(out) == refs["b"] and _siblings(out) == []
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
@@ -464,7 +466,7 @@ def seeded_builds(tmp_path_factory):
     root = tmp_path_factory.mktemp("seeds")
     script = root / "build.py"
     script.write_text(SEEDED.format(root=str(ROOT)))
-    files = sorted(p.name for p in (ROOT / "data" / "hf-daily-papers").iterdir())[:2]  # 2 of 5: quicker, as good
+    files = sorted(p.name for p in (ROOT / "data" / "hf-daily-papers").iterdir())[:1]  # 1 of 5: quicker, as good
     runs = [subprocess.Popen([sys.executable, str(script), str(root / f"seed-{seed}"), *files], stderr=subprocess.PIPE,
                              text=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}) for seed in (1, 2)]
     for run in runs:
