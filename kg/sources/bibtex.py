@@ -9,9 +9,8 @@ pylatexenc through bibtexparser's middleware), ``author`` is split at ``and``, t
 parse, is a bad record with its line.
 """
 
-from ..errors import InputError
 from ..records import Paper, paper_id_for_title
-from .fields import MONTHS, arxiv_id, clean_title, fold, iso_date
+from .fields import MONTHS, arxiv_id, bad_record, clean_title, fold, iso_date
 
 __all__ = ["parse_bibtex"]
 
@@ -117,9 +116,6 @@ def parse_bibtex(text, source="", on_error=None, fields=None):
                 continue
             paper = _entry_paper(block, source, position)
         except ValueError as exc:
-            error = InputError(source, str(exc), position)
-            if on_error is None:
-                raise error from None
-            on_error(error)
+            bad_record(on_error, source, str(exc), position)
             continue
         yield paper

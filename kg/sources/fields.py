@@ -9,11 +9,12 @@ new-style ``YYMM.NNNNN`` and old-style ``archive(.SUBJ)/YYMMNNN``, both without 
 import datetime
 import re
 
+from ..errors import InputError
 from ..records import Paper, paper_id_for_title
 
 __all__ = [
     "MONTHS", "SYNONYMS", "FIELDS", "fold", "clean_title", "iso_date", "month_day_date", "arxiv_id",
-    "split_authors", "check_field_map", "find_field", "paper_from_record",
+    "split_authors", "check_field_map", "find_field", "paper_from_record", "bad_record",
 ]
 
 #: The fields of a flat record that a :class:`~kg.records.Paper` is made from.
@@ -282,3 +283,14 @@ def paper_from_record(record, source="", position=None, fields=None):
         url=url,
         upvotes=_int_or_none(record.get(key["upvotes"])),
     )
+
+
+def bad_record(on_error, source, message, line):
+    """Report a bad record: ``on_error(InputError)`` (the reader then skips it), or raise when there is none.
+
+    The one rule of every reader (see :mod:`kg.sources`).
+    """
+    error = InputError(source, message, line)
+    if on_error is None:
+        raise error
+    on_error(error)

@@ -17,9 +17,8 @@ is :func:`kg.records.paper_id_for_title`.
 
 import re
 
-from ..errors import InputError
 from ..records import Paper, paper_id_for_title
-from .fields import MONTHS, fold, month_day_date
+from .fields import MONTHS, bad_record, fold, month_day_date
 
 __all__ = ["CHROME", "parse_hf_daily", "parse_listing_date", "parse_organisation"]
 
@@ -183,10 +182,7 @@ def parse_hf_daily(text, source="", on_error=None):
     [('A Title', 3, None, 2, 5)]
     """
     def bad(message, line):
-        error = InputError(source, message, line)
-        if on_error is None:
-            raise error
-        on_error(error)
+        bad_record(on_error, source, message, line)
 
     units = _units(text)
     i = 0

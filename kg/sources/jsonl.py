@@ -15,7 +15,7 @@ import json
 import re
 
 from ..errors import InputError
-from .fields import paper_from_record
+from .fields import bad_record, paper_from_record
 
 __all__ = ["MAX_DEPTH", "MAX_DIGITS", "loads", "parse_jsonl", "parse_json"]
 
@@ -118,10 +118,7 @@ def _records(items, source, on_error, fields):
                 continue
             except ValueError as exc:
                 problem = str(exc)
-        error = InputError(source, problem, n)
-        if on_error is None:
-            raise error
-        on_error(error)
+        bad_record(on_error, source, problem, n)
 
 
 def _lines(text):

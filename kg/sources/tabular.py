@@ -12,7 +12,7 @@ import csv
 import io
 
 from ..errors import InputError
-from .fields import find_field, paper_from_record
+from .fields import bad_record, find_field, paper_from_record
 
 __all__ = ["parse_csv", "REQUIRED_COLUMNS", "MAX_FIELD_CHARS"]
 
@@ -91,10 +91,7 @@ def parse_csv(text, source="", on_error=None, fields=None):
                     raise ValueError(f"expected {len(header)} fields as in the header, got {len(row)}")
                 paper = paper_from_record(dict(zip(names, row)), source, start, fields)
             except ValueError as exc:
-                error = InputError(source, str(exc), start)
-                if on_error is None:
-                    raise error from None
-                on_error(error)
+                bad_record(on_error, source, str(exc), start)
                 continue
             yield paper
     except csv.Error as exc:
