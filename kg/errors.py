@@ -22,14 +22,24 @@ class InputError(KGError):
         What is wrong, in one line.
     line : int, optional
         1-based line number within `path`, when the fault is on one line.
+
+    Attributes
+    ----------
+    details : list of InputError
+        The individual problems behind this one (e.g. every bad record of an input without a good one); the
+        command line prints them before the error.
     """
 
     def __init__(self, path, message, line=None):
         self.path = str(path)
         self.line = line
         self.message = message
+        self.details = []
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self):  # picklable, so that it can come back from a worker process
+        return type(self), (self.path, self.message, self.line), {"details": self.details}
 
 
 class QueryError(KGError):

@@ -31,13 +31,13 @@ entity -> entity: ``outperforms``, ``combinesWith`` (symmetric: stored once, end
 paper -> entity: ``proposes``, ``uses``, ``comparesTo`` (role baseline), ``mentions``
     (one edge per paper and entity, from its role in that paper)
 
-Graph attributes ``G.graph``: ``name``, ``created`` (ISO timestamp), ``papers`` (count),
-``link_report`` (dict with merge statistics and type conflicts).
+Graph attributes ``G.graph``: ``name``, ``papers`` (count), ``link_report`` (dict with merge statistics and
+type conflicts), and ``created`` (ISO timestamp) only when asked for: without it, identical inputs give
+identical graphs and files.
 """
 
 import json
 from collections import Counter
-from datetime import datetime, timezone
 
 import networkx as nx
 
@@ -54,8 +54,10 @@ __all__ = [
 ENTITY_RELATIONS = ("outperforms", "combinesWith", "evaluatedOn", "variantOf")
 #: Paper-level relations, from the entity's role in the paper.
 PAPER_RELATIONS = ("proposes", "uses", "comparesTo", "mentions")
-#: Name of the node key in the node-link JSON of :func:`save_graph`.
+#: Node key of the node-link JSON written before it followed networkx's default (``id``).
 _NODE_KEY = "node"
+#: A paper node's own ``id`` attribute in the node-link JSON (the node key takes ``id``).
+_OWN_ID = "paper_id"
 ROLE_TO_PAPER_RELATION = {"proposed": "proposes", "used": "uses", "baseline": "comparesTo", "mentioned": "mentions"}
 
 
@@ -87,19 +89,38 @@ def entity_graph(G):
 def save_graph(G, path):
     """Write `G` losslessly as networkx node-link JSON (``DIR/kg.json``), atomically.
 
+    The file is what :func:`networkx.node_link_graph` reads with its defaults (node key ``id``, edges under
+    ``edges``): a paper node's own ``id`` attribute is written as ``paper_id`` (as in GraphML) so that it does
+    not clash with the node key; :func:`load_graph` renames it back.
+
     Parameters
     ----------
     G : networkx.MultiDiGraph
     path : str or os.PathLike
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("paper:p1", kind="paper", id="p1")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "kg.json"
+    >>> save_graph(G, path)
+    >>> plain = nx.node_link_graph(json.loads(path.read_text()))
+    >>> dict(plain.nodes(data=True)), dict(load_graph(path).nodes(data=True))
+    ({'paper:p1': {'kind': 'paper', 'paper_id': 'p1'}}, {'paper:p1': {'kind': 'paper', 'id': 'p1'}})
     """
-    # the node key goes under its own name: the default, "id", would overwrite the ``id`` attribute of papers
-    data = nx.node_link_data(G, edges="edges", name=_NODE_KEY)
+    data = nx.node_link_data(G, edges="edges", name="id")
+    for node, item in zip(G.nodes, data["nodes"]):
+        own = G.nodes[node].get("id")
+        if own is not None:
+            item[_OWN_ID] = own
+        item["id"] = node
     with atomic_write(path) as fh:
         json.dump(data, fh, ensure_ascii=False)
 
 
 def load_graph(path):
-    """Read a graph written by :func:`save_graph`.
+    """Read a graph written by :func:`save_graph` (or by an earlier version, whose node key was ``node``).
 
     Parameters
     ----------
@@ -108,12 +129,25 @@ def load_graph(path):
     Returns
     -------
     networkx.MultiDiGraph
+
+    Raises
+    ------
+    ValueError
+        When the file is not JSON or not a node-link graph.
     """
     with open(path, encoding="utf-8") as fh:
         data = json.load(fh)
-    nodes = data.get("nodes") or [{}]
-    name = _NODE_KEY if _NODE_KEY in nodes[0] else "id"  # files written before the key had its own name
-    return nx.node_link_graph(data, edges="edges", multigraph=True, directed=True, name=name)
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list) \
+            or not isinstance(data.get("edges", []), list) or not all(isinstance(n, dict) for n in data["nodes"]):
+        raise ValueError("expected a node-link object with a list of node objects and a list of edges")
+    nodes = data["nodes"] or [{}]
+    if _NODE_KEY in nodes[0]:  # files written before the key was "id"
+        return nx.node_link_graph(data, edges="edges", multigraph=True, directed=True, name=_NODE_KEY)
+    G = nx.node_link_graph(data, edges="edges", multigraph=True, directed=True, name="id")
+    for _, attrs in G.nodes(data=True):
+        if _OWN_ID in attrs:
+            attrs["id"] = attrs.pop(_OWN_ID)
+    return G
 
 
 # -- building and reading the graph (issue 4) -------------------------------------------------------------------
@@ -129,7 +163,7 @@ def _paper_attrs(p):
                 organisation=p.organisation, upvotes=p.upvotes, source=p.source, position=p.position)
 
 
-def build_graph(papers, extractions, curation=None, index=None):
+def build_graph(papers, extractions, curation=None, index=None, created=None):
     """Link the extractions of a corpus and build the knowledge graph in the schema of this module.
 
     Generic entities (broad classes such as "large language models", see GUIDELINE.md) are linked but kept out
@@ -146,6 +180,9 @@ def build_graph(papers, extractions, curation=None, index=None):
         Corrections for the linker (:func:`kg.link.load_curation`).
     index : kg.link.NodeIndex, optional
         The id table of earlier builds, updated in place (see :func:`kg.link.link`).
+    created : str, optional
+        ISO timestamp recorded as ``G.graph["created"]``; none by default, so that the graph is a function of
+        its inputs alone.
 
     Returns
     -------
@@ -164,8 +201,9 @@ def build_graph(papers, extractions, curation=None, index=None):
     papers = list(papers)
     extractions = list(extractions)
     result = link(papers, extractions, curation, index=index)
-    G = nx.MultiDiGraph(name="kg", created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                        papers=0, link_report=result.report)
+    G = nx.MultiDiGraph(name="kg", papers=0, link_report=result.report)
+    if created:
+        G.graph["created"] = created
     for p in papers:
         G.add_node(PAPER_PREFIX + p.id, **_paper_attrs(p))
     for e in extractions:

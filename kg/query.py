@@ -7,12 +7,20 @@ RFC 4180) or an aligned text table. ``DIR/kg.ttl`` is bulk-loaded into an in-mem
 ontology is loaded too, in the named graph ``<https://w3id.org/kg-ml/ontology>``. The prefixes of
 :data:`kg.vocab.PREFIXES` and those declared in ``kg.ttl`` (``entity:`` and ``paper:`` for the data) need no PREFIX
 line.
+
+Queries read the local graph only. ``SERVICE`` (SPARQL 1.1 Federated Query), with which the engine would make
+HTTP requests to any address the query names, is refused unless explicitly allowed (:func:`uses_service`); the
+query then runs in a child process (:func:`kg.workers.call_in_process`) without network access where the system
+allows it (a Linux network namespace), and is killed on timeout or Ctrl-C: the engine cannot be interrupted
+otherwise, and an abandoned cartesian product would run on, growing, until the process ended.
 """
 
+import contextlib
 import csv
 import io
 import json
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +28,23 @@ from pathlib import Path
 from .errors import InputError, QueryError
 from .vocab import ONTOLOGY_IRI, PREFIXES, ontology_path
 
-__all__ = ["QueryResult", "FORMATS", "rdf_file", "load_store", "run_query", "format_result"]
+__all__ = ["QueryResult", "FORMATS", "DEFAULT_TIMEOUT", "rdf_file", "load_store", "uses_service", "no_network",
+           "run_query", "format_result"]
+
+#: Seconds a query may run (loading included) before it is stopped.
+DEFAULT_TIMEOUT = 300.0
+
+_SERVICE_MESSAGE = ("SERVICE (a federated query) is disabled: queries read the local graph only and make no "
+                    "network requests")
+# What can hide the keyword SERVICE: comments, strings, IRIs (SPARQL 1.1 grammar, productions [139]-[159])
+_NOT_CODE = re.compile(r"""
+    "\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\" | '\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'
+  | "(?:[^"\\\n\r]|\\.)*" | '(?:[^'\\\n\r]|\\.)*'
+  | <[^<>"{}|^`\\\x00-\x20]*>
+  | \#[^\n\r]*
+""", re.VERBOSE)
+_SERVICE = re.compile(r"(?<![\w?$:-])SERVICE(?![\w:-])", re.IGNORECASE)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 #: Output formats of :func:`format_result`.
 FORMATS = ("table", "csv", "json")
@@ -120,8 +144,67 @@ def load_store(graph_dir):
     return store, {**PREFIXES, **_file_prefixes(path)}
 
 
-def run_query(graph_dir, query):
+def uses_service(query):
+    """True when `query` uses ``SERVICE`` (outside comments, strings and IRIs; ``\\u`` escapes decoded first, as
+    SPARQL does).
+
+    Examples
+    --------
+    >>> uses_service("SELECT * WHERE { SERVICE <http://10.0.0.1/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service("SELECT * WHERE { \\\\u0053ERVICE <http://x/> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT ?service WHERE { ?service ex:SERVICE "SERVICE" } # SERVICE')
+    False
+    """
+    decoded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+    return bool(_SERVICE.search(_NOT_CODE.sub(" ", decoded)))
+
+
+def no_network():
+    """Leave the network for this process (Linux: a new, empty network namespace); False when not possible.
+
+    Defence in depth under :func:`uses_service`: whatever the query, the engine then has no network to reach.
+    Call it in a single-threaded child process (``unshare`` refuses a threaded one).
+    """
+    if sys.platform != "linux":
+        return False
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        for flags in (0x40000000, 0x10000000 | 0x40000000):  # CLONE_NEWNET; with CLONE_NEWUSER when unprivileged
+            if libc.unshare(flags) == 0:
+                return True
+    return False
+
+
+def _check_service(query, allow_service):
+    if not allow_service and uses_service(query):
+        raise QueryError(f"SPARQL: {_SERVICE_MESSAGE}")
+
+
+def _answer(graph_dir, query, allow_service):
+    """In the query's child process: load, query, and return the answer serialised (kind, bytes, prefixes)."""
+    from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+
+    if not allow_service:
+        no_network()
+    store, prefixes = load_store(graph_dir)
+    try:
+        answer = store.query(query, prefixes=prefixes)
+        if isinstance(answer, (QueryBoolean, QuerySolutions)):
+            kind = "ask" if isinstance(answer, QueryBoolean) else "select"
+            return kind, answer.serialize(format=QueryResultsFormat.JSON), prefixes
+        return "graph", answer.serialize(format=RdfFormat.N_TRIPLES), prefixes
+    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
+        raise QueryError(f"SPARQL: {_one_line(exc)}") from None
+
+
+def run_query(graph_dir, query, timeout=DEFAULT_TIMEOUT, allow_service=False):
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over the graph in `graph_dir`.
+
+    The query runs in a child process, killed when it takes longer than `timeout` or on Ctrl-C.
 
     Parameters
     ----------
@@ -129,6 +212,10 @@ def run_query(graph_dir, query):
         A directory holding ``kg.ttl`` (as written by ``kg build``), or a Turtle file.
     query : str
         SPARQL 1.1 query. The prefixes of :data:`kg.vocab.PREFIXES` are predeclared.
+    timeout : float or None
+        Seconds for loading and querying; None for no limit.
+    allow_service : bool
+        Let ``SERVICE`` make its HTTP requests (refused by default).
 
     Returns
     -------
@@ -139,28 +226,34 @@ def run_query(graph_dir, query):
     InputError
         When ``kg.ttl`` is missing or unreadable.
     QueryError
-        When the engine rejects the query or fails to evaluate it; the message is the engine's, on one line.
+        When the engine rejects the query or fails to evaluate it (the message is the engine's, on one line),
+        the query uses ``SERVICE`` without `allow_service`, or it runs out of time.
     """
-    from pyoxigraph import QueryBoolean, QuerySolutions
+    from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
+    from .workers import call_in_process
+
+    _check_service(query, allow_service)
+    path = rdf_file(graph_dir)
     start = time.perf_counter()
-    store, prefixes = load_store(graph_dir)
-    loaded = time.perf_counter()
     try:
-        answer = store.query(query, prefixes=prefixes)
-        if isinstance(answer, QueryBoolean):
+        kind, data, prefixes = call_in_process(_answer, (path, query, allow_service), timeout=timeout)
+    except TimeoutError:
+        raise QueryError(f"SPARQL: the query ran longer than {timeout:g} s and was stopped "
+                         "(raise the limit with --timeout)") from None
+    elapsed = time.perf_counter() - start
+    if kind == "graph":
+        result = QueryResult("graph", triples=list(parse(data, format=RdfFormat.N_TRIPLES)))
+    else:
+        answer = parse_query_results(data, format=QueryResultsFormat.JSON)
+        if kind == "ask":
             result = QueryResult("ask", boolean=bool(answer))
-        elif isinstance(answer, QuerySolutions):
-            variables = [v.value for v in answer.variables]
-            rows = [tuple(solution[v] for v in variables) for solution in answer]
-            result = QueryResult("select", variables=variables, rows=rows)
         else:
-            result = QueryResult("graph", triples=list(answer))
-    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
-        raise QueryError(f"SPARQL: {_one_line(exc)}") from exc
+            variables = [v.value for v in answer.variables]
+            result = QueryResult("select", variables=variables,
+                                 rows=[tuple(solution[v] for v in variables) for solution in answer])
     result.prefixes = prefixes
-    result.load_seconds = loaded - start
-    result.query_seconds = time.perf_counter() - loaded
+    result.query_seconds = elapsed
     return result
 
 

@@ -1,5 +1,11 @@
 """Shared fixtures: the one conftest of the test suite (small, constant, built by hand)."""
 
+import os
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+
 import networkx as nx
 import pytest
 
@@ -162,3 +168,54 @@ def bad_file(tmp_path):
         assert name in str(err.value) and message in str(err.value), str(err.value)
 
     return check
+
+
+@pytest.fixture
+def open_tmp():
+    """A fresh folder that every user can enter (pytest's own are private to their owner), removed after."""
+    path = tempfile.mkdtemp(prefix="kg-test-")
+    os.chmod(path, 0o755)
+    yield Path(path)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def unprivileged():
+    """``run(func, *args)``: call `func` as a user to whom permission bits apply.
+
+    As root (whom no permission bit stops) the call runs in a forked child as the user ``nobody``; its return
+    value or exception comes back pickled. Modules it needs must be imported before (``nobody`` may not read
+    the Python installation). Otherwise it is a plain call.
+    """
+    def run(func, *args):
+        if os.geteuid() != 0:
+            return func(*args)
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: drop privileges, run, report, never return into pytest
+            try:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+                outcome = ("ok", func(*args))
+            except BaseException as exc:  # noqa: B036 - reported to the parent
+                outcome = ("error", exc)
+            try:
+                data = pickle.dumps(outcome)
+                pickle.loads(data)  # exceptions with several arguments do not come back from a pickle
+            except Exception:  # noqa: BLE001
+                value = outcome[1]
+                data = pickle.dumps(("error", RuntimeError(f"{type(value).__name__}: {value}")))
+            with os.fdopen(write, "wb") as fh:
+                fh.write(data)
+            os._exit(0)
+        os.close(write)
+        with os.fdopen(read, "rb") as fh:
+            data = fh.read()
+        os.waitpid(pid, 0)
+        kind, value = pickle.loads(data)
+        if kind == "error":
+            raise value
+        return value
+
+    return run

@@ -84,6 +84,26 @@ def test_unknown_format(runner, tiny_jsonl, tmp_path):
     _fails_cleanly(runner.invoke(cli, ["build", str(tiny_jsonl), "--format", "docx", "-o", str(tmp_path)]), "docx")
 
 
+@pytest.mark.parametrize("args, needle", [
+    (["--base", "http://x/kg"], "use 'http://x/kg/'"),
+    (["--base", "no iri/"], "is not an absolute IRI"),
+])
+def test_bad_base_is_one_line_before_any_work(runner, tiny_jsonl, tmp_path, args, needle):
+    result = runner.invoke(cli, ["build", str(tiny_jsonl), "-o", str(tmp_path / "out"), *args])
+    _fails_cleanly(result, needle)
+    assert not (tmp_path / "out").exists()
+
+
+def test_every_bad_record_is_shown_when_no_paper_is_left(runner, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "T"}\n{"abstract": "A"}\n')
+    result = runner.invoke(cli, ["build", str(bad), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Warning: " + f"{bad}:1: record has no 'abstract' field" in result.output
+    assert "Warning: " + f"{bad}:2: record has no 'title' field" in result.output
+    assert result.output.strip().splitlines()[-1].startswith("Error: ")
+
+
 def test_malformed_line_is_fatal_with_strict(runner, tiny_jsonl, tmp_path):
     with open(tiny_jsonl, "a") as fh:
         fh.write("{not json\n")

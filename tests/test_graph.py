@@ -44,7 +44,8 @@ def _check(attrs, schema):
 
 
 def test_build_graph_schema(graph, small_graph):
-    assert set(graph.graph) == set(small_graph.graph) == {"name", "created", "papers", "link_report"}
+    # no timestamp unless asked for (the fixture asked for one): identical inputs, identical graphs
+    assert set(graph.graph) == set(small_graph.graph) - {"created"} == {"name", "papers", "link_report"}
     assert graph.graph["papers"] == 3 and graph.graph["link_report"]["entities_in"] == 11
     for _, d in paper_nodes(graph):
         _check(d, PAPER_ATTRS)
@@ -91,6 +92,36 @@ def test_save_load_round_trip(graph, tmp_path):
     assert G.graph == graph.graph
     assert dict(G.nodes(data=True)) == dict(graph.nodes(data=True))
     assert sorted(G.edges(keys=True, data=True), key=repr) == sorted(graph.edges(keys=True, data=True), key=repr)
+
+
+def test_kg_json_reads_with_plain_node_link_graph(small_graph, tmp_path):
+    import json
+
+    import networkx as nx
+
+    save_graph(small_graph, tmp_path / "kg.json")
+    plain = nx.node_link_graph(json.loads((tmp_path / "kg.json").read_text(encoding="utf-8")))
+    assert plain.is_multigraph() and plain.is_directed()
+    assert sorted(plain.nodes) == sorted(small_graph.nodes) and plain.number_of_nodes() == 11
+    assert sorted(plain.edges(keys=True)) == sorted(small_graph.edges(keys=True))
+    assert plain.nodes["paper:2106.09685"]["paper_id"] == "2106.09685"
+
+
+def test_kg_json_of_an_earlier_version_still_loads(small_graph, tmp_path):
+    import json
+
+    import networkx as nx
+
+    data = nx.node_link_data(small_graph, edges="edges", name="node")  # how kg.json was written before
+    (tmp_path / "kg.json").write_text(json.dumps(data), encoding="utf-8")
+    G = load_graph(tmp_path / "kg.json")
+    assert dict(G.nodes(data=True)) == dict(small_graph.nodes(data=True))
+
+
+def test_build_graph_records_a_timestamp_only_when_asked(papers, extractions):
+    assert "created" not in build_graph(papers, extractions).graph
+    assert build_graph(papers, extractions, created="2026-01-02T03:04:05+00:00").graph["created"] == \
+        "2026-01-02T03:04:05+00:00"
 
 
 @pytest.mark.parametrize("name, expected", [

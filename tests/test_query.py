@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 import time
 
 import pytest
@@ -213,3 +214,65 @@ def test_invalid_turtle(tmp_path):
     (tmp_path / "kg.ttl").write_text("<a> <b> .\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"kg\.ttl: not valid Turtle: Parser error at line 1"):
         run_query(tmp_path, "ASK {}")
+
+
+# -- a query reads the local graph only, and can always be stopped ---------------------------------------------
+
+from kg.query import uses_service  # noqa: E402
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT * WHERE { SERVICE <http://169.254.169.254/latest/> { ?s ?p ?o } }", True),
+    ("select * where { service silent <http://x/> { ?s ?p ?o } }", True),
+    ("SELECT * WHERE { ?s ?p ?o .SERVICE <http://x/> { ?s ?p ?o } }", True),
+    ("SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }", True),  # SPARQL decodes \u escapes first
+    ("SELECT * WHERE {\n  # SERVICE <http://x/>\n  ?s ?p ?o }", False),
+    ('SELECT * WHERE { ?s ?p "use SERVICE here" }', False),
+    ("SELECT * WHERE { ?s ?p '''SERVICE\n''' }", False),
+    ("SELECT ?service WHERE { ?service <http://x/SERVICE> ?o }", False),
+    ("SELECT * WHERE { ?s ex:SERVICE ?o . ?s service:x ?o }", False),
+])
+def test_uses_service(query, expected):
+    assert uses_service(query) is expected
+
+
+def test_service_is_refused_unless_allowed(rdf_graph_dir):
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    with pytest.raises(QueryError, match="SERVICE \\(a federated query\\) is disabled"):
+        run_query(rdf_graph_dir, query)
+    result = CliRunner().invoke(cli, ["query", "--graph", str(rdf_graph_dir), query])
+    assert result.exit_code == 1 and "SERVICE (a federated query) is disabled" in result.output
+    # allowed: the engine tries (port 9 is refused by the engine itself, so nothing leaves this machine)
+    with pytest.raises(QueryError) as exc:
+        run_query(rdf_graph_dir, query, allow_service=True)
+    assert "disabled" not in str(exc.value)
+
+
+def test_query_past_its_timeout_is_stopped(rdf_graph_dir):
+    start = time.monotonic()
+    with pytest.raises(QueryError, match="ran longer than 1 s and was stopped"):
+        run_query(rdf_graph_dir, SLOW, timeout=1)
+    assert time.monotonic() - start < 3
+    result = CliRunner().invoke(cli, ["query", "--graph", str(rdf_graph_dir), "--timeout", "0.5", SLOW])
+    assert result.exit_code == 1 and "--timeout" in result.output and "Traceback" not in result.output
+
+
+def test_ctrl_c_stops_kg_query_within_a_second(rdf_graph_dir):
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "kg", "query", "--graph", str(rdf_graph_dir), SLOW],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(2.0)  # started, loaded and deep in the query
+    assert process.poll() is None
+    start = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    assert process.wait(10) == 130
+    assert time.monotonic() - start < 1.0
+    out, err = process.communicate()
+    assert "Interrupted" in err and "Traceback" not in err
+    children = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True).stdout.split()
+    assert children == []  # the query's process is gone too

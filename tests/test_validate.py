@@ -1,5 +1,7 @@
 """SHACL validation (ontology/shapes.ttl with pySHACL): exported graphs conform, broken ones do not."""
 
+import importlib.util
+
 import pytest
 from click.testing import CliRunner
 from rdflib import Literal, URIRef
@@ -8,7 +10,7 @@ from rdflib.namespace import PROV, RDF, SKOS, XSD
 from kg.cli import cli
 from kg.errors import InputError
 from kg.export.rdf import claim_iri, entity_iri, paper_iri, to_rdf
-from kg.validate import validate, validate_graph_dir
+from kg.validate import check_owl, validate, validate_graph_dir
 from kg.vocab import KG
 
 CLAIM = claim_iri("lora", "outperforms", "full-fine-tuning")
@@ -117,3 +119,46 @@ def test_cli_validate_missing_graph(tmp_path):
     result = CliRunner().invoke(cli, ["validate", "--graph", str(tmp_path)])
     assert result.exit_code == 1
     assert "kg.ttl: no such file" in result.output
+
+
+@pytest.fixture(scope="module")
+def java():
+    import os
+    import shutil
+
+    if shutil.which("java") is None or importlib.util.find_spec("owlready2") is None:
+        if os.environ.get("CI"):
+            pytest.fail("the OWL check needs Java and owlready2")
+        pytest.skip("the OWL check needs Java and owlready2")
+
+
+def test_ontology_and_exported_data_are_consistent_owl(java, small_graph):
+    # evaluatedOn to a Method (an extraction error) and dates (xsd:date is outside the OWL 2 datatype map) are
+    # what made HermiT fail before: both are in this graph
+    evidence = {"paper": "2106.09685", "sentence": "LoRA evaluated on full fine-tuning", "start": 0, "end": 34,
+                "confidence": 0.5}
+    small_graph.add_edge("lora", "full-fine-tuning", key="evaluatedOn", predicate="evaluatedOn", support=1,
+                         evidence=[evidence], confidence=0.5)
+    g = to_rdf(small_graph)
+    assert (entity_iri("lora"), KG.firstSeen, Literal("2021-06-17", datatype=XSD.date)) in g
+    assert check_owl(g) == (True, "consistent (HermiT, OWL 2 DL)")
+    conforms, report = validate(g)  # SHACL still flags the doubtful endpoint, as a warning
+    assert conforms and "Things are evaluated on a dataset or a task" in report
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda g: g.add((LORA, RDF.type, KG.Dataset)), "inconsistent: the data contradicts"),  # disjoint classes
+    (lambda g: g.add((LORA, KG.paperCount, Literal("2021-06-17", datatype=XSD.date))),
+     "HermiT refused the data: org.semanticweb.HermiT.datatypes.UnsupportedDatatypeException"),
+])
+def test_owl_check_finds_what_shacl_does_not_look_for(java, small_graph, change, expected):
+    g = to_rdf(small_graph)
+    change(g)
+    consistent, report = check_owl(g)
+    assert not consistent and report.startswith(expected), report
+
+
+def test_cli_validate_owl(java, rdf_graph_dir):
+    result = CliRunner().invoke(cli, ["validate", "--graph", str(rdf_graph_dir), "--owl"])
+    assert result.exit_code == 0, result.output
+    assert "OWL: consistent (HermiT, OWL 2 DL)" in result.output

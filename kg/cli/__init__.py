@@ -7,6 +7,7 @@ A command parses options, calls ONE library function, and prints. Errors of the 
 import click
 
 from ..errors import KGError
+from ._common import echo_warnings
 
 __all__ = ["cli", "main"]
 
@@ -18,6 +19,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except KGError as exc:
+            echo_warnings(getattr(exc, "details", []))  # e.g. why every record of the input was bad
             raise click.ClickException(str(exc)) from None
         except OSError as exc:  # e.g. an output directory that cannot be written
             where = f"{exc.filename}: " if exc.filename else ""

@@ -4,8 +4,7 @@ import signal
 
 import click
 
-from ..errors import KGError
-from ..serve import serve
+from ..serve import DEFAULT_TIMEOUT, serve
 from ._common import graph_option
 
 
@@ -16,13 +15,16 @@ def _stop_on_sigterm(signum, frame):
 @click.command("serve")
 @graph_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
-def command(graph_dir, host, port):
-    """Serve GRAPH/kg.ttl over the SPARQL 1.1 protocol (read-only) until Ctrl-C."""
-    try:
-        endpoint = serve(graph_dir, host=host, port=port)
-    except KGError as exc:
-        raise click.ClickException(str(exc))
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="0: any free port.")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Seconds one query may run before it is stopped.")
+def command(graph_dir, host, port, timeout):
+    """Serve GRAPH/kg.ttl over the SPARQL 1.1 protocol (read-only) until Ctrl-C.
+
+    Only this machine's pages may query it (Host and Origin are checked), SERVICE is refused, and each query is
+    stopped after --timeout seconds or when its client goes away.
+    """
+    endpoint = serve(graph_dir, host=host, port=port, timeout=timeout)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with endpoint:
         try:

@@ -9,40 +9,68 @@ boolean) and have no lists or maps, so the graph of :mod:`kg.graph` is flattened
   (their paper ids, in the same order);
 * dicts (``roles``, ``type_votes``, the graph's ``link_report``) become JSON text;
 * a paper node's ``id`` attribute is written as ``paper_id`` (readers take ``id`` for the node id);
-* ``None`` values are left out (GraphML readers then use the key's default, i.e. missing).
+* ``None`` values are left out (GraphML readers then use the key's default, i.e. missing);
+* characters XML 1.0 cannot hold (C0 controls but tab and line breaks, lone surrogates, U+FFFE/U+FFFF) are
+  removed from every text and id, so that the file is well-formed XML whatever the input held;
+* booleans are written ``true`` / ``false`` (XML Schema's lexical form, which rustworkx and igraph require).
 
 Edge ids are unique (``e0``, ``e1``, ...) as the specification asks; :func:`read_graphml` turns them back into
 the predicate keys of :mod:`kg.graph`, so a written graph reads back with the same nodes, edges and keys.
 """
 
 import json
+import re
 from xml.etree import ElementTree
 
 import networkx as nx
+from networkx.readwrite.graphml import GraphMLWriter
 
 from ..errors import InputError
 from ..io import atomic_path
 
-__all__ = ["SEPARATOR", "flatten", "read_graphml", "write_graphml"]
+__all__ = ["SEPARATOR", "flatten", "xml_text", "read_graphml", "write_graphml"]
 
 #: Joins list items into one GraphML string.
 SEPARATOR = " | "
 #: Attributes renamed in GraphML (a paper node's ``id`` would clash with the node id in igraph and Gephi).
 _RENAMED = {"id": "paper_id"}
+# Characters XML 1.0 cannot hold (https://www.w3.org/TR/xml/#charsets).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text):
+    """`text` without the characters XML 1.0 cannot hold.
+
+    >>> xml_text("a\\x00b\\x1bc\\td")
+    'abc\\td'
+    """
+    return _NOT_XML.sub("", text)
+
+
+class _Writer(GraphMLWriter):
+    """networkx's GraphML writer, with booleans in XML Schema's lexical form (``str(True)`` is ``"True"``)."""
+
+    def add_data(self, name, element_type, value, scope="all", default=None):
+        element = super().add_data(name, element_type, value, scope, default)
+        if element_type is bool:  # networkx passes the value as str(value)
+            element.text = "true" if value in (True, "True") else "false"
+        return element
 
 
 def _flat_value(value):
     """A GraphML-storable form of `value`, or ``None`` to leave it out."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if isinstance(value, str):
+        return xml_text(value)
+    if value is None or isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        return xml_text(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value) if isinstance(value, (set, frozenset)) else value
         if all(isinstance(v, (str, int, float)) for v in items):
-            return SEPARATOR.join(str(v) for v in items)
-        return json.dumps(list(items), ensure_ascii=False, default=str)
-    return str(value)
+            return xml_text(SEPARATOR.join(str(v) for v in items))
+        return xml_text(json.dumps(list(items), ensure_ascii=False, default=str))
+    return xml_text(str(value))
 
 
 def _flat_attrs(attrs):
@@ -51,8 +79,8 @@ def _flat_attrs(attrs):
         # igraph, Gephi and Cytoscape read a node attribute named "id" as the node's own id.
         name = _RENAMED.get(name, name)
         if name == "evidence" and isinstance(value, list):
-            flat["evidence"] = SEPARATOR.join(str(e.get("sentence", "")) for e in value)
-            flat["evidence_papers"] = SEPARATOR.join(str(e.get("paper", "")) for e in value)
+            flat["evidence"] = xml_text(SEPARATOR.join(str(e.get("sentence", "")) for e in value))
+            flat["evidence_papers"] = xml_text(SEPARATOR.join(str(e.get("paper", "")) for e in value))
             continue
         value = _flat_value(value)
         if value is not None:
@@ -82,8 +110,9 @@ def flatten(G):
     """
     H = nx.MultiDiGraph()
     H.graph.update(_flat_attrs(G.graph))
-    H.add_nodes_from((n, _flat_attrs(d)) for n, d in G.nodes(data=True))
-    H.add_edges_from((u, v, k, _flat_attrs(d)) for u, v, k, d in G.edges(keys=True, data=True))
+    H.add_nodes_from((_flat_value(n), _flat_attrs(d)) for n, d in G.nodes(data=True))
+    H.add_edges_from((_flat_value(u), _flat_value(v), k, _flat_attrs(d))
+                     for u, v, k, d in G.edges(keys=True, data=True))
     return H
 
 
@@ -120,8 +149,11 @@ def write_graphml(G, path):
     out.add_nodes_from(H.nodes(data=True))
     for i, (u, v, k, d) in enumerate(H.edges(keys=True, data=True)):
         out.add_edge(u, v, key=f"e{i}", **({"predicate": k} | d))
+    writer = _Writer(encoding="utf-8", prettyprint=True)
+    writer.add_graph_element(out)
     with atomic_path(path) as tmp:
-        nx.write_graphml(out, tmp, encoding="utf-8", prettyprint=True)
+        with open(tmp, "wb") as fh:
+            writer.dump(fh)
     return {"nodes": out.number_of_nodes(), "edges": out.number_of_edges()}
 
 

@@ -5,8 +5,11 @@ by the libraries' own writers: Turtle, N-Triples and N-Quads (the data in one na
 which are fast at scale, JSON-LD 1.1 and RDF/XML by rdflib's.
 
 IRIs are stable and built from the graph's ids under a configurable base (default
-:data:`kg.vocab.DEFAULT_BASE`): ``entity/<id>``, ``paper/<paper id>``, ``claim/<s>/<predicate>/<o>`` and
-``claim/.../evidence/<n>`` (ids percent-encoded). Every extracted relation is asserted twice over:
+:data:`kg.vocab.DEFAULT_BASE`, checked by :func:`check_base`): ``entity/<id>``, ``paper/<paper id>``,
+``claim/<s>/<predicate>/<o>`` and ``claim/.../evidence/<n>`` (ids percent-encoded). The output is a function of
+the graph alone: blank nodes (the nodes of author lists) get labels derived from their paper, triples are sorted,
+and a paper's source is recorded as its file name, never a local path. Every extracted relation is asserted
+twice over:
 
 * the direct triple ``<s> kg:outperforms <o>`` (``kg:combinesWith`` in both directions, it is symmetric);
 * a ``kg:Claim`` with ``kg:subject`` / ``kg:predicate`` / ``kg:object``, the support (papers),
@@ -16,13 +19,13 @@ IRIs are stable and built from the graph's ids under a configurable base (defaul
 """
 
 import datetime
+import hashlib
 import json
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from ..errors import InputError, KGError
@@ -30,8 +33,8 @@ from ..graph import ENTITY_RELATIONS, PAPER_RELATIONS
 from ..io import atomic_path
 from ..vocab import DEFAULT_BASE, ENTITY_CLASSES, KG, PREFIXES
 
-__all__ = ["DEFAULT_BASE", "RDF_FORMATS", "to_rdf", "write_rdf", "read_rdf", "entity_iri", "paper_iri",
-           "claim_iri", "graph_iri"]
+__all__ = ["DEFAULT_BASE", "RDF_FORMATS", "check_base", "to_rdf", "write_rdf", "read_rdf", "entity_iri",
+           "paper_iri", "claim_iri", "graph_iri"]
 
 #: ``kg export`` format names -> rdflib plugin names.
 RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "xml": "xml", "nquads": "nquads"}
@@ -45,6 +48,46 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 _DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date), (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
                (re.compile(r"\d{4}"), XSD.gYear))
+
+
+def check_base(base):
+    """Check a base IRI for the data: absolute (RFC 3987, as pyoxigraph parses it) and ending in ``/`` or ``#``.
+
+    Parameters
+    ----------
+    base : str
+
+    Returns
+    -------
+    str
+        `base` itself.
+
+    Raises
+    ------
+    KGError
+        Saying what is wrong, with a corrected IRI when one is obvious.
+
+    Examples
+    --------
+    >>> check_base("http://example.org/kg/")
+    'http://example.org/kg/'
+    >>> check_base("http://example.org/kg")
+    Traceback (most recent call last):
+    ...
+    kg.errors.KGError: base IRI 'http://example.org/kg' must end with '/' or '#' (entity IRIs are appended to it): use 'http://example.org/kg/'
+    """
+    from pyoxigraph import NamedNode
+
+    if not isinstance(base, str) or not base:
+        raise KGError(f"base IRI must be a non-empty string, not {base!r}")
+    try:
+        NamedNode(base)
+    except ValueError as exc:
+        raise KGError(f"base IRI {base!r} is not an absolute IRI ({exc}); e.g. {DEFAULT_BASE!r}") from None
+    if not base.endswith(("/", "#")):
+        raise KGError(f"base IRI {base!r} must end with '/' or '#' (entity IRIs are appended to it): "
+                      f"use {base + '/'!r}")
+    return base
 
 
 def entity_iri(node_id, base=DEFAULT_BASE):
@@ -89,6 +132,11 @@ def graph_iri(base=DEFAULT_BASE):
 
 def _text(value):
     return Literal(_NOT_XML.sub("", str(value)))
+
+
+def _file_name(value):
+    """The name of a source file without its directories: outputs never record a local path."""
+    return _text(PurePath(str(value).replace("\\", "/")).name)
 
 
 def _int(value):
@@ -155,7 +203,8 @@ def to_rdf(G, base=DEFAULT_BASE):
     Raises
     ------
     KGError
-        When a node or edge is outside the schema (unknown kind, type or predicate).
+        When a node or edge is outside the schema (unknown kind, type or predicate), or `base` is not a valid
+        base IRI (:func:`check_base`).
 
     Examples
     --------
@@ -166,6 +215,7 @@ def to_rdf(G, base=DEFAULT_BASE):
     >>> (entity_iri("bert"), KG.paperCount, None) in g
     True
     """
+    check_base(base)
     g = _new_graph(base)
     papers = {}
     for key, d in G.nodes(data=True):
@@ -202,7 +252,7 @@ def _add_paper(g, paper_id, d, base):
     for attr, prop, make in (("title", DCTERMS.title, _text), ("abstract", DCTERMS.abstract, _text),
                              ("date", DCTERMS.issued, _date), ("n_authors", KG.authorCount, _count),
                              ("organisation", KG.organisation, _text), ("upvotes", KG.upvotes, _int),
-                             ("source", KG.sourceFile, _text), ("position", KG.sourcePosition, _int)):
+                             ("source", KG.sourceFile, _file_name), ("position", KG.sourcePosition, _int)):
         if d.get(attr) not in (None, ""):
             g.add((p, prop, make(d[attr])))
     url = d.get("url")
@@ -213,9 +263,14 @@ def _add_paper(g, paper_id, d, base):
         names = [_text(a) for a in authors]
         for name in names:
             g.add((p, DCTERMS.creator, name))
-        head = BNode()
-        Collection(g, head, names)
-        g.add((p, KG.authorList, head))
+        # Labels derived from the paper's IRI, so that identical inputs give identical files
+        # (rdflib's BNode() is a random UUID).
+        stem = "a" + hashlib.sha1(str(p).encode("utf-8")).hexdigest()[:16]
+        nodes = [BNode(f"{stem}n{i}") for i in range(len(names))]
+        for node, name, rest in zip(nodes, names, nodes[1:] + [RDF.nil]):
+            g.add((node, RDF.first, name))
+            g.add((node, RDF.rest, rest))
+        g.add((p, KG.authorList, nodes[0]))
     return p
 
 

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 from ..errors import InputError
 from ..records import Paper, paper_id_for_title
-from .fields import arxiv_id, fold, iso_date
+from .fields import arxiv_id, bad_record, fold, iso_date
 
 __all__ = ["ATOM", "parse_arxiv"]
 
@@ -117,9 +117,6 @@ def parse_arxiv(text, source="", on_error=None):
         try:
             paper = _entry_paper(entry, source, position)
         except ValueError as exc:
-            error = InputError(source, str(exc), position)
-            if on_error is None:
-                raise error from None
-            on_error(error)
+            bad_record(on_error, source, str(exc), position)
             continue
         yield paper

@@ -9,11 +9,28 @@ new-style ``YYMM.NNNNN`` and old-style ``archive(.SUBJ)/YYMMNNN``, both without 
 import datetime
 import re
 
+from ..errors import InputError
 from ..records import Paper, paper_id_for_title
 
 __all__ = [
-    "MONTHS", "fold", "iso_date", "month_day_date", "arxiv_id", "split_authors", "paper_from_record",
+    "MONTHS", "SYNONYMS", "FIELDS", "fold", "clean_title", "iso_date", "month_day_date", "arxiv_id",
+    "split_authors", "check_field_map", "find_field", "paper_from_record", "bad_record",
 ]
+
+#: The fields of a flat record that a :class:`~kg.records.Paper` is made from.
+FIELDS = ("id", "title", "abstract", "date", "url", "authors", "n_authors", "organisation", "upvotes")
+
+#: Other names (lower case) a field goes by in common exports, tried after the field's own name: the arXiv API
+#: and the Kaggle arXiv export (``summary``, ``titles``, ``summaries``), Semantic Scholar (``paperAbstract``,
+#: ``paperId``), Hugging Face (``publishedAt``) and BibTeX-like records (``author``, ``year``).
+SYNONYMS = {
+    "id": ("paperid", "arxiv_id"),
+    "title": ("titles",),
+    "abstract": ("summary", "summaries", "paperabstract"),
+    "date": ("published", "publishedat", "year"),
+    "url": ("link",),
+    "authors": ("author",),
+}
 
 #: Month names and abbreviations (lower case) -> month number.
 MONTHS = {
@@ -111,14 +128,17 @@ def arxiv_id(text):
 
 
 def split_authors(value):
-    """Author names from a list or a ``;``-separated string; empty names are dropped.
+    """Author names from a list (of names, or of objects with a ``name``) or a ``;``-separated string; empty
+    names are dropped.
 
-    >>> split_authors("Edward Hu; Yelong  Shen;")
-    ['Edward Hu', 'Yelong Shen']
+    >>> split_authors("Edward Hu; Yelong  Shen;"), split_authors([{"name": "Edward Hu"}])
+    (['Edward Hu', 'Yelong Shen'], ['Edward Hu'])
     """
     if value is None:
         return []
     items = value if isinstance(value, (list, tuple)) else str(value).split(";")
+    # Semantic Scholar and Hugging Face give authors as objects with a name
+    items = [a.get("name") if isinstance(a, dict) else a for a in items]
     return [name for name in (fold(str(a)) for a in items if a is not None) if name]
 
 
@@ -129,6 +149,19 @@ def _int_or_none(value):
         return None
 
 
+# C0 controls but tab, line feed and carriage return, and C1 controls: never part of an id or a title.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_title(text):
+    """A title on one line: control characters and runs of white space become one space.
+
+    >>> clean_title("LoRA:\\x0c Low-Rank\\u2028Adaptation ")
+    'LoRA: Low-Rank Adaptation'
+    """
+    return fold(_CONTROL.sub(" ", text))
+
+
 def _text(record, key):
     value = record.get(key)
     if value is None or isinstance(value, (dict, list, bool)):
@@ -136,12 +169,66 @@ def _text(record, key):
     return str(value).strip() or None
 
 
-def paper_from_record(record, source="", position=None):
-    """A :class:`~kg.records.Paper` from one flat record with ``title`` and ``abstract``.
+def check_field_map(fields):
+    """Validate a field map ``{field: name in the input}`` (e.g. from ``--title-column``); return it lower-cased.
+
+    Raises
+    ------
+    ValueError
+        For a field that is not one of :data:`FIELDS`, or an empty name.
+
+    Examples
+    --------
+    >>> check_field_map({"title": "Headline"})
+    {'title': 'headline'}
+    """
+    out = {}
+    for field, name in (fields or {}).items():
+        if field not in FIELDS:
+            raise ValueError(f"unknown field {field!r} in the field map; fields: {', '.join(FIELDS)}")
+        if name is None:
+            continue
+        if not str(name).strip():
+            raise ValueError(f"empty column name for the field {field!r}")
+        out[field] = str(name).strip().lower()
+    return out
+
+
+def find_field(names, field, fields=None):
+    """The name among `names` (lower case) that holds `field`: the mapped one, else its own name or a synonym.
+
+    Parameters
+    ----------
+    names : collection of str
+        The record's keys or the CSV's columns, lower-cased.
+    field : str
+        One of :data:`FIELDS`.
+    fields : dict, optional
+        A map from :func:`check_field_map`; a mapped field is looked up under its mapped name only.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> find_field({"titles", "summaries"}, "abstract"), find_field({"text"}, "abstract", {"abstract": "text"})
+    ('summaries', 'text')
+    """
+    if fields and field in fields:
+        name = str(fields[field]).strip().lower()
+        return name if name in names else None
+    return next((n for n in (field, *SYNONYMS.get(field, ())) if n in names), None)
+
+
+def paper_from_record(record, source="", position=None, fields=None):
+    """A :class:`~kg.records.Paper` from one flat record with a title and an abstract.
 
     Optional keys: ``id`` (kept as the paper id), ``date``, ``url``, ``authors`` (list or ``;``-separated),
     ``n_authors``, ``organisation``, ``upvotes``. Without an ``id`` the arXiv id of an arXiv ``url`` is used,
-    else :func:`~kg.records.paper_id_for_title`. Keys are matched case-insensitively.
+    else :func:`~kg.records.paper_id_for_title`. Keys are matched case-insensitively, each under its own name
+    or one of its :data:`SYNONYMS` (``summary``, ``paperAbstract`` ...), or under the name `fields` maps it to.
+    Control characters are removed from the id and the title.
 
     Parameters
     ----------
@@ -150,6 +237,8 @@ def paper_from_record(record, source="", position=None):
         The file the record comes from.
     position : int, optional
         1-based line where the record starts.
+    fields : dict, optional
+        ``{field: key in the record}`` (see :func:`check_field_map`).
 
     Returns
     -------
@@ -162,31 +251,46 @@ def paper_from_record(record, source="", position=None):
 
     Examples
     --------
-    >>> p = paper_from_record({"Title": "Hash Layers For Large Sparse Models", "abstract": "We ..."})
-    >>> p.id, p.title
-    ('159844bfaf', 'Hash Layers For Large Sparse Models')
+    >>> p = paper_from_record({"Title": "Hash Layers For Large Sparse Models", "summary": "We ..."})
+    >>> p.id, p.title, p.abstract
+    ('159844bfaf', 'Hash Layers For Large Sparse Models', 'We ...')
     """
     record = {str(k).strip().lower(): v for k, v in record.items()}
-    title, abstract = _text(record, "title"), _text(record, "abstract")
+    key = {f: find_field(record, f, fields) for f in FIELDS}
+    title, abstract = _text(record, key["title"]), _text(record, key["abstract"])
     for name, value in (("title", title), ("abstract", abstract)):
         if value is None:
-            state = "no" if name not in record else "an empty"
-            raise ValueError(f"record has {state} {name!r} field")
-    title = fold(title)
-    url = _text(record, "url")
-    given = _text(record, "id")
+            state = "no" if key[name] is None else "an empty"
+            shown = (fields or {}).get(name, name)
+            raise ValueError(f"record has {state} {shown!r} field")
+    title = clean_title(title)
+    if not title:
+        raise ValueError("record has an empty 'title' field")
+    url = _text(record, key["url"])
+    given = _CONTROL.sub("", _text(record, key["id"]) or "").strip()
     from_url = arxiv_id(url) if url and "arxiv.org/" in url else None
-    authors = split_authors(record.get("authors"))
+    authors = split_authors(record.get(key["authors"]))
     return Paper(
         id=given or from_url or paper_id_for_title(title),
         title=title,
         abstract=abstract,
-        date=iso_date(record.get("date")),
+        date=iso_date(record.get(key["date"])),
         source=str(source),
         position=position,
         authors=authors,
-        n_authors=len(authors) or _int_or_none(record.get("n_authors")),
-        organisation=_text(record, "organisation"),
+        n_authors=len(authors) or _int_or_none(record.get(key["n_authors"])),
+        organisation=_text(record, key["organisation"]),
         url=url,
-        upvotes=_int_or_none(record.get("upvotes")),
+        upvotes=_int_or_none(record.get(key["upvotes"])),
     )
+
+
+def bad_record(on_error, source, message, line):
+    """Report a bad record: ``on_error(InputError)`` (the reader then skips it), or raise when there is none.
+
+    The one rule of every reader (see :mod:`kg.sources`).
+    """
+    error = InputError(source, message, line)
+    if on_error is None:
+        raise error
+    on_error(error)

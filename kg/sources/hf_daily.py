@@ -17,9 +17,8 @@ is :func:`kg.records.paper_id_for_title`.
 
 import re
 
-from ..errors import InputError
 from ..records import Paper, paper_id_for_title
-from .fields import MONTHS, fold, month_day_date
+from .fields import MONTHS, bad_record, fold, month_day_date
 
 __all__ = ["CHROME", "parse_hf_daily", "parse_listing_date", "parse_organisation"]
 
@@ -37,6 +36,7 @@ SEPARATOR = "·"
 _AUTHORS = re.compile(r"•\s*(\d+)\s+authors?")
 _DATE = re.compile(r"([A-Z][a-z]{2,8})\.? (\d{1,2})(, \d{4})?(?: (\d+))?")
 _SLUG = re.compile(r"[A-Za-z0-9][\w.-]*")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: Chrome that may be glued to the line after it, longest first ("new" is too short to tell).
 _GLUED = sorted((c for c in CHROME if len(c) > 3), key=len, reverse=True)
 
@@ -90,7 +90,8 @@ def _units(text):
     A page date ("Mar 24") is a date line right after chrome; chrome glued to the next line is cut off.
     """
     units, after_chrome = [], True
-    for n, raw in enumerate(text.splitlines(), 1):
+    # Only line breaks end a line: U+2028, U+0085 or a form feed inside an abstract do not (str.splitlines would).
+    for n, raw in enumerate(_LINE_BREAK.split(text), 1):
         line = raw.strip()
         if not line:
             continue
@@ -181,10 +182,7 @@ def parse_hf_daily(text, source="", on_error=None):
     [('A Title', 3, None, 2, 5)]
     """
     def bad(message, line):
-        error = InputError(source, message, line)
-        if on_error is None:
-            raise error
-        on_error(error)
+        bad_record(on_error, source, message, line)
 
     units = _units(text)
     i = 0

@@ -91,6 +91,35 @@ def test_loads_in_igraph(small_graph, graphml_path):
     assert (lora["type"], lora["label"], lora["paper_count"]) == ("Method", "LoRA", 2)
     assert set(g.es["predicate"]) == {k for _, _, k in small_graph.edges(keys=True)}
     assert g.vs.find(id="paper:2106.09685")["paper_id"] == "2106.09685"
+    assert g.vs.find(id="lora")["generic"] is False
+
+
+def test_loads_in_rustworkx_with_booleans(small_graph, graphml_path):
+    rustworkx = pytest.importorskip("rustworkx")
+    small_graph.nodes["gpt-4"]["generic"] = True
+    write_graphml(small_graph, graphml_path)
+    (g,) = rustworkx.read_graphml(str(graphml_path))
+    nodes = {d["id"]: d for d in g.nodes()}
+    assert len(nodes) == small_graph.number_of_nodes() and g.num_edges() == small_graph.number_of_edges()
+    assert (nodes["lora"]["generic"], nodes["gpt-4"]["generic"]) == (False, True)
+    assert "<data key=\"d" in graphml_path.read_text() and ">False<" not in graphml_path.read_text()
+
+
+def test_control_characters_give_well_formed_xml(small_graph, tmp_path):
+    from xml.etree import ElementTree
+
+    small_graph.nodes["paper:2106.09685"]["title"] = "LoRA\x00: low\x1b-rank\x0c adaptation\ud800"
+    small_graph.nodes["lora"]["aliases"] = ["Lo\x01RA"]
+    small_graph.add_node("paper:bad\x02id", kind="paper", type="Paper", id="bad\x02id", title="T\x03")
+    small_graph.add_edge("paper:bad\x02id", "lora", key="uses", predicate="uses")
+    small_graph.graph["link_report"] = {"note": "\x07"}
+    path = tmp_path / "kg.graphml"
+    write_graphml(small_graph, path)
+    ElementTree.parse(path)  # well-formed
+    G = read_graphml(path)
+    assert G.nodes["paper:2106.09685"]["title"] == "LoRA: low-rank adaptation"
+    assert G.nodes["lora"]["aliases"] == "LoRA"
+    assert ("paper:badid", "lora", "uses") in G.edges(keys=True)
 
 
 @pytest.mark.parametrize("content, message", [(None, "no such file"), ("not xml", "not a readable GraphML")])

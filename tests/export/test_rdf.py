@@ -1,5 +1,7 @@
 """RDF export: round trips per format, the content of the RDF, provenance, IRIs and errors."""
 
+import re
+
 import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.collection import Collection
@@ -143,6 +145,42 @@ def test_knowledge_graph_node(g):
     assert g.value(k, RDF.type) == KG.KnowledgeGraph
     assert g.value(k, KG.paperCount).toPython() == 3
     assert g.value(k, DCTERMS.created) == Literal("2026-01-01T00:00:00", datatype=XSD.dateTime)
+
+
+def test_knowledge_graph_node_has_no_timestamp_unless_the_graph_has_one(small_graph):
+    del small_graph.graph["created"]
+    assert to_rdf(small_graph).value(graph_iri(), DCTERMS.created) is None
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "nquads", "xml", "jsonld"])
+def test_identical_graphs_give_identical_files(small_graph, tmp_path, fmt):
+    # the author lists are blank nodes: their labels must not be random
+    write_rdf(small_graph, tmp_path / "a", format=fmt)
+    write_rdf(small_graph, tmp_path / "b", format=fmt)
+    assert (tmp_path / "a").read_bytes() == (tmp_path / "b").read_bytes()
+    if fmt == "turtle":
+        assert "_:a" in (tmp_path / "a").read_text()
+
+
+def test_source_is_a_file_name_never_a_local_path(small_graph):
+    small_graph.nodes["paper:2106.09685"]["source"] = "/home/someone/private/papers.jsonl"
+    small_graph.nodes["paper:a1b2c3d4e5"]["source"] = "C:\\Users\\someone\\papers.csv"
+    g = to_rdf(small_graph)
+    assert g.value(paper_iri("2106.09685"), KG.sourceFile) == Literal("papers.jsonl")
+    assert g.value(paper_iri("a1b2c3d4e5"), KG.sourceFile) == Literal("papers.csv")
+
+
+@pytest.mark.parametrize("base, message", [
+    ("http://x/kg", "must end with '/' or '#' (entity IRIs are appended to it): use 'http://x/kg/'"),
+    ("not an iri/", "is not an absolute IRI"),
+    ("kg/", "is not an absolute IRI"),
+    ("http://exa mple.org/", "is not an absolute IRI"),
+    ("", "non-empty"),
+])
+def test_invalid_base_is_one_clear_error(small_graph, base, message, recwarn):
+    with pytest.raises(KGError, match=re.escape(message)):
+        to_rdf(small_graph, base=base)
+    assert not recwarn.list  # no rdflib warning per IRI first
 
 
 def test_configurable_base(small_graph):

@@ -1,5 +1,6 @@
 """Readers of JSON Lines, CSV and arXiv Atom: fields, id rules and bad records."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ from kg.records import paper_id_for_title
 from kg.sources import iter_papers
 from kg.sources.arxiv import parse_arxiv
 from kg.sources.fields import arxiv_id, iso_date, split_authors
-from kg.sources.jsonl import parse_jsonl
+from kg.sources.bibtex import parse_bibtex
+from kg.sources.jsonl import parse_json, parse_jsonl
 from kg.sources.tabular import parse_csv
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "sources"
@@ -49,15 +51,107 @@ def test_jsonl_bad_line_is_skipped_with_its_line(line, message):
     assert len(errors) == 1 and errors[0][0] == 3 and message in errors[0][1]
 
 
-@pytest.mark.parametrize("text, message", [
-    ('{\n  "title": "T",\n  "abstract": "A."\n}\n', "a single JSON document (an object), not JSON Lines"),
-    ('[{"title": "T", "abstract": "A."}]', "a single JSON document (an array), not JSON Lines"),
-    ("title: T\nabstract: A\n", "not JSON Lines: no line is a JSON object"),
+@pytest.mark.parametrize("text", [
+    '{\n  "title": "T",\n  "abstract": "A."\n}\n',
+    '[{"title": "T", "abstract": "A."}]',
+    '[\n  {"title": "T",\n   "abstract": "A."}\n]\n',
 ])
-def test_json_that_is_not_jsonl_is_fatal(text, message):
-    with pytest.raises(InputError, match="^in:1: ") as exc:
-        list(parse_jsonl(text, "in", lambda e: None))
-    assert message in str(exc.value)
+def test_a_json_document_in_a_jsonl_file_is_read_as_json(text):
+    papers, errors = _read(parse_jsonl, text)
+    assert [(p.title, p.abstract) for p in papers] == [("T", "A.")] and errors == []
+
+
+def test_text_that_is_no_json_at_all_is_fatal():
+    with pytest.raises(InputError, match="^in:1: not JSON Lines: no line is a JSON object"):
+        list(parse_jsonl("title: T\nabstract: A\n", "in", lambda e: None))
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\x0c", "\x1c", "\x1d", "\x1e", "\x0b"])
+def test_jsonl_splits_at_line_feeds_only(separator):
+    # U+2028, U+0085, a form feed ... are legal inside JSON strings: str.splitlines would cut the record there
+    text = (f'{{"title": "First{separator}title", "abstract": "One.{separator}Two."}}\n'
+            '{"title": "Second", "abstract": "B."}\r\n')
+    papers, errors = _read(parse_jsonl, text)
+    assert errors == []
+    assert [(p.title, p.abstract, p.position) for p in papers] == [
+        ("First title", f"One.{separator}Two.", 1), ("Second", "B.", 2)]
+
+
+@pytest.mark.parametrize("value, message", [
+    ("Infinity", "Infinity is not a JSON number"),
+    ("-Infinity", "-Infinity is not a JSON number"),
+    ("NaN", "NaN is not a JSON number"),
+    ("1e999", "the number 1e999 is out of range"),
+    ("9" * 5000, "an integer of 5,000 digits (at most 100)"),
+    ("[" * 1000 + "]" * 1000, "nested more than 64 levels deep"),
+    ("[" * 70 + "]" * 70, "nested more than 64 levels deep"),
+])
+def test_jsonl_record_over_a_limit_is_a_bad_record(value, message):
+    text = ('{"title": "Good", "abstract": "A."}\n'
+            f'{{"title": "Bad", "abstract": "B.", "extra": {value}}}\n'
+            '{"title": "Also good", "abstract": "C."}\n')
+    papers, errors = _read(parse_jsonl, text)
+    assert [p.title for p in papers] == ["Good", "Also good"]
+    assert errors == [(2, f"record over a limit: {message}")]
+
+
+def test_json_array_records_keep_their_lines_and_limits():
+    text = '[\n  {"title": "T", "abstract": "A."},\n  {"title": "U", "abstract": "B.", "n": NaN},\n  [1],\n' \
+           '  {"title": "V",\n   "abstract": "C."}\n]\n'
+    papers, errors = _read(parse_json, text)
+    assert [(p.title, p.position) for p in papers] == [("T", 2), ("V", 5)]
+    assert errors == [(3, "record over a limit: NaN is not a JSON number"), (4, "expected a JSON object, got an array")]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[{"title": "T", "abstract": "A."},\n {"title": ]', "in:2: not valid JSON (Expecting value"),
+    ('[{"title": "T", "abstract": "A."}] trailing', "in:1: not valid JSON (extra data after the array)"),
+    ('"just a string"', "in:1: not a JSON array of records"),
+])
+def test_malformed_json_array_is_fatal_with_its_line(text, message):
+    with pytest.raises(InputError) as exc:
+        list(parse_json(text, "in", lambda e: None))
+    assert str(exc.value).startswith(message)
+
+
+def test_json_single_object_is_one_record():
+    papers, errors = _read(parse_json, '{\n "title": "T",\n "summary": "A."\n}')
+    assert [(p.title, p.abstract, p.position) for p in papers] == [("T", "A.", 1)] and errors == []
+
+
+@pytest.mark.parametrize("record", [
+    {"titles": "T", "summaries": "A."},  # Kaggle arXiv export
+    {"title": "T", "summary": "A."},  # arXiv API
+    {"title": "T", "paperAbstract": "A."},  # Semantic Scholar
+    {"Title": "T", "Abstract": "A."},
+])
+def test_title_and_abstract_synonyms(record):
+    papers, errors = _read(parse_jsonl, json.dumps(record) + "\n")
+    assert [(p.title, p.abstract) for p in papers] == [("T", "A.")] and errors == []
+
+
+def test_field_map_names_other_columns():
+    text = "headline,body,id\nT,A.,p1\n"
+    papers = list(parse_csv(text, "in.csv", fields={"title": "Headline", "abstract": "body"}))
+    assert [(p.id, p.title, p.abstract) for p in papers] == [("p1", "T", "A.")]
+    with pytest.raises(InputError, match="CSV has no 'text' column; its columns are: headline, body, id$"):
+        list(parse_csv(text, "in.csv", fields={"title": "headline", "abstract": "text"}))
+    papers, errors = _read(lambda t, s, e: parse_jsonl(t, s, e, fields={"abstract": "body"}),
+                           '{"title": "T", "body": "A."}\n{"title": "U", "abstract": "B."}\n')
+    assert [p.title for p in papers] == ["T"] and errors == [(2, "record has no 'body' field")]
+
+
+def test_field_map_rejects_unknown_fields(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"title": "T", "abstract": "A."}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="unknown field 'body' in the field map"):
+        list(iter_papers(path, fields={"body": "x"}))
+
+
+def test_authors_as_objects_and_control_characters_in_ids():
+    papers, _ = _read(parse_jsonl, json.dumps({"id": "p\x001", "title": "T\x07", "abstract": "A.",
+                                               "authors": [{"name": "Edward Hu"}, {"name": "Yelong Shen"}]}) + "\n")
+    assert (papers[0].id, papers[0].title, papers[0].authors) == ("p1", "T", ["Edward Hu", "Yelong Shen"])
 
 
 def test_csv_fixture_fields_and_multiline_row():
@@ -84,8 +178,9 @@ def test_csv_with_tabs():
 
 def test_csv_without_required_columns_names_its_columns():
     with pytest.raises(InputError) as exc:
-        list(parse_csv("\nname,summary,year\nT,A,2020\n", "in.csv"))
-    assert str(exc.value) == "in.csv:2: CSV has no 'title' or 'abstract' column; its columns are: name, summary, year"
+        list(parse_csv("\nname,text,year\nT,A,2020\n", "in.csv"))
+    assert str(exc.value) == ("in.csv:2: CSV has no 'title' or 'abstract' column; its columns are: name, text, year; "
+                              "name them with --title-column and --abstract-column")
 
 
 def test_arxiv_fixture():
@@ -151,3 +246,45 @@ def test_iso_date(value, expected):
 ])
 def test_split_authors(value, expected):
     assert split_authors(value) == expected
+
+
+BIB = r"""% exported by a reference manager
+@string{nips = "Advances in Neural Information Processing Systems"}
+@article{hu2021lora,
+  title = {{LoRA}: Low-Rank Adaptation of Large Language Models},
+  author = {Hu, Edward J. and Shen, Yelong and M{\"u}ller, J{\"o}rg},
+  year = {2021}, month = jun,
+  eprint = {2106.09685v2}, archivePrefix = {arXiv},
+  abstract = {We propose Low-Rank Adaptation, or {LoRA}, which freezes the weights: 10{\,}000$\times$ fewer.}
+}
+
+@inproceedings{noabs, title = "A paper without its abstract", booktitle = nips, year = 2020}
+
+@inproceedings{broken,
+  title = {Broken
+@misc{qlora, title = {QLoRA}, abstract = {We present QLoRA.}, doi = {10.48550/arXiv.2305.14314}, date = {2023-05-23}}
+"""
+
+
+def test_bibtex_entries_with_abstracts():
+    papers, errors = _read(parse_bibtex, BIB)
+    lora, qlora = papers
+    assert (lora.id, lora.title, lora.date, lora.position) == (
+        "2106.09685", "LoRA: Low-Rank Adaptation of Large Language Models", "2021-06", 3)
+    assert lora.authors == ["Hu, Edward J.", "Shen, Yelong", "Müller, Jörg"]
+    assert lora.abstract.startswith("We propose Low-Rank Adaptation, or LoRA, which freezes")
+    assert (qlora.id, qlora.date) == ("2305.14314", "2023-05-23")
+    assert qlora.url == "https://doi.org/10.48550/arXiv.2305.14314"
+    assert errors[0] == (11, "entry 'noabs' has no abstract")
+    assert errors[1][0] == 13 and errors[1][1].startswith("BibTeX block that does not parse")
+    assert len(errors) == 2
+
+
+def test_bibtex_read_from_a_bib_file(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    warnings = []
+    from kg.sources import read_papers
+
+    assert [p.id for p in read_papers([path], warnings=warnings)] == ["2106.09685", "2305.14314"]
+    assert [w.line for w in warnings] == [11, 13]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.sources import FORMATS, merge_papers, read_papers
+from kg.sources import FORMATS, MAX_ABSTRACT_CHARS, iter_papers, merge_papers, read_papers
 from kg.sources.detect import detect_format, sniff_format
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "sources"
@@ -38,8 +38,8 @@ def test_format_override_wins_over_extension(tmp_path):
 def test_unknown_format_names_the_valid_ones():
     with pytest.raises(InputError) as exc:
         read_papers([DATA / "papers.jsonl"], format="yaml")
-    assert "unknown input format 'yaml'; expected one of: hf, jsonl, csv, arxiv" in str(exc.value)
-    assert FORMATS == ("hf", "jsonl", "csv", "arxiv")
+    assert "unknown input format 'yaml'; expected one of: hf, jsonl, json, csv, arxiv, bibtex" in str(exc.value)
+    assert FORMATS == ("hf", "jsonl", "json", "csv", "arxiv", "bibtex")
 
 
 def test_directory_reads_sorted_visible_files(tmp_path):
@@ -47,9 +47,9 @@ def test_directory_reads_sorted_visible_files(tmp_path):
         (tmp_path / name).write_text(f'{{"title": "{name}", "abstract": "A."}}\n', encoding="utf-8")
     (tmp_path / "sub").mkdir()
     papers = read_papers(str(tmp_path))
-    assert [(p.title, p.source) for p in papers] == [
-        ("a.jsonl", str(tmp_path / "a.jsonl")), ("b.jsonl", str(tmp_path / "b.jsonl")),
-    ]
+    # the source is the file's name: no output records a local path
+    assert [(p.title, p.source) for p in papers] == [("a.jsonl", "a.jsonl"), ("b.jsonl", "b.jsonl")]
+    assert [p.source for p in iter_papers(tmp_path)] == [str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")]
 
 
 def test_duplicates_are_merged_first_wins_and_metadata_is_filled():
@@ -57,7 +57,7 @@ def test_duplicates_are_merged_first_wins_and_metadata_is_filled():
     assert len(papers) == 3 + 5 - 1
     eora = [p for p in papers if p.title.startswith("EoRA:")]
     assert len(eora) == 1
-    assert (eora[0].source, eora[0].position) == (str(DATA / "hf_lines.txt"), 7)  # first occurrence
+    assert (eora[0].source, eora[0].position) == ("hf_lines.txt", 7)  # first occurrence
     assert (eora[0].organisation, eora[0].date, eora[0].upvotes) == ("NVIDIA", "2024-10-28", 2)  # filled
 
 
@@ -65,7 +65,7 @@ def test_same_paper_across_formats_is_one():
     papers = read_papers([DATA / "papers.csv", DATA / "hf_blocks.txt"])
     assert len(papers) == 2 + 5 - 2
     first = papers[0]
-    assert (first.source, first.n_authors) == (str(DATA / "papers.csv"), 6)
+    assert (first.source, first.n_authors) == ("papers.csv", 6)
 
 
 def test_merge_papers_merges_same_title_under_the_first_id():
@@ -108,7 +108,8 @@ def _write(tmp_path, name, data):
     ("image.jsonl", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file", None),
     ("latin1.csv", b"title,abstract\nCaf\xe9,A.\n", "not UTF-8 text (byte 0xe9", 2),
     ("utf16.jsonl", GOOD_JSONL.encode("utf-16"), "UTF-16 text", None),
-    ("array.json", b'[{"title": "T", "abstract": "A."}]\n', "not JSON Lines", 1),
+    ("array.jsonl", b'[{"title": "T", "abstract": "A."},\n{"title"}]\n', "not valid JSON", 2),
+    ("notgzip.jsonl.gz", b"\x1f\x8bnot really gzip", "not a valid gz file", None),
     ("columns.csv", b"name,summary\nT,A\n", "its columns are: name, summary", 1),
     ("broken.xml", b"<feed xmlns='http://www.w3.org/2005/Atom'>\n<entry>\n", "not well-formed XML", 3),
     ("mystery.dat", b"just a few words\n", "cannot detect the input format", None),
@@ -142,3 +143,104 @@ def test_no_paths_given():
 
 def test_a_single_path_string_is_accepted():
     assert len(read_papers(str(DATA / "papers.jsonl"))) == 3
+
+
+def test_non_paper_files_in_a_directory_are_skipped_with_a_note(tmp_path):
+    (tmp_path / "a.jsonl").write_text(GOOD_JSONL, encoding="utf-8")
+    (tmp_path / "NOTES.md").write_text("# Notes\n\n" + "A long paragraph of notes. " * 30, encoding="utf-8")
+    (tmp_path / "figure.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
+    warnings = []
+    assert [p.title for p in read_papers([tmp_path], warnings=warnings)] == ["Good"]
+    assert [(Path(w.path).name, w.message.split(" (")[0]) for w in warnings] == [
+        ("NOTES.md", "skipped: not a paper file"), ("figure.png", "skipped: not a paper file")]
+    # a file named on its own is read whatever its name
+    notes = tmp_path / "notes.dat"
+    notes.write_text(GOOD_JSONL.replace("Good", "Named"), encoding="utf-8")
+    assert [p.title for p in read_papers([notes])] == ["Named"]
+
+
+def test_directory_of_non_paper_files_says_what_it_skipped(tmp_path):
+    (tmp_path / "NOTES.md").write_text("notes", encoding="utf-8")
+    with pytest.raises(InputError, match=r"directory has no readable files .*\(skipped: NOTES\.md\)"):
+        read_papers([tmp_path])
+
+
+def test_duplicate_id_with_another_title_is_reported_not_dropped_silently(tmp_path):
+    path = tmp_path / "papers.jsonl"
+    path.write_text('{"id": "p1", "title": "First paper", "abstract": "A."}\n'
+                    '{"id": "p1", "title": "first  PAPER", "abstract": "A, again."}\n'  # the same paper
+                    '{"id": "p1", "title": "Another paper", "abstract": "B."}\n', encoding="utf-8")
+    warnings = []
+    assert [p.title for p in read_papers([path], warnings=warnings)] == ["First paper"]
+    assert [str(w) for w in warnings] == [f"{path}:3: paper id 'p1' is already that of another paper "
+                                          "('First paper'); this record is skipped (give it its own id)"]
+    with pytest.raises(InputError, match="p1"):
+        read_papers([path], strict=True)
+
+
+def test_when_every_record_is_bad_the_error_gives_the_reasons(tmp_path):
+    path = tmp_path / "papers.jsonl"
+    path.write_text('{"title": "no abstract"}\n{"abstract": "no title"}\n', encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_papers([path])
+    assert "every record was bad (2 skipped; the first: " in str(exc.value)
+    assert f"{path}:1: record has no 'abstract' field" in str(exc.value)
+    assert [str(d) for d in exc.value.details] == [f"{path}:1: record has no 'abstract' field",
+                                                   f"{path}:2: record has no 'title' field"]
+
+
+@pytest.mark.parametrize("suffix, compress", [
+    (".gz", "gzip"), (".bz2", "bz2"), (".xz", "lzma"),
+])
+def test_compressed_input(tmp_path, suffix, compress):
+    import importlib
+
+    module = importlib.import_module(compress)
+    data = (DATA / "papers.jsonl").read_bytes()
+    path = tmp_path / f"papers.jsonl{suffix}"
+    path.write_bytes(module.compress(data))
+    assert [p.id for p in read_papers([path])] == [p.id for p in read_papers([DATA / "papers.jsonl"])]
+    (tmp_path / "listing.txt.gz").write_bytes(module.compress((DATA / "hf_blocks.txt").read_bytes()))
+    assert len(read_papers([tmp_path / "listing.txt.gz"])) == 5
+
+
+def test_json_array_file(tmp_path):
+    path = tmp_path / "papers.json"
+    path.write_text('[{"title": "T", "abstract": "A."}, {"title": "U", "summary": "B."}]', encoding="utf-8")
+    assert [p.title for p in read_papers([path])] == ["T", "U"]
+
+
+@pytest.mark.parametrize("field, size, message", [
+    ("abstract", MAX_ABSTRACT_CHARS + 1, "abstract of 50,001 characters, more than the limit of 50,000"),
+    ("abstract", 1_000_001, "abstract of 1,000,001 characters"),
+    ("title", 2_001, "title of 2,001 characters, more than the limit of 2,000"),
+])
+def test_text_over_the_size_limit_is_a_bad_record(tmp_path, field, size, message):
+    import json
+
+    big = {"title": "Big", "abstract": "A.", field: "x " * (size // 2) + "x" * (size % 2)}
+    path = tmp_path / "papers.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        import csv
+
+        writer = csv.writer(fh)
+        writer.writerow(["title", "abstract"])
+        writer.writerow(["Good", "A."])
+        writer.writerow([big["title"], big["abstract"]])
+    warnings = []
+    assert [p.title for p in read_papers([path], warnings=warnings)] == ["Good"]
+    assert len(warnings) == 1 and warnings[0].line == 3
+    assert warnings[0].message.startswith(f"record over a limit: {message}")
+    jsonl = tmp_path / "papers.jsonl"
+    jsonl.write_text(json.dumps(big) + "\n" + GOOD_JSONL, encoding="utf-8")
+    with pytest.raises(InputError, match=f"papers.jsonl:1: record over a limit: {message}"):
+        read_papers([jsonl], strict=True)
+
+
+def test_listing_with_line_separator_and_form_feed_inside_an_abstract(tmp_path):
+    abstract = "We propose X.\u2028It works.\x0c" + "More words here. " * 30
+    text = f"Daily Papers\n\nA Title\n\n{abstract}\n\n  \u2022 3 authors\n\u00b7\nMar 9, 2024 2\n"
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    (paper,) = read_papers([path])
+    assert paper.title == "A Title" and paper.abstract == abstract.strip()
