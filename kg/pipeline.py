@@ -276,6 +276,8 @@ def build(inputs, out_dir, format=None, strict=False, curation=None, workers=1, 
         check_base(base)
     cur = load_curation(curation) if curation else None
     options = {"base": base, "max_nodes": max_nodes}
+    ids = out_dir / OUTPUTS["ids"]  # the id table of the last build here: known things keep their ids
+    index = read_index(ids) if ids.is_file() else NodeIndex()
     with OutputFolder(out_dir, owns=_owned_by_kg) as folder:
         t = time.perf_counter()
         if _is_records(inputs):
@@ -298,8 +300,6 @@ def build(inputs, out_dir, format=None, strict=False, curation=None, workers=1, 
         timings["extract"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        ids = out_dir / OUTPUTS["ids"]  # the id table of the last build here: known things keep their ids
-        index = read_index(ids) if ids.is_file() else NodeIndex()
         result = BuildResult(build_graph(papers, extractions, curation=cur, index=index, created=created), papers,
                              extractions, warnings=warnings, index=index)
         timings["link"] = time.perf_counter() - t

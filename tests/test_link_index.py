@@ -100,7 +100,7 @@ def test_build_with_a_bad_id_table_names_it_before_extracting(tmp_path):
     from kg.pipeline import build
 
     out = tmp_path / "out"
-    out.mkdir()
+    build([_corpus(tmp_path)], out)
     (out / "ids.json").write_text("{broken")
     with pytest.raises(InputError, match="ids.json"):
         build([_corpus(tmp_path)], out)
