@@ -484,9 +484,6 @@ def test_outputs_do_not_depend_on_the_hash_seed(seeded_builds, name):
     assert str(ROOT) not in text and "/data/hf-daily-papers/" not in text  # no local path in any output
 
 
-@pytest.mark.xfail(strict=True, reason="kg/export/html.py (issue 18's file) lays out each component from "
-                                       "U.subgraph(nodes).edges, which networkx yields in hash order: sorting them "
-                                       "there makes the page identical too")
 def test_html_does_not_depend_on_the_hash_seed(seeded_builds):
     one, two = seeded_builds
     assert (one / "kg.html").read_bytes() == (two / "kg.html").read_bytes()

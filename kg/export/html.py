@@ -150,7 +150,9 @@ def layout(E, seed=0, edge_length=_EDGE_LENGTH):
             pos = np.array([[-k / 2, 0.0], [k / 2, 0.0]])
         else:
             index = {n: i for i, n in enumerate(nodes)}
-            edges = np.array([(index[a], index[b]) for a, b in U.subgraph(nodes).edges if a != b], dtype=int)
+            # sorted: networkx yields a subgraph's edges in hash order, which PYTHONHASHSEED changes
+            edges = np.array(sorted({tuple(sorted((index[a], index[b]))) for a, b in U.subgraph(nodes).edges if a != b}),
+                             dtype=int)
             iterations = 60 if len(nodes) > 1000 else 120
             pos = _force_layout(len(nodes), edges.reshape(-1, 2), k, rng, iterations)
         pos = pos - pos.min(axis=0)
