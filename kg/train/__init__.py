@@ -184,6 +184,8 @@ def _lexicon_dirs(items, folds, out):
     dirs = {}
     for k in sorted(set(folds)) + ["all"]:
         d = Path(out) / f"lexicon-{k}"
+        if d.exists():
+            shutil.rmtree(d)
         shutil.copytree(DATA_DIR, d)
         train = [(a.paper, a.gold) for a, f in zip(items, folds) if f != k]
         write_learned(learn_terms(train), d / "learned.tsv")
@@ -204,7 +206,9 @@ def _fit_stack(items, folds, work, seed, n_iter, workers, mention_thresholds, re
         states += process(mine, k, taggers[k], lex[k])
     order = {id(a): i for i, a in enumerate(items)}
     states.sort(key=lambda st: order[id(st.item)])
-    cv = cross_validate(states, mention_thresholds, relation_thresholds,
+    from .stack import RELATION_THRESHOLDS
+
+    cv = cross_validate(states, mention_thresholds, relation_thresholds or RELATION_THRESHOLDS,
                         score=lambda exts, sts: score_extractions(exts, [st.item for st in sts]), roles=roles)
     return states, taggers, lex, cv
 
@@ -220,8 +224,8 @@ def _finalise(states, cv):
     role = fit_roles(states) if cv.get("roles") else None
     relation = fit_relations(states)
     thresholds = dict(cv["relation_threshold"])
-    if "outperforms" in thresholds:  # the classifier names both directions
-        thresholds["outperforms_rev"] = thresholds["outperforms"]
+    for name in [k for k in thresholds if k != "*"]:  # the classifier names both directions
+        thresholds[f"{name}_rev"] = thresholds[name]
     relation.thresholds = thresholds
     return mention, stats, role, relation
 
@@ -242,7 +246,8 @@ def _data_hash(items):
 
 
 def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, workers=1,
-          mention_thresholds=(0.3, 0.4, 0.5), relation_thresholds=(0.15, 0.25, 0.35), roles=True, overwrite=False):
+          mention_thresholds=(0.3, 0.4, 0.5), relation_thresholds=None, roles=True, overwrite=False,
+          work_dir=None):
     """Train every model of extraction into `output` and report the cross-validated scores.
 
     Parameters
@@ -261,10 +266,14 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
     workers : int
         Taggers trained at once (processes).
     mention_thresholds, relation_thresholds : sequence of float
-        Decision thresholds to choose from by the out-of-fold score.
+        Decision thresholds to choose from by the out-of-fold score (relations: each its own; default
+        :data:`kg.train.stack.RELATION_THRESHOLDS`).
     roles : bool
         Train a role classifier (else the role rules decide).
     overwrite : bool
+    work_dir : str or os.PathLike, optional
+        Keep the fold taggers here, and reuse those trained on the same abstracts with the same settings
+        (a temporary folder by default).
 
     Returns
     -------
@@ -276,7 +285,8 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
         raise InputError(output, "exists and is not empty; pass overwrite=True (kg train --overwrite) to replace it")
     items = load_annotated(annotations)
     k_folds = kfold(items, folds, seed)
-    with tempfile.TemporaryDirectory(prefix="kg-train-") as work:
+    with tempfile.TemporaryDirectory(prefix="kg-train-") as tmp:
+        work = Path(work_dir) if work_dir else Path(tmp)
         states, taggers, lex, cv = _fit_stack(items, k_folds, work, seed, n_iter, workers, mention_thresholds,
                                               relation_thresholds, roles)
         mention, stats, role, relation = _finalise(states, cv)
@@ -314,7 +324,7 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
 
 
 def cross_source(test_source, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, workers=1,
-                 mention_threshold=None, relation_threshold=None, roles=True):
+                 mention_threshold=None, relation_threshold=None, roles=True, work_dir=None):
     """Train on every source but `test_source` and score `test_source`'s abstracts.
 
     The training sources get their own cross-fitting folds (as :func:`train`); the taggers trained on all of
@@ -335,9 +345,10 @@ def cross_source(test_source, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_it
     if not train_items or not test_items:
         raise InputError(annotations, f"cross-source evaluation needs {test_source!r} and another source")
     k_folds = kfold(train_items, folds, seed)
-    with tempfile.TemporaryDirectory(prefix="kg-xsrc-") as work:
+    with tempfile.TemporaryDirectory(prefix="kg-xsrc-") as tmp:
+        work = Path(work_dir) / f"without-{test_source}" if work_dir else Path(tmp)
         mts = (mention_threshold,) if mention_threshold else (0.3, 0.4, 0.5)
-        rts = (relation_threshold,) if relation_threshold else (0.15, 0.25, 0.35)
+        rts = (relation_threshold,) if relation_threshold else None
         states, taggers, lex, cv = _fit_stack(train_items, k_folds, work, seed, n_iter, workers, mts, rts, roles)
         mention, stats, role, relation = _finalise(states, cv)
         tests = process(test_items, -1, taggers["all"], lex["all"])

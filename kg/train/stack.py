@@ -16,6 +16,7 @@ come from a tagger that never saw it.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -95,12 +96,29 @@ def tag_folds(items, folds, out_dir, seed=0, n_iter=20, workers=1, final=True):
         jobs.append((k, (train, out_dir / f"fold-{k}", seed, n_iter)))
     if final:
         jobs.append(("all", ([(a.paper, a.gold) for a in items], out_dir / "all", seed, n_iter)))
-    if workers > 1:
+    # a tagger already trained on the same abstracts with the same settings is kept (kg train --work-dir)
+    todo = [j for _, j in jobs if not (j[1] / "config.cfg").is_file() or
+            (j[1] / "kg-data.txt").read_text() != _signature(j)] if out_dir.is_dir() else [j for _, j in jobs]
+    if workers > 1 and len(todo) > 1:
         with ProcessPoolExecutor(workers) as pool:
-            paths = list(pool.map(_train_one, [j for _, j in jobs]))
+            list(pool.map(_train_one, todo))
     else:
-        paths = [_train_one(j) for _, j in jobs]
-    return {k: p for (k, _), p in zip(jobs, paths)}
+        for job in todo:
+            _train_one(job)
+    for job in todo:
+        (job[1] / "kg-data.txt").write_text(_signature(job))
+    return {k: str(j[1]) for k, j in jobs}
+
+
+def _signature(job):
+    """What a tagger was trained on: its abstracts' ids and text hashes, seed and epochs."""
+    import hashlib
+
+    annotated, _, seed, n_iter = job
+    h = hashlib.sha1(repr((seed, n_iter)).encode())
+    for paper, gold in sorted(annotated, key=lambda pg: pg[0].id):
+        h.update(f"{paper.id}\t{paper.text}\t{json.dumps(gold, sort_keys=True)}\n".encode())
+    return h.hexdigest()
 
 
 def _empty_model_dir():
@@ -231,19 +249,38 @@ def _assemble(st, probs, classes, threshold):
 
 #: Precision that ``outperforms`` should reach out of fold: a wrong "A beats B" misleads more than a missing one.
 OUTPERFORMS_PRECISION = 0.85
-#: Thresholds of the ``outperforms`` classes tried on top of the shared relation threshold.
-OUTPERFORMS_THRESHOLDS = (None, 0.3, 0.4, 0.5, 0.6, 0.7)
+#: Decision thresholds tried for each relation.
+RELATION_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
+_RELATIONS = ("outperforms", "combinesWith", "evaluatedOn")
 
 
-def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=(0.2,), score=None, roles=True):
+def _relation_thresholds(states, rel_models, rel_probs, score, grid):
+    """Each relation's threshold chosen on the out-of-fold score of that relation alone: the best F1, except that
+    ``outperforms`` takes the best F1 among thresholds reaching :data:`OUTPERFORMS_PRECISION` when one does."""
+    chosen = {}
+    for rel in _RELATIONS:
+        trials = []
+        for t in grid:
+            thresholds = {"*": 2.0, rel: t}  # only this relation
+            exts = [apply_relations(st, rel_models[st.fold], thresholds, rel_probs[id(st)]) for st in states]
+            r = score(exts, states)[f"rel:{rel}"]
+            trials.append((rel == "outperforms" and r["p"] >= OUTPERFORMS_PRECISION, r["f1"], -t, t))
+        chosen[rel] = max(trials)[3]
+    return {"*": chosen["combinesWith"], **chosen}
+
+
+def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELATION_THRESHOLDS, score=None,
+                   roles=True):
     """Out-of-fold extractions: each fold's abstracts decided by classifiers fitted on the other folds.
 
     Parameters
     ----------
     states : list of State
         From :func:`process`, each with its fold.
-    mention_thresholds, relation_thresholds : sequence of float
-        Candidate thresholds; the pair with the best out-of-fold score is kept (with `score`).
+    mention_thresholds : sequence of float
+        Candidate mention thresholds; the one with the best out-of-fold entity and relation F1 is kept.
+    relation_thresholds : sequence of float
+        Candidate thresholds of each relation (:func:`_relation_thresholds`); without `score`, the first.
     score : callable, optional
         ``score(extractions, states) -> dict`` with ``ent`` and ``rel`` F1 (``devset/score.py`` keys).
     roles : bool
@@ -273,18 +310,15 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=(0.2,
         rel_models = {k: fit_relations([st for st in states if st.fold != k]) for k in folds}
         rel_probs = {id(st): rel_models[st.fold].predict(st.pair_rows) for st in states}
         pair_probs = [pl for st in states for pl in zip(rel_probs[id(st)], st.pair_labels)]
-        for rt in relation_thresholds:
-            for ot in OUTPERFORMS_THRESHOLDS:
-                if ot is not None and ot <= rt:
-                    continue
-                thresholds = {"*": rt, **({"outperforms": ot} if ot else {})}
-                exts = [apply_relations(st, rel_models[st.fold], thresholds, rel_probs[id(st)]) for st in states]
-                result = score(exts, states) if score else {"ent": {"f1": 0}, "rel": {"f1": 0}}
-                # prefer settings whose outperforms precision reaches the target, then the best F1 sum
-                precise = result.get("rel:outperforms", {}).get("p", 0) >= OUTPERFORMS_PRECISION
-                key = (precise, result["ent"]["f1"] + result["rel"]["f1"])
-                if best is None or key > best[0]:
-                    best = (key, mt, thresholds, exts, result, pair_probs)
+        if score is not None:
+            thresholds = _relation_thresholds(states, rel_models, rel_probs, score, relation_thresholds)
+        else:
+            thresholds = {"*": relation_thresholds[0]}
+        exts = [apply_relations(st, rel_models[st.fold], thresholds, rel_probs[id(st)]) for st in states]
+        result = score(exts, states) if score else {"ent": {"f1": 0}, "rel": {"f1": 0}}
+        key = result["ent"]["f1"] + result["rel"]["f1"]
+        if best is None or key > best[0]:
+            best = (key, mt, thresholds, exts, result, pair_probs)
     _, mt, rt, exts, result, pair_probs = best
     for st in states:  # leave every abstract as the chosen thresholds decide it (roles by the rules)
         _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
