@@ -123,3 +123,17 @@ def test_title_slogans_are_not_entities(nlp):
     _, pe = extract(nlp, "From Entropy to Epiplexity: Rethinking Information",
                     "We introduce epiplexity, a measure of structural information for bounded observers.")
     assert "From Entropy to Epiplexity" not in {e.name for e in pe.entities}
+
+
+@pytest.mark.model
+def test_an_abstract_without_a_title_is_extracted_normally():
+    from kg.extract import extract_papers, load_pipeline
+    from kg.records import Paper
+
+    text = ("We propose SparseFlux, a pruning method for vision transformers. SparseFlux outperforms magnitude "
+            "pruning on ImageNet.")
+    [untitled, titled] = extract_papers(load_pipeline(), [Paper("a", "", text), Paper("b", "SparseFlux", text)])
+    assert {e.name for e in untitled.entities} >= {"SparseFlux", "ImageNet"}
+    assert any(r.predicate == "outperforms" for r in untitled.relations)
+    assert {(e.name, e.type) for e in untitled.entities} == {(e.name, e.type) for e in titled.entities if e.name != ""}
+    assert all(m.start >= 2 for e in untitled.entities for m in e.mentions)  # offsets index "\n\n" + abstract
