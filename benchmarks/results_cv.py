@@ -121,6 +121,13 @@ def report(name, preds, pairs, score, errors=0):
     for key in ("result", "result_full"):
         v = res[key]
         print(f"  {key:12s} P={v['p']:.3f} R={v['r']:.3f} F1={v['f1']:.3f}  (tp={v['tp']} fp={v['fp']} fn={v['fn']})")
+    kind = Counter()
+    for pred, (_, _, gold) in zip(preds, pairs):
+        for r, hit, _ in _matches(score, pred, gold):
+            if hit is not None:
+                kind[r.get("kind") == hit.get("kind")] += 1
+    if kind:
+        print(f"  kind accuracy on matched results: {kind[True] / sum(kind.values()):.3f} ({sum(kind.values())})")
     for kind in ("FN-res", "FP-res"):
         for e in [e for e in errs if e[0] == kind][:errors]:
             print("    ", *e)

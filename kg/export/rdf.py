@@ -13,6 +13,16 @@ IRIs are stable and built from the graph's ids under a configurable base (defaul
   the best confidence, ``prov:wasDerivedFrom`` each paper, and one ``kg:Evidence`` per evidence item: the
   paper, the quoted sentence, its character offsets in the paper text and the confidence
   (a W3C Web Annotation ``oa:TextQuoteSelector`` by the ontology's axioms).
+
+Every reported number (a result node of :mod:`kg.graph`) is a ``kg:Result``, a W3C ML Schema
+``mls:ModelEvaluation``: ``mls:hasValue`` the number, ``mls:specifiedBy`` its measure (the Metric entity), with
+``kg:system``, ``kg:onDataset`` and ``kg:baseline`` for the method, the dataset (or task) and, for a difference,
+what it is measured against, the value as written, its unit and kind, ``kg:producedBy`` the ids of the patterns
+and rules that found it, its ``kg:Evidence`` and ``prov:wasDerivedFrom`` its paper, which ``kg:reports`` it. An
+``mls:Run`` (``<result>/run``) has the result as output and the dataset and the evaluated model as input, the
+ML Schema pattern. Metrics whose direction is known carry ``kg:higherIsBetter``. A ``kg:Conflict`` joins the
+claims and results that disagree (``kg:between``) and the two entities it is about (``kg:involves``).
+IRIs: ``result/<paper id>/<n>`` and ``conflict/<a>/<b>[/<metric>/<dataset>]``.
 """
 
 import datetime
@@ -23,15 +33,16 @@ from urllib.parse import quote
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..errors import InputError, KGError
-from ..graph import ENTITY_RELATIONS, PAPER_RELATIONS
+from ..graph import CONFLICT_PREFIX, ENTITY_RELATIONS, PAPER_RELATIONS, RESULT_PREFIX
 from ..io import atomic_path
-from ..vocab import DEFAULT_BASE, ENTITY_CLASSES, KG, PREFIXES
+from ..metrics import load_metrics
+from ..vocab import DEFAULT_BASE, ENTITY_CLASSES, KG, MLS, PREFIXES
 
 __all__ = ["DEFAULT_BASE", "RDF_FORMATS", "to_rdf", "write_rdf", "read_rdf", "entity_iri", "paper_iri",
-           "claim_iri", "graph_iri"]
+           "claim_iri", "result_iri", "conflict_iri", "graph_iri"]
 
 #: ``kg export`` format names -> rdflib plugin names.
 RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "xml": "xml", "nquads": "nquads"}
@@ -82,6 +93,30 @@ def claim_iri(subject, predicate, object, base=DEFAULT_BASE):
     return URIRef(f"{base}claim/{quote(str(subject), safe='')}/{predicate}/{quote(str(object), safe='')}")
 
 
+def result_iri(key, base=DEFAULT_BASE):
+    """IRI of a result node ``result:<paper id>:<n>``: ``base + "result/<paper id>/<n>"``.
+
+    Examples
+    --------
+    >>> str(result_iri("result:2106.09685:0"))
+    'https://w3id.org/kg-ml/resource/result/2106.09685/0'
+    """
+    paper, _, n = str(key).removeprefix(RESULT_PREFIX).rpartition(":")
+    return URIRef(f"{base}result/{quote(paper, safe='')}/{quote(n, safe='')}")
+
+
+def conflict_iri(key, base=DEFAULT_BASE):
+    """IRI of a conflict node ``conflict:<a>:<b>[:<metric>:<dataset>]``: its parts joined by ``/``.
+
+    Examples
+    --------
+    >>> str(conflict_iri("conflict:gpt-4:llama-2"))
+    'https://w3id.org/kg-ml/resource/conflict/gpt-4/llama-2'
+    """
+    parts = str(key).removeprefix(CONFLICT_PREFIX).split(":")
+    return URIRef(f"{base}conflict/" + "/".join(quote(p, safe="") for p in parts))
+
+
 def graph_iri(base=DEFAULT_BASE):
     """IRI of the knowledge graph itself (also the named graph of N-Quads output)."""
     return URIRef(f"{base}graph")
@@ -97,6 +132,12 @@ def _int(value):
 
 def _count(value):
     return Literal(int(value), datatype=XSD.nonNegativeInteger)
+
+
+def _decimal_value(value):
+    """Any finite number as xsd:decimal (a reported value may be negative or large)."""
+    text = f"{float(value):.10f}".rstrip("0")
+    return Literal(text + "0" if text.endswith(".") else text, datatype=XSD.decimal)
 
 
 def _decimal(value):
@@ -167,17 +208,21 @@ def to_rdf(G, base=DEFAULT_BASE):
     True
     """
     g = _new_graph(base)
-    papers = {}
+    papers, annotations = {}, []
     for key, d in G.nodes(data=True):
         kind = d.get("kind")
         if kind == "paper":
             papers[key] = _add_paper(g, d.get("id") or str(key).removeprefix("paper:"), d, base)
+        elif kind in ("result", "conflict"):
+            annotations.append((kind, key, d))
         elif kind != "entity":
-            raise KGError(f"node {key!r} has kind {kind!r}; valid kinds: entity, paper")
+            raise KGError(f"node {key!r} has kind {kind!r}; valid kinds: entity, paper, result, conflict")
     linked = set()
     for u, v, key, d in G.edges(keys=True, data=True):
         predicate = d.get("predicate", key)
-        if u in papers:
+        if predicate == "reports" and u in papers and G.nodes[v].get("kind") == "result":
+            g.add((papers[u], KG.reports, result_iri(v, base)))
+        elif u in papers:
             if predicate not in PAPER_RELATIONS:
                 raise KGError(f"edge {u!r} -> {v!r} has predicate {predicate!r}; valid paper-level predicates: "
                               f"{', '.join(PAPER_RELATIONS)}")
@@ -188,9 +233,16 @@ def to_rdf(G, base=DEFAULT_BASE):
         else:
             raise KGError(f"edge {u!r} -> {v!r} has predicate {predicate!r}; valid predicates: "
                           f"{', '.join(ENTITY_RELATIONS + PAPER_RELATIONS)}")
+    metrics = load_metrics()
     for key, d in G.nodes(data=True):
         if d.get("kind") == "entity":
             _add_entity(g, key, d, base, linked)
+            if d.get("type") == "Metric":
+                direction = metrics.direction(d.get("label"), *(d.get("aliases") or []))
+                if direction is not None:
+                    g.add((entity_iri(key, base), KG.higherIsBetter, Literal(direction == "higher")))
+    for kind, key, d in annotations:
+        (_add_result if kind == "result" else _add_conflict)(g, G, key, d, base)
     _add_graph_node(g, G.graph, base)
     return g
 
@@ -271,16 +323,98 @@ def _add_relation(g, u, predicate, v, d, base):
     for i, ev in enumerate(evidence, start=1):
         node = URIRef(f"{claim}/evidence/{i}")
         g.add((claim, KG.hasEvidence, node))
-        g.add((node, RDF.type, KG.Evidence))
         if ev.get("paper") is not None:
-            p = paper_iri(ev["paper"], base)
-            g.add((node, PROV.wasDerivedFrom, p))
-            g.add((claim, PROV.wasDerivedFrom, p))
-        g.add((node, KG.evidenceText, _text(ev.get("sentence") or "")))
-        for attr, prop_ in (("start", KG.startOffset), ("end", KG.endOffset)):
-            if ev.get(attr) is not None:
-                g.add((node, prop_, _count(ev[attr])))
-        g.add((node, KG.confidence, _decimal(ev.get("confidence", 1.0))))
+            g.add((claim, PROV.wasDerivedFrom, paper_iri(ev["paper"], base)))
+        _evidence_node(g, node, ev.get("paper"), ev, base)
+
+
+def _evidence_node(g, node, paper, d, base):
+    """A kg:Evidence `node`: the quoted text, its offsets and confidence, derived from `paper`."""
+    g.add((node, RDF.type, KG.Evidence))
+    if paper is not None:
+        g.add((node, PROV.wasDerivedFrom, paper_iri(paper, base)))
+    g.add((node, KG.evidenceText, _text(d.get("sentence") or "")))
+    for attr, prop in (("start", KG.startOffset), ("end", KG.endOffset)):
+        if d.get(attr) is not None:
+            g.add((node, prop, _count(d[attr])))
+    g.add((node, KG.confidence, _decimal(d.get("confidence", 1.0))))
+
+
+def _entity_ref(G, key, node_id, what):
+    if node_id is None:
+        return None
+    if G.nodes.get(node_id, {}).get("kind") != "entity":
+        raise KGError(f"result {key!r} has {what} {node_id!r}, which is no entity of the graph")
+    return node_id
+
+
+def _add_result(g, G, key, d, base):
+    """A result node as a kg:Result (an mls:ModelEvaluation) with its run, evidence and provenance."""
+    r = result_iri(key, base)
+    g.add((r, RDF.type, KG.Result))
+    metric = _entity_ref(G, key, d.get("metric"), "metric")
+    if metric is None:
+        raise KGError(f"result {key!r} has no metric")
+    g.add((r, MLS.specifiedBy, entity_iri(metric, base)))
+    g.add((r, MLS.hasValue, _decimal_value(d.get("number"))))
+    g.add((r, KG.valueText, _text(d.get("value") or "")))
+    g.add((r, KG.unit, _text(d.get("unit") or "")))
+    kind = d.get("result_kind") or "absolute"
+    if kind not in ("absolute", "delta"):
+        raise KGError(f"result {key!r} has kind {kind!r}; valid kinds: absolute, delta")
+    g.add((r, KG.resultKind, _text(kind)))
+    if d.get("normalized_number") is not None:
+        g.add((r, KG.normalizedValue, _decimal_value(d["normalized_number"])))
+        g.add((r, KG.normalizedUnit, _text(d.get("normalized_unit") or "")))
+    run = URIRef(f"{r}/run")
+    g.add((run, RDF.type, MLS.Run))
+    g.add((run, MLS.hasOutput, r))
+    for attr, prop in (("subject", KG.system), ("dataset", KG.onDataset), ("baseline", KG.baseline)):
+        node = _entity_ref(G, key, d.get(attr), attr)
+        if node is None:
+            continue
+        g.add((r, prop, entity_iri(node, base)))
+        etype = G.nodes[node].get("type")
+        if attr != "baseline" and etype in ("Dataset", "Model"):
+            g.add((run, MLS.hasInput, entity_iri(node, base)))
+        elif attr == "dataset" and etype == "Task":
+            g.add((run, MLS.realizes, entity_iri(node, base)))
+    g.add((r, KG.confidence, _decimal(d.get("confidence", 1.0))))
+    for rule in d.get("provenance") or []:
+        g.add((r, KG.producedBy, _text(rule)))
+    paper = d.get("paper")
+    if paper is not None:
+        g.add((r, PROV.wasDerivedFrom, paper_iri(paper, base)))
+    ev = URIRef(f"{r}/evidence")
+    g.add((r, KG.hasEvidence, ev))
+    _evidence_node(g, ev, paper, {"sentence": d.get("evidence"), "start": d.get("start"), "end": d.get("end"),
+                                  "confidence": d.get("confidence", 1.0)}, base)
+
+
+def _add_conflict(g, G, key, d, base):
+    """A conflict node as a kg:Conflict between the claims and results that disagree."""
+    c = conflict_iri(key, base)
+    kind = d.get("conflict_kind")
+    if kind not in ("reversed", "results"):
+        raise KGError(f"conflict {key!r} has kind {kind!r}; valid kinds: reversed, results")
+    g.add((c, RDF.type, KG.Conflict))
+    g.add((c, KG.conflictKind, _text(kind)))
+    if d.get("label"):
+        g.add((c, RDFS.label, _text(d["label"])))
+    for node in d.get("entities") or []:
+        g.add((c, KG.involves, entity_iri(node, base)))
+    if d.get("metric"):
+        g.add((c, KG.onMetric, entity_iri(d["metric"], base)))
+    if d.get("dataset"):
+        g.add((c, KG.onDataset, entity_iri(d["dataset"], base)))
+    for side in d.get("sides") or []:
+        claim = side.get("claim")
+        if claim:
+            g.add((c, KG.between, claim_iri(claim["subject"], claim["predicate"], claim["object"], base)))
+        for res in side.get("results") or []:
+            g.add((c, KG.between, result_iri(res, base)))
+    for paper in d.get("papers") or []:
+        g.add((c, PROV.wasDerivedFrom, paper_iri(paper, base)))
 
 
 def _add_graph_node(g, attrs, base):

@@ -44,6 +44,11 @@ _SKIP_BEFORE = frozenset("of = : is was from to ( at reaching reaches around".sp
 _LIST_JOINERS = frozenset(", and or to from - – vs vs. versus / respectively".split())
 #: Words that stand for the paper's own contribution as a clause subject.
 _SELF = frozenset("we our it this ours they".split())
+#: Comparatives that make the number before them a difference ("2% higher", "3x smaller").
+_COMPARATIVES = frozenset("higher lower better worse more less fewer faster slower smaller larger greater cheaper "
+                          "bigger shorter longer".split())
+#: Verbs of keeping a share of something ("retains 95% of the accuracy"): a difference to the original.
+_KEEP_VERBS = frozenset("retain maintain preserve keep recover".split())
 #: An unknown acronym right after a number names its measure ("14.5% in SUC").
 _ACRONYM = re.compile(r"(?=.*[A-Z].*[A-Z])[A-Za-z][A-Za-z0-9@\-]*")
 #: The measure annotators name when a difference states none ("outperforms X by 5%").
@@ -457,14 +462,27 @@ def _is_from_to(doc, d, members, drafts, k):
 
 
 def _kind(doc, d, pats, from_to):
+    """``absolute`` or ``delta`` from the words tied to the number: its unit (x, points), a sign, "by" before it,
+    a change noun or comparative after it ("a 2% gain", "2% higher"), a comparison after it ("over X", "than
+    X"), or a verb of keeping a share ("retains 95% of"); "from A to B" gives two absolute values."""
     n = d.number
     if from_to:
         return "kind:from-to", "absolute"
-    if n.unit in ("x", "points") or n.value.lstrip().startswith("+"):
+    if n.unit in ("x", "points") or n.value.lstrip(" ~≈<>").startswith(("+", "-", "−")):
         return "kind:unit", "delta"
-    window = [t.lemma_.lower() or t.lower_ for t in doc[max(d.sent.start, n.start - 2):min(d.sent.end, n.end + 4)]]
-    if any(w in pats.delta_words or w in pats.change_heads for w in window):
-        return "kind:cue", "delta"
+    j = n.start - 1 - (n.start - 1 > d.sent.start and doc[n.start - 1].lower_ in ("a", "an"))
+    before = doc[j] if j >= d.sent.start else None
+    if before is not None and (before.lower_ == "by" or before.lemma_.lower() in _KEEP_VERBS):
+        return "kind:by", "delta"
+    end = n.end if n.unit else d.token + 1
+    after = doc[end:min(d.sent.end, end + 6)]
+    near = [t for t in after[:3]]
+    if any(t.lower_ in pats.change_heads or t.tag_ in ("JJR", "RBR") or t.lower_ in _COMPARATIVES for t in near):
+        return "kind:change", "delta"
+    if d.metric_alias and any(w in pats.change_heads for w in d.metric_alias.lower().split()):
+        return "kind:change", "delta"
+    if any(t.lower_ in ("than", "over", "relative", "compared", "vs", "vs.", "versus") for t in after):
+        return "kind:compared", "delta"
     return "kind:default", "absolute"
 
 

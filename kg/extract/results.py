@@ -241,8 +241,8 @@ def parse_values(text, unit, number_words=None):
 
     A range or list ("3.7-4.3x", "2.8%/1.0%") gives one item per number; the unit of a ``written`` pattern is
     the word after the last number ("27GB", "2 hours"); a number word ("ten percentage points", "a factor of two")
-    is read through `number_words`. A leading ``+`` is dropped from the number, a ``-`` kept (except the dash of
-    a range). With unit ``""`` (a bare number beside a metric name) the value is the number alone.
+    is read through `number_words`. A leading ``+`` stays in the value but not in the number, a ``-`` stays in
+    both (except the dash of a range). With unit ``""`` (a bare number beside a metric name) the value is the number alone.
 
     Examples
     --------
@@ -268,7 +268,7 @@ def parse_values(text, unit, number_words=None):
         sign = m.group("sign")
         between = re.sub(r"[%x×\s]", "", text[items[k - 1].end():m.start("num")]) if k else ""
         is_range_dash = k > 0 and sign in ("-", "−") and between in ("-", "--", "–-", "—-", "~-")
-        start = m.start("num") if sign == "+" or is_range_dash else m.start()
+        start = m.start("num") if is_range_dash else m.start()
         number = float(m.group("num").replace(",", ""))
         if sign in ("-", "−") and not is_range_dash:
             number = -number

@@ -8,6 +8,7 @@ across papers. One module per concern:
 - :mod:`kg.link.cluster`    the guarded union-find and near-duplicate candidates
 - :mod:`kg.link.curation`   the user's curation file
 - :mod:`kg.link.relations`  relation merging and ``variantOf``
+- :mod:`kg.link.results`    result endpoints mapped onto corpus entities
 - :mod:`kg.link.linker`     :func:`link` itself
 """
 
@@ -15,8 +16,9 @@ from .curation import Curation, load_curation
 from .linker import CorpusEntity, LinkResult, link
 from .normalize import normal_key, normalize, slugify
 from .relations import CorpusRelation
+from .results import CorpusResult
 
 __all__ = [
-    "link", "LinkResult", "CorpusEntity", "CorpusRelation", "Curation", "load_curation",
+    "link", "LinkResult", "CorpusEntity", "CorpusRelation", "CorpusResult", "Curation", "load_curation",
     "normalize", "normal_key", "slugify",
 ]

@@ -35,6 +35,7 @@ from .cluster import KeyClusters, near_duplicates, plausible_alias
 from .curation import Curation, load_curation
 from .normalize import _name_like, normalize, slugify
 from .relations import family_candidates, find_variants, merge_relations
+from .results import link_results
 
 __all__ = ["CorpusEntity", "LinkResult", "link"]
 
@@ -73,6 +74,8 @@ class LinkResult:
         merges by guard, ``type_conflicts``, ``ambiguous_abbreviations``, ``dropped``, relation counts.
     members : dict of str to list of tuple
         Id -> the ``(paper id, entity name)`` records it merges (for inspection and tests).
+    results : list of kg.link.results.CorpusResult
+        Every paper's results, their endpoints mapped onto corpus entity ids.
     """
 
     entities: dict
@@ -80,6 +83,7 @@ class LinkResult:
     variants: list
     report: dict
     members: dict = field(default_factory=dict)
+    results: list = field(default_factory=list)
 
 
 @dataclass
@@ -380,6 +384,8 @@ def link(papers, extractions, curation=None):
         key_owner.update((k, eid) for k in keys if k not in ambiguous)
 
     relations, rel_report = merge_relations(extractions, records, entities, drop)
+    results, res_report = link_results(extractions, records, entities)
     variants = find_variants(entities, key_owner)
     report = _report(extractions, records, entities, kc, forms, ambiguous, dropped, variants, rel_report)
-    return LinkResult(dict(sorted(entities.items())), relations, variants, report, members)
+    report["results"] = res_report
+    return LinkResult(dict(sorted(entities.items())), relations, variants, report, members, results)
