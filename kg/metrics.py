@@ -40,6 +40,8 @@ def metric_key(name):
 def _tails(name):
     """Keys of the last two words and of the last word of `name` ("word error rate" -> errorrate, rate)."""
     words = re.findall(r"[a-z0-9@]+", str(name).lower())
+    while len(words) > 1 and words[-1].isdigit():  # "BLEU-4", "ROUGE 2"
+        words.pop()
     return [metric_key(" ".join(words[-2:])) if len(words) > 1 else None, metric_key(words[-1]) if words else None]
 
 

@@ -236,19 +236,21 @@ def metric_phrase(doc, start, end, pats, mentions, direction=1):
 
 
 def _measure(doc, phrase, pats, mentions):
-    """``(start, end, written)`` of the measure in a phrase found by :func:`metric_phrase`, the change noun
-    removed ("CTR gain" -> CTR) or replaced by its "in"/"of" object ("reduction in latency" -> latency); None
-    when a change noun names no measure ("relative gains")."""
+    """``(start, end, written, alias)`` of the measure in a phrase found by :func:`metric_phrase`: the change noun
+    removed ("CTR gain" -> CTR, alias "CTR gain") or replaced by its "in"/"of" object ("reduction in latency" ->
+    latency, alias "reduction in latency"); None when a change noun names no measure ("relative gains")."""
     s, e, head = phrase
     if mentions.at(head, ("Metric",)) or doc[head].lower_ not in pats.change_heads:
-        return s, e, doc[s:e].text
+        return s, e, doc[s:e].text, ""
     if e - 1 > s:  # "accuracy improvement", "FLOPs reduction": the words before the change noun
-        return s, e - 1, doc[s:e - 1].text
+        return s, e - 1, doc[s:e - 1].text, doc[s:e].text
     k = e
     if k < len(doc) and doc[k].lower_ in ("in", "of", "on") and k + 1 < len(doc):
         obj = metric_phrase(doc, k + 1, min(len(doc), k + 8), pats, mentions)
-        if obj and doc[obj[2]].lower_ not in pats.change_heads:
-            return obj[0], obj[1], doc[obj[0]:obj[1]].text
+        named = obj is not None and (obj[1] - obj[0] > 1 or doc[obj[2]].lower_ not in pats.change_heads)
+        inner = _measure(doc, obj, pats, mentions) if named else None
+        if inner:  # "improvement in FLOPs reduction": the inner change is the measure's own alias
+            return inner[0], inner[1], inner[2], inner[3] or doc[s:obj[1]].text
     return None
 
 
@@ -299,8 +301,7 @@ def _own_metric(doc, d, pats, mentions, cues):
     phrase = metric_phrase(doc, first, min(sent.end, first + 6), pats, mentions)
     found = _measure(doc, phrase, pats, mentions) if phrase else None
     if found:
-        alias = doc[phrase[0]:phrase[1]].text if (phrase[0], phrase[1]) != found[:2] else ""
-        return "metric:after", found, alias
+        return "metric:after", found[:3], found[3]
     skip = after0
     while skip < sent.end and doc[skip].lower_ in _SKIP_AFTER:
         skip += 1
@@ -311,13 +312,13 @@ def _own_metric(doc, d, pats, mentions, cues):
     phrase = metric_phrase(doc, sent.start, before1, pats, mentions, direction=-1)
     found = _measure(doc, phrase, pats, mentions) if phrase else None
     if found:
-        return "metric:before", found, ""
+        return "metric:before", found[:3], found[3]
     if after0 < sent.end and doc[after0].lower_ == "of":
         k = after0 + 1 + (after0 + 1 < sent.end and doc[after0 + 1].pos_ == "DET")
         phrase = metric_phrase(doc, k, min(sent.end, k + 6), pats, mentions)
         found = _measure(doc, phrase, pats, mentions) if phrase else None
         if found:
-            return "metric:of", found, ""
+            return "metric:of", found[:3], found[3]
     by = before1 - 1 - (before1 - 1 > sent.start and doc[before1 - 1].lower_ in ("a", "an"))
     if by > sent.start and doc[by].lower_ == "by":
         for j in range(by - 1, max(sent.start, by - 11) - 1, -1):
@@ -331,7 +332,7 @@ def _own_metric(doc, d, pats, mentions, cues):
                 phrase = metric_phrase(doc, sent.start, j + 1, pats, mentions, direction=-1)
                 found = _measure(doc, phrase, pats, mentions) if phrase else None
                 if found:
-                    return "metric:by", found, ""
+                    return "metric:by", found[:3], found[3]
     if n.unit not in ("%", "x", "points", ""):
         unit = n.unit.split()[0].strip("-")
         return "metric:unit", (None, None, pats.unit_measures.get(unit.lower(), unit)), unit

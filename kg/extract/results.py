@@ -282,22 +282,35 @@ def parse_values(text, unit, number_words=None):
     return out
 
 
+#: Token attributes that only a tagged doc has: patterns using them are left out on a doc without tags.
+_TAGGED = ("POS", "TAG", "LEMMA", "MORPH", "DEP")
+
+
+def _untagged(pattern):
+    return not any(k in tok for tok in pattern for k in _TAGGED)
+
+
 class PatternMatchers:
-    """The Matchers of a :class:`ResultPatterns`, one per section, over a vocabulary."""
+    """The Matchers of a :class:`ResultPatterns`, one per section, over a vocabulary; each section also has one
+    without the patterns that need tags (for docs that have none, such as tokenizer-only docs in tests)."""
 
     def __init__(self, vocab, patterns):
         self.patterns = patterns
+        self.vocab = vocab
         self.matchers = {}
         for section in _PATTERN_SECTIONS:
-            matcher = Matcher(vocab, validate=True)
+            tagged, plain = Matcher(vocab, validate=True), Matcher(vocab, validate=True)
             for e in getattr(patterns, section):
-                matcher.add(e["id"], e["patterns"])
-            self.matchers[section] = matcher
+                tagged.add(e["id"], e["patterns"])
+                if any(_untagged(p) for p in e["patterns"]):
+                    plain.add(e["id"], [p for p in e["patterns"] if _untagged(p)])
+            self.matchers[section] = (tagged, plain)
 
     def __call__(self, section, doc):
         """``(pattern id, start, end)`` of every match of `section` in `doc` (a canonical doc)."""
-        vocab = doc.vocab
-        return [(vocab.strings[m], s, e) for m, s, e in self.matchers[section](doc)]
+        tagged, plain = self.matchers[section]
+        matcher = tagged if doc.has_annotation("POS") and doc.has_annotation("LEMMA") else plain
+        return [(self.vocab.strings[m], s, e) for m, s, e in matcher(doc)]
 
 
 def _longest(matches, priority):
@@ -310,14 +323,19 @@ def _longest(matches, priority):
     return sorted(out, key=lambda m: m[1])
 
 
-def _qualifier_start(start, qualifiers):
-    """Start of the chain of qualifier matches that ends right before token `start` ("up to over 40x")."""
+def _qualifier_start(doc, start, qualifiers):
+    """Start of the chain of qualifier matches that ends right before token `start` ("up to over 40x"); tokens of
+    LaTeX markup alone ("$") between them do not break it."""
     ends = {}
     for _, s, e in qualifiers:
         ends[e] = min(s, ends.get(e, s))
-    while start in ends:
-        start = ends[start]
-    return start
+    while True:
+        k = start
+        while k > 0 and doc[k - 1].text.strip("$\\()") == "":
+            k -= 1
+        if k not in ends:
+            return start
+        start = ends[k]
 
 
 def find_numbers(doc, matchers, canon=None):
@@ -352,15 +370,17 @@ def find_numbers(doc, matchers, canon=None):
         values = parse_values(span.text, entry["unit"], pats.number_words)
         if not values:
             continue
-        q = _qualifier_start(s, qualifiers) if entry["unit"] else s
-        qual = doc[q:s].text if q < s else ""
         for k, (vs, ve, number, unit) in enumerate(values):
             c0 = span.start_char + vs
             own = next((t.i for t in span if t.idx <= c0 < t.idx + len(t)), span.start)
-            if k == 0 and q < s:
+            # the qualifiers written before the number ("up to 40%", "as few as 10 steps"), not before a metric
+            # name that opens the match ("FID 1.95")
+            q = _qualifier_start(doc, own, qualifiers) if k == 0 and entry["unit"] else own
+            qual = doc[q:own].text if q < own else ""
+            if q < own:
                 c0, own = doc[q].idx, q
-            out.append(NumberMention(own, e, clean_value(doc.text[c0:span.start_char + ve]), number, unit, pid,
-                                     c0, span.start_char + ve, group, qual if k == 0 else ""))
+            out.append(NumberMention(min(own, s) if k == 0 else own, e, clean_value(doc.text[c0:span.start_char + ve]), number, unit,
+                                     pid, c0, span.start_char + ve, group, qual))
     return out
 
 
@@ -392,7 +412,7 @@ class ResultExtractor:
     def from_disk(self, path, exclude=()):
         """Load the patterns saved by :meth:`to_disk`."""
         self.patterns = load_patterns(Path(path) / "patterns.json")
-        self.matchers = PatternMatchers(self.matchers.matchers["numbers"].vocab, self.patterns)
+        self.matchers = PatternMatchers(self.matchers.vocab, self.patterns)
         return self
 
 
