@@ -424,6 +424,9 @@ def _dataset(d, drafts, members, mentions, k):
     listed = sorted(members.get(k, [k]))
     if len(listed) > 1 and len(distinct) == len(listed):
         return "dataset:list", distinct[listed.index(k)]
+    after = [m for m in ds if n.end <= m[0] <= n.end + 8]
+    if len(distinct) > 1 and after:  # "87.3% on ImageNet and 92.1% on CIFAR-10": the one named after the number
+        return "dataset:after", after[0][2]
     if ds:
         best = min(ds, key=lambda m: min(abs(m[0] - d.token), abs(m[1] - 1 - d.token)))
         return "dataset:sentence", best[2]

@@ -365,8 +365,12 @@ def find_numbers(doc, matchers, canon=None):
         if vetoed.intersection(range(s, e)):
             continue
         entry = pats.entry(pid)
-        # a bare number beside a metric name: the number is the first (or last) token of the match
-        span = {"first": doc[s:s + 1], "last": doc[e - 1:e]}.get(entry.get("value"), doc[s:e])
+        # a bare number beside a metric name: the number is the first token of the match ("2.69 FID"), or the
+        # numbers start at its first token with a digit ("FID of 2.05 and 2.12")
+        first_digit = next((t.i for t in doc[s:e] if re.match(r"[+\-−~≈<>$]*\.?\d", t.text)), s)
+        span = {"first": doc[s:s + 1], "from-number": doc[first_digit:e]}.get(entry.get("value"), doc[s:e])
+        while len(span) > 1 and span[-1].text.strip("$)") == "":
+            span = span[:-1]
         values = parse_values(span.text, entry["unit"], pats.number_words)
         if not values:
             continue
