@@ -295,6 +295,11 @@ def _own_metric(doc, d, pats, mentions, cues):
     bare = n.unit == ""
     after0 = d.token + 1 if bare else n.end
     before1 = d.token if bare else n.start
+    if n.pattern == "num:metric-before":  # the measure is the name the pattern found before the number
+        phrase = metric_phrase(doc, sent.start, before1, pats, mentions, direction=-1)
+        found = _measure(doc, phrase, pats, mentions) if phrase else None
+        if found:
+            return "metric:before", found[:3], found[3]
     first = after0
     if first < sent.end and doc[first].lower_ == "in":  # "6x in FLOPs", "up to 40% in terms of SSIM"
         first += 3 if doc[first + 1:first + 3].text.lower() == "terms of" else 1
@@ -309,7 +314,8 @@ def _own_metric(doc, d, pats, mentions, cues):
     if cue:
         pid, s, e = cue
         return "metric:cue", (None, None, pats.entry(pid)["metric"]), doc[s:e].text
-    phrase = metric_phrase(doc, sent.start, before1, pats, mentions, direction=-1)
+    # "X (1.57)": what stands before a bracketed number is what it belongs to, not its measure
+    phrase = None if n.pattern == "num:paren" else metric_phrase(doc, sent.start, before1, pats, mentions, direction=-1)
     found = _measure(doc, phrase, pats, mentions) if phrase else None
     if found:
         return "metric:before", found[:3], found[3]
@@ -368,6 +374,8 @@ def _shared_metrics(drafts, members):
 def _sentence_metric(doc, d, mentions):
     """The Metric mention of the sentence nearest to the number."""
     ms = mentions.within(d.sent.start, d.sent.end, ("Metric",), specific=False)
+    if d.number.pattern == "num:paren":  # "19 NFEs (1.75)": the count before the bracket is a setting
+        ms = [m for m in ms if m[1] != d.number.start]
     if not ms:
         return None
     s, e, _ = min(ms, key=lambda m: min(abs(m[0] - d.token), abs(m[1] - 1 - d.token)))
@@ -397,9 +405,27 @@ def _clause_subject(doc, token, mentions, anchor):
     return None
 
 
+def _respective(doc, d, mentions, members, drafts, k):
+    """The subject of the number among listed subjects, in order: "A and B achieve FID 2.05/2.12" gives A 2.05
+    and B 2.12, when as many methods are listed, joined by "and" or commas alone, before the first number."""
+    listed = sorted(members.get(k, [k]))
+    if len(listed) < 2:
+        return None
+    first = drafts[listed[0]].number.start
+    ms = mentions.within(d.sent.start, first, ("Method", "Model"))
+    if len(ms) < len(listed):
+        return None
+    ms = ms[-len(listed):]
+    if len({m[2] for m in ms}) != len(listed):
+        return None
+    if any(t.lower_ not in (",", "and") for a, b in zip(ms, ms[1:]) for t in doc[a[1]:b[0]]):
+        return None
+    return ms[listed.index(k)][2]
+
+
 def _subject(doc, d, mentions, anchor):
     n = d.number
-    j = n.start - 1
+    j = n.start - 1 if n.pattern != "num:paren" else d.token - 1
     if j > d.sent.start and doc[j].text == "(":
         m = mentions.at(j - 1, ("Method", "Model"), specific=True)
         if m:
@@ -593,7 +619,12 @@ def extract_results(doc, matchers):
     _shared_metrics(drafts, members)
     last = None
     performance = [t.i for t in doc if t.lower_ == FALLBACK_METRIC and not mentions.at(t.i, ("Method", "Model"))]
-    for d in drafts:
+    for k, d in enumerate(drafts):
+        prev = next((drafts[j] for j in range(k - 1, -1, -1) if drafts[j].metric is not None
+                     and drafts[j].sent.start == d.sent.start), None)
+        if d.metric is None and prev is not None and d.number.pattern == "num:paren":
+            d.metric, d.metric_alias = prev.metric, prev.metric_alias
+            d.rules.append("metric:previous")
         if d.metric is None:
             found = _sentence_metric(doc, d, mentions)
             if found:
@@ -608,6 +639,12 @@ def extract_results(doc, matchers):
                 d.rules.append("metric:performance")
         if d.metric is not None:
             last = d
+    kinds = {k: _kind(doc, d, pats, _is_from_to(doc, d, members, drafts, k)) for k, d in enumerate(drafts)}
+    for k in kinds:  # numbers listed together are of one kind ("up to 4.7% and 4.6% higher", "by 40-65%")
+        group = members.get(k, [k])
+        if kinds[k][1] == "absolute" and kinds[k][0] != "kind:from-to" and any(
+                kinds[j][1] == "delta" for j in group):
+            kinds[k] = ("kind:list", "delta")
     added, results = [], []
     for k, d in enumerate(drafts):
         if d.metric is None:
@@ -615,12 +652,13 @@ def extract_results(doc, matchers):
         metric = _metric_entity(doc, d, mentions, added)
         if metric is None:
             continue
-        rule, subject = _subject(doc, d, mentions, anchor)
+        respective = _respective(doc, d, mentions, members, drafts, k)
+        rule, subject = ("subject:respective", respective) if respective else _subject(doc, d, mentions, anchor)
         from_to = _is_from_to(doc, d, members, drafts, k)
         if from_to == "from":
             rule, subject = "subject:from", None
         drule, dataset = _dataset(d, drafts, members, mentions, k)
-        krule, kind = _kind(doc, d, pats, from_to)
+        krule, kind = kinds[k]
         baseline = _baseline(doc, d, mentions, subject, pats) if kind == "delta" else None
         rules = d.rules + [rule, krule] + ([drule] if drule else []) + (["baseline:cue"] if baseline else [])
         metric_rule = next((r for r in d.rules if r in RULE_CONFIDENCE), "metric:inherit")

@@ -36,6 +36,7 @@ def matchers(nlp):
 POS = {**dict.fromkeys("a an the its".split(), "DET"), **dict.fromkeys("of in on by over than within with from to "
                                                                          "for at".split(), "ADP"),
        **dict.fromkeys("and or".split(), "CCONJ"), **dict.fromkeys("strong slight".split(), "ADJ"),
+       "while": "SCONJ", "reducing": "VERB", "reach": "VERB", "beats": "VERB",
        **dict.fromkeys("achieves achieved yields gives brings reaches reduces improves runs finishes outperforms "
                        "outperforming has gets train use uses is".split(), "VERB")}
 
@@ -260,3 +261,20 @@ def test_pipeline_writes_results_into_the_extraction():
     assert by_value["2.04x"]["subject"] == "SpecDec++" and by_value["2.04x"]["kind"] == "delta"
     assert by_value["87.3%"]["metric_key"] == ext.key_of("top-1 accuracy")
     assert any(e["name"] == "top-1 accuracy" and e["type"] == "Metric" for e in d["entities"])
+
+
+def test_listed_methods_take_the_listed_values_in_order(nlp, matchers):
+    _, found = results(nlp, matchers, "VARiant-d16 and VARiant-d8 reach FID 2.05/2.12 while reducing memory by "
+                       "40-65%.", VARiant__d16=("Model", "proposed"), VARiant__d8=("Model", "proposed"),
+                       FID=("Metric", "used"))
+    assert [(r.subject, r.metric, r.number, r.kind) for r in found] == [
+        ("VARiant-d16", "FID", 2.05, "absolute"), ("VARiant-d8", "FID", 2.12, "absolute"),
+        ("VARiant-d16", "memory", 40.0, "delta"), ("VARiant-d8", "memory", 65.0, "delta")]
+    assert "subject:respective" in found[0].provenance and "kind:list" in found[3].provenance
+
+
+def test_a_bracketed_number_takes_the_measure_of_its_sentence(nlp, matchers):
+    _, found = results(nlp, matchers, "X improves FID with only 19 NFEs (1.75) and beats EDM-2 (1.58).",
+                       X=("Method", "proposed"), EDM__2=("Model", "baseline"), FID=("Metric", "used"),
+                       NFEs=("Metric", "used"))
+    assert [(r.subject, r.metric, r.number) for r in found] == [("X", "FID", 1.75), ("EDM-2", "FID", 1.58)]
