@@ -48,7 +48,12 @@ _SELF = frozenset("we our it this ours they".split())
 _COMPARATIVES = frozenset("higher lower better worse more less fewer faster slower smaller larger greater cheaper "
                           "bigger shorter longer".split())
 #: Verbs of keeping a share of something ("retains 95% of the accuracy"): a difference to the original.
-_KEEP_VERBS = frozenset("retain maintain preserve keep recover".split())
+_KEEP_VERBS = frozenset("retain maintain preserve keep recover preserv".split())
+#: Verbs that make the number after them a change ("removing 60% of the parameters", "saves 40% cost").
+_CHANGE_VERBS = frozenset("remove prune save cut reduce eliminate trim shrink halve remov reduc halv".split())
+#: Measures that are differences by themselves ("an average speedup of 1.27").
+_RELATIVE_MEASURES = frozenset("speedup speedups speed-up speed-ups acceleration improvement improvements gain gains "
+                               "reduction reductions".split())
 #: An unknown acronym right after a number names its measure ("14.5% in SUC").
 _ACRONYM = re.compile(r"(?=.*[A-Z].*[A-Z])[A-Za-z][A-Za-z0-9@\-]*")
 #: The measure annotators name when a difference states none ("outperforms X by 5%").
@@ -190,6 +195,10 @@ def metric_phrase(doc, start, end, pats, mentions, direction=1):
             tok = doc[j]
             if tok.tag_ == "POS" or tok.lower_ in ("'s", "’s"):
                 i = j = j + 1
+                continue
+            other = mentions.at(j, ("Method", "Model", "Task"))
+            if other and any(_is_head(t, pats, mentions) for t in doc[other[1]:min(end, other[1] + 2)]):
+                j = other[1]  # a method named inside a measure ("KV cache budget")
                 continue
             if not (_word_ok(tok, pats) or _hyphenated(doc, j)) or mentions.at(j, ("Method", "Model", "Dataset", "Task")):
                 break
@@ -371,8 +380,15 @@ def _shared_metrics(drafts, members):
             d.rules.append("metric:previous")
 
 
-def _sentence_metric(doc, d, mentions):
-    """The Metric mention of the sentence nearest to the number."""
+def _sentence_metric(doc, d, mentions, pats=None):
+    """The measure the sentence names "in terms of", else its Metric mention nearest to the number."""
+    if pats is not None:
+        for t in doc[d.sent.start:d.sent.end - 2]:
+            if t.lower_ == "terms" and doc[t.i - 1].lower_ == "in" and doc[t.i + 1].lower_ == "of":
+                phrase = metric_phrase(doc, t.i + 2, min(d.sent.end, t.i + 8), pats, mentions)
+                found = _measure(doc, phrase, pats, mentions) if phrase else None
+                if found:
+                    return found[:3]
     ms = mentions.within(d.sent.start, d.sent.end, ("Metric",), specific=False)
     if d.number.pattern == "num:paren":  # "19 NFEs (1.75)": the count before the bracket is a setting
         ms = [m for m in ms if m[1] != d.number.start]
@@ -418,7 +434,8 @@ def _respective(doc, d, mentions, members, drafts, k):
     ms = ms[-len(listed):]
     if len({m[2] for m in ms}) != len(listed):
         return None
-    if any(t.lower_ not in (",", "and") for a, b in zip(ms, ms[1:]) for t in doc[a[1]:b[0]]):
+    joints = [t.lower_ for a, b in zip(ms, ms[1:]) for t in doc[a[1]:b[0]]]
+    if "and" not in joints or any(t not in (",", "and") for t in joints):
         return None
     return ms[listed.index(k)][2]
 
@@ -491,6 +508,11 @@ def _is_from_to(doc, d, members, drafts, k):
     return None
 
 
+def _base(tok):
+    """The lemma of a token, or, in a doc without lemmas, the word without a verb ending."""
+    return tok.lemma_.lower() or re.sub(r"(?:ing|es|ed|s)$", "", tok.lower_)
+
+
 def _kind(doc, d, pats, from_to):
     """``absolute`` or ``delta`` from the words tied to the number: its unit (x, points), a sign, "by" before it,
     a change noun or comparative after it ("a 2% gain", "2% higher"), a comparison after it ("over X", "than
@@ -502,8 +524,11 @@ def _kind(doc, d, pats, from_to):
         return "kind:unit", "delta"
     j = n.start - 1 - (n.start - 1 > d.sent.start and doc[n.start - 1].lower_ in ("a", "an"))
     before = doc[j] if j >= d.sent.start else None
-    if before is not None and (before.lower_ == "by" or before.lemma_.lower() in _KEEP_VERBS):
+    if before is not None and (before.lower_ == "by" or _base(before) in _KEEP_VERBS | _CHANGE_VERBS):
         return "kind:by", "delta"
+    measure = (d.metric[2] if d.metric else "").lower().split()
+    if measure and measure[-1] in _RELATIVE_MEASURES:  # a speedup or a ratio is a difference by itself
+        return "kind:relative", "delta"
     end = n.end if n.unit else d.token + 1
     after = doc[end:min(d.sent.end, end + 6)]
     near = [t for t in after[:3]]
@@ -626,7 +651,7 @@ def extract_results(doc, matchers):
             d.metric, d.metric_alias = prev.metric, prev.metric_alias
             d.rules.append("metric:previous")
         if d.metric is None:
-            found = _sentence_metric(doc, d, mentions)
+            found = _sentence_metric(doc, d, mentions, pats)
             if found:
                 d.metric = found
                 d.rules.append("metric:sentence")
@@ -643,7 +668,13 @@ def extract_results(doc, matchers):
     for k in kinds:  # numbers listed together are of one kind ("up to 4.7% and 4.6% higher", "by 40-65%")
         group = members.get(k, [k])
         if kinds[k][1] == "absolute" and kinds[k][0] != "kind:from-to" and any(
-                kinds[j][1] == "delta" for j in group):
+                kinds[j][1] == "delta" and drafts[j].metric == drafts[k].metric for j in group):
+            kinds[k] = ("kind:list", "delta")
+        # an enumeration "by 1.0% for A, 0.5% for B": no verb between a difference and the next number
+        prev = drafts[k - 1] if k else None
+        if (kinds[k][0] == "kind:default" and prev is not None and kinds[k - 1][1] == "delta"
+                and prev.sent.start == drafts[k].sent.start and prev.metric == drafts[k].metric
+                and not any(t.pos_ in ("VERB", "AUX") for t in doc[prev.number.end:drafts[k].number.start])):
             kinds[k] = ("kind:list", "delta")
     added, results = [], []
     for k, d in enumerate(drafts):

@@ -278,3 +278,22 @@ def test_a_bracketed_number_takes_the_measure_of_its_sentence(nlp, matchers):
                        X=("Method", "proposed"), EDM__2=("Model", "baseline"), FID=("Metric", "used"),
                        NFEs=("Metric", "used"))
     assert [(r.subject, r.metric, r.number) for r in found] == [("X", "FID", 1.75), ("EDM-2", "FID", 1.58)]
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("X achieves an average speedup of 1.27 and 91% accuracy.", ["delta", "absolute"]),
+    ("X works by removing 60.34% of the parameters.", ["delta"]),
+    ("X outperforms others by up to 1.0% for ResNet-32, 0.5% for VGG-16 in terms of top-1 accuracy.",
+     ["delta", "delta"]),
+    ("X reaches 80.0% top-1 accuracy.", ["absolute"]),
+])
+def test_kinds(nlp, matchers, text, kinds):
+    _, found = results(nlp, matchers, text, X=("Method", "proposed"), ResNet__32=("Model", "used"),
+                       VGG__16=("Model", "used"))
+    assert [r.kind for r in found] == kinds
+
+
+def test_a_method_named_inside_a_measure(nlp, matchers):
+    _, (r,) = results(nlp, matchers, "X gives a 3x reduction in KV cache budget.", X=("Method", "proposed"),
+                      KV_cache=("Method", "used"))
+    assert (r.metric, r.kind) == ("KV cache budget", "delta")
