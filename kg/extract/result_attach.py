@@ -54,6 +54,8 @@ _CHANGE_VERBS = frozenset("remove prune save cut reduce eliminate trim shrink ha
 #: Measures that are differences by themselves ("an average speedup of 1.27").
 _RELATIVE_MEASURES = frozenset("speedup speedups speed-up speed-ups acceleration improvement improvements gain gains "
                                "reduction reductions".split())
+#: Parts of speech of words that can modify a measure noun.
+_NOUNISH = ("NOUN", "PROPN", "X", "NUM")
 #: An unknown acronym right after a number names its measure ("14.5% in SUC").
 _ACRONYM = re.compile(r"(?=.*[A-Z].*[A-Z])[A-Za-z][A-Za-z0-9@\-]*")
 #: The measure annotators name when a difference states none ("outperforms X by 5%").
@@ -183,13 +185,19 @@ def metric_phrase(doc, start, end, pats, mentions, direction=1):
     """
     if direction == 1:
         i = start
-        while i < end and _skippable(doc[i]) and not mentions.at(i, ("Metric",)):
-            i += 1
+        while i < end and not mentions.at(i, ("Metric",)):
+            if _skippable(doc[i]):
+                i += 1
+            elif doc[i:i + 5].text.replace(" ", "").lower() in _SKIP_AFTER:  # "end-to-end" as five tokens
+                i += 5
+            else:
+                break
         if i >= end:
             return None
         m = mentions.at(i, ("Metric",))
-        if m:
-            return m[0], m[1], m[1] - 1
+        if m:  # a Metric mention, with the change noun after it ("FLOPs reduction")
+            grown = m[1] < end and doc[m[1]].lower_ in pats.change_heads
+            return (m[0], m[1] + 1, m[1]) if grown else (m[0], m[1], m[1] - 1)
         j = i
         while j < end:
             tok = doc[j]
@@ -197,8 +205,9 @@ def metric_phrase(doc, start, end, pats, mentions, direction=1):
                 i = j = j + 1
                 continue
             other = mentions.at(j, ("Method", "Model", "Task"))
-            if other and any(_is_head(t, pats, mentions) for t in doc[other[1]:min(end, other[1] + 2)]):
-                j = other[1]  # a method named inside a measure ("KV cache budget")
+            if other and other[0] == j and (_is_head(doc[other[1] - 1], pats, mentions) or any(
+                    _is_head(t, pats, mentions) for t in doc[other[1]:min(end, other[1] + 2)])):
+                j = other[1]  # a method named inside a measure ("KV cache budget"), a task named as one
                 continue
             if not (_word_ok(tok, pats) or _hyphenated(doc, j)) or mentions.at(j, ("Method", "Model", "Dataset", "Task")):
                 break
@@ -241,6 +250,8 @@ def metric_phrase(doc, start, end, pats, mentions, direction=1):
         i -= 1
     while i < j - 1 and (doc[i].lower_ == "-" or _skippable(doc[i])):
         i += 1
+    if j - i == 1 and doc[i].lower_ in pats.weak_metric_heads and i > start and doc[i - 1].pos_ in _NOUNISH:
+        i -= 1  # "KV cache compression rate of 60%": "compression rate", not "rate"
     return i, j, j - 1
 
 
@@ -312,6 +323,7 @@ def _own_metric(doc, d, pats, mentions, cues):
     first = after0
     if first < sent.end and doc[first].lower_ == "in":  # "6x in FLOPs", "up to 40% in terms of SSIM"
         first += 3 if doc[first + 1:first + 3].text.lower() == "terms of" else 1
+        first += first < sent.end and doc[first].lower_ in ("the", "a", "an")
     phrase = metric_phrase(doc, first, min(sent.end, first + 6), pats, mentions)
     found = _measure(doc, phrase, pats, mentions) if phrase else None
     if found:
@@ -322,6 +334,7 @@ def _own_metric(doc, d, pats, mentions, cues):
     cue = _cue_at(cues, after0, skip + 1)
     if cue:
         pid, s, e = cue
+        d.rules.append(pid)
         return "metric:cue", (None, None, pats.entry(pid)["metric"]), doc[s:e].text
     # "X (1.57)": what stands before a bracketed number is what it belongs to, not its measure
     phrase = None if n.pattern == "num:paren" else metric_phrase(doc, sent.start, before1, pats, mentions, direction=-1)
@@ -341,6 +354,7 @@ def _own_metric(doc, d, pats, mentions, cues):
             if tok.text in (",", ";") or (tok.pos_ == "VERB" and not mentions.at(j)):
                 cue = _cue_at(cues, j, j + 1)
                 if cue:
+                    d.rules.append(cue[0])
                     return "metric:by", (None, None, pats.entry(cue[0])["metric"]), doc[cue[1]:cue[2]].text
                 break
             if mentions.at(j, ("Metric",)) or (tok.lower_ in pats.metric_heads and not mentions.at(j)):
