@@ -78,7 +78,8 @@ def _row(G, key, d, **extra):
     date = G.nodes.get(PAPER_PREFIX + str(paper), {}).get("date")
     return Row(metric=d["metric"], metric_label=_label(G, d["metric"]), method=d["subject"],
                method_label=_label(G, d["subject"]), value=d.get("value", ""),
-               number=float(d.get("normalized_number", d.get("number"))), unit=d.get("normalized_unit", d.get("unit", "")),
+               number=float(d.get("normalized_number", d.get("number"))),
+               unit=d.get("normalized_unit", d.get("unit", "")),
                kind=d.get("result_kind", "absolute"), paper=paper, date=date, evidence=d.get("evidence", ""),
                higher_is_better=d.get("higher_is_better"), baseline=d.get("baseline"),
                baseline_label=_label(G, d["baseline"]) if d.get("baseline") else None,
@@ -129,7 +130,9 @@ def leaderboard(G, dataset, metric=None, task=None):
     for key, d in sorted(result_nodes(G)):
         if d.get("dataset") not in datasets or not d.get("subject") or not d.get("metric"):
             continue
-        if (metrics is not None and d["metric"] not in metrics) or (papers is not None and d.get("paper") not in papers):
+        if metrics is not None and d["metric"] not in metrics:
+            continue
+        if papers is not None and d.get("paper") not in papers:
             continue
         if d.get("result_kind") == "delta":
             board.deltas.append(_row(G, key, d))

@@ -32,7 +32,8 @@ def test_lower_is_better_ranks_upwards(result_graph):
 def test_unknown_direction_is_listed_unordered_and_said_so(result_graph):
     board = leaderboard(result_graph, "GLUE")
     assert board.unordered == ["vibe check"]
-    assert ranked(board, "vibe check") == [(None, "LoRA", "9", "f0f0f0f0f0"), (None, "full fine-tuning", "7", "f0f0f0f0f0")]
+    assert ranked(board, "vibe check") == [(None, "LoRA", "9", "f0f0f0f0f0"),
+                                           (None, "full fine-tuning", "7", "f0f0f0f0f0")]
     assert "vibe check: not ranked: direction unknown" in format_leaderboard(board)
 
 

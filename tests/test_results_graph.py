@@ -13,7 +13,8 @@ def test_result_endpoints_are_linked_across_papers(result_corpus):
     assert (first.paper, first.index, first.subject, first.metric, first.dataset, first.baseline) == (
         "2106.09685", 0, "lora", "accuracy", "glue", None)
     delta = linked.results[1]
-    assert (delta.kind, delta.baseline, delta.value, delta.unit) == ("delta", "full-fine-tuning", "+2.3 points", "points")
+    assert (delta.kind, delta.baseline, delta.value, delta.unit) == ("delta", "full-fine-tuning", "+2.3 points",
+                                                                     "points")
     # LoRA is a baseline entity of two other papers: every mention lands on the one node
     assert {r.subject for r in linked.results if r.subject and "lora" in r.subject} == {"lora"}
 

@@ -33,13 +33,13 @@ from urllib.parse import quote
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from ..errors import InputError, KGError
 from ..graph import CONFLICT_PREFIX, ENTITY_RELATIONS, PAPER_RELATIONS, RESULT_PREFIX
 from ..io import atomic_path
 from ..metrics import load_metrics
-from ..vocab import DEFAULT_BASE, ENTITY_CLASSES, KG, MLS, PREFIXES
+from ..vocab import DEFAULT_BASE, ENTITY_CLASSES, KG, PREFIXES
 
 __all__ = ["DEFAULT_BASE", "RDF_FORMATS", "to_rdf", "write_rdf", "read_rdf", "entity_iri", "paper_iri",
            "claim_iri", "result_iri", "conflict_iri", "graph_iri"]
@@ -132,12 +132,6 @@ def _int(value):
 
 def _count(value):
     return Literal(int(value), datatype=XSD.nonNegativeInteger)
-
-
-def _decimal_value(value):
-    """Any finite number as xsd:decimal (a reported value may be negative or large)."""
-    text = f"{float(value):.10f}".rstrip("0")
-    return Literal(text + "0" if text.endswith(".") else text, datatype=XSD.decimal)
 
 
 def _decimal(value):
@@ -241,8 +235,10 @@ def to_rdf(G, base=DEFAULT_BASE):
                 direction = metrics.direction(d.get("label"), *(d.get("aliases") or []))
                 if direction is not None:
                     g.add((entity_iri(key, base), KG.higherIsBetter, Literal(direction == "higher")))
+    from .rdf_results import add_conflict, add_result
+
     for kind, key, d in annotations:
-        (_add_result if kind == "result" else _add_conflict)(g, G, key, d, base)
+        (add_result if kind == "result" else add_conflict)(g, G, key, d, base)
     _add_graph_node(g, G.graph, base)
     return g
 
@@ -338,83 +334,6 @@ def _evidence_node(g, node, paper, d, base):
         if d.get(attr) is not None:
             g.add((node, prop, _count(d[attr])))
     g.add((node, KG.confidence, _decimal(d.get("confidence", 1.0))))
-
-
-def _entity_ref(G, key, node_id, what):
-    if node_id is None:
-        return None
-    if G.nodes.get(node_id, {}).get("kind") != "entity":
-        raise KGError(f"result {key!r} has {what} {node_id!r}, which is no entity of the graph")
-    return node_id
-
-
-def _add_result(g, G, key, d, base):
-    """A result node as a kg:Result (an mls:ModelEvaluation) with its run, evidence and provenance."""
-    r = result_iri(key, base)
-    g.add((r, RDF.type, KG.Result))
-    metric = _entity_ref(G, key, d.get("metric"), "metric")
-    if metric is None:
-        raise KGError(f"result {key!r} has no metric")
-    g.add((r, MLS.specifiedBy, entity_iri(metric, base)))
-    g.add((r, MLS.hasValue, _decimal_value(d.get("number"))))
-    g.add((r, KG.valueText, _text(d.get("value") or "")))
-    g.add((r, KG.unit, _text(d.get("unit") or "")))
-    kind = d.get("result_kind") or "absolute"
-    if kind not in ("absolute", "delta"):
-        raise KGError(f"result {key!r} has kind {kind!r}; valid kinds: absolute, delta")
-    g.add((r, KG.resultKind, _text(kind)))
-    if d.get("normalized_number") is not None:
-        g.add((r, KG.normalizedValue, _decimal_value(d["normalized_number"])))
-        g.add((r, KG.normalizedUnit, _text(d.get("normalized_unit") or "")))
-    run = URIRef(f"{r}/run")
-    g.add((run, RDF.type, MLS.Run))
-    g.add((run, MLS.hasOutput, r))
-    for attr, prop in (("subject", KG.system), ("dataset", KG.onDataset), ("baseline", KG.baseline)):
-        node = _entity_ref(G, key, d.get(attr), attr)
-        if node is None:
-            continue
-        g.add((r, prop, entity_iri(node, base)))
-        etype = G.nodes[node].get("type")
-        if attr != "baseline" and etype in ("Dataset", "Model"):
-            g.add((run, MLS.hasInput, entity_iri(node, base)))
-        elif attr == "dataset" and etype == "Task":
-            g.add((run, MLS.realizes, entity_iri(node, base)))
-    g.add((r, KG.confidence, _decimal(d.get("confidence", 1.0))))
-    for rule in d.get("provenance") or []:
-        g.add((r, KG.producedBy, _text(rule)))
-    paper = d.get("paper")
-    if paper is not None:
-        g.add((r, PROV.wasDerivedFrom, paper_iri(paper, base)))
-    ev = URIRef(f"{r}/evidence")
-    g.add((r, KG.hasEvidence, ev))
-    _evidence_node(g, ev, paper, {"sentence": d.get("evidence"), "start": d.get("start"), "end": d.get("end"),
-                                  "confidence": d.get("confidence", 1.0)}, base)
-
-
-def _add_conflict(g, G, key, d, base):
-    """A conflict node as a kg:Conflict between the claims and results that disagree."""
-    c = conflict_iri(key, base)
-    kind = d.get("conflict_kind")
-    if kind not in ("reversed", "results"):
-        raise KGError(f"conflict {key!r} has kind {kind!r}; valid kinds: reversed, results")
-    g.add((c, RDF.type, KG.Conflict))
-    g.add((c, KG.conflictKind, _text(kind)))
-    if d.get("label"):
-        g.add((c, RDFS.label, _text(d["label"])))
-    for node in d.get("entities") or []:
-        g.add((c, KG.involves, entity_iri(node, base)))
-    if d.get("metric"):
-        g.add((c, KG.onMetric, entity_iri(d["metric"], base)))
-    if d.get("dataset"):
-        g.add((c, KG.onDataset, entity_iri(d["dataset"], base)))
-    for side in d.get("sides") or []:
-        claim = side.get("claim")
-        if claim:
-            g.add((c, KG.between, claim_iri(claim["subject"], claim["predicate"], claim["object"], base)))
-        for res in side.get("results") or []:
-            g.add((c, KG.between, result_iri(res, base)))
-    for paper in d.get("papers") or []:
-        g.add((c, PROV.wasDerivedFrom, paper_iri(paper, base)))
 
 
 def _add_graph_node(g, attrs, base):

@@ -1,4 +1,4 @@
-"""Tests of the ``kg_results`` component (kg.extract.results, result_attach) and its pattern file.
+"""Tests of the ``kg_results`` component (the kg.extract.results package) and its pattern file.
 
 Every example sentence of the pattern file is a test. The attachment rules run on hand-built docs: the prose
 tokenizer over ``spacy.blank("en")`` with entity mentions set by hand (no parse: the rules fall back to word
@@ -9,12 +9,11 @@ import json
 
 import pytest
 import spacy
-from spacy.tokens import Span
 
 from kg.errors import InputError
 from kg.extract.extensions import SPAN_KEY, register_extensions
-from kg.extract.result_attach import extract_results
-from kg.extract.results import PATTERNS_PATH, PatternMatchers, canonical_token, find_numbers, load_patterns
+from kg.extract.results import (PATTERNS_PATH, PatternMatchers, canonical_token, extract_results, find_numbers,
+                                load_patterns)
 from kg.extract.tokenizer import prose_tokenizer
 from kg.records import Entity
 
@@ -119,7 +118,8 @@ def test_absolute_result_with_a_new_metric_entity(nlp, matchers):
 
 @pytest.mark.parametrize("text, metric, alias", [
     ("X achieved 3% CTR gain.", "CTR", "CTR gain"),
-    ("X yields a 37.3% reduction in prefill-phase latency.", "prefill-phase latency", "reduction in prefill-phase latency"),
+    ("X yields a 37.3% reduction in prefill-phase latency.", "prefill-phase latency",
+     "reduction in prefill-phase latency"),
     ("X gives up to 13% improvement in FLOPs reduction.", "FLOPs", "FLOPs reduction"),
     ("X brings a slight performance drop of 0.33%.", "performance", "performance drop"),
 ])
@@ -173,7 +173,8 @@ def test_values_in_parentheses_belong_to_the_method_before_them(nlp, matchers):
 
 
 def test_from_to_gives_two_absolute_values(nlp, matchers):
-    _, found = results(nlp, matchers, "TARS reduces hallucination rates from 26.4% to 13.2%.", TARS=("Method", "proposed"))
+    _, found = results(nlp, matchers, "TARS reduces hallucination rates from 26.4% to 13.2%.",
+                       TARS=("Method", "proposed"))
     assert [(r.subject, r.metric, r.number, r.kind) for r in found] == [
         (None, "hallucination rates", 26.4, "absolute"), ("TARS", "hallucination rates", 13.2, "absolute")]
 
