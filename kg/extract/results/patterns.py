@@ -17,7 +17,8 @@ from spacy.tokens import Doc
 
 from ...errors import InputError
 
-__all__ = ["PATTERNS_PATH", "ResultPatterns", "load_patterns", "canonical_token", "canonical_doc", "PatternMatchers"]
+__all__ = ["PATTERNS_PATH", "ResultPatterns", "load_patterns", "canonical_token", "canonical_doc", "PatternMatchers",
+           "number_windows"]
 
 #: The pattern file shipped with the package.
 PATTERNS_PATH = Path(__file__).resolve().parent.parent / "data" / "result_patterns.json"
@@ -204,7 +205,38 @@ class PatternMatchers:
             self.matchers[section] = (tagged, plain)
 
     def __call__(self, section, doc):
-        """``(pattern id, start, end)`` of every match of `section` in `doc` (a canonical doc)."""
+        """``(pattern id, start, end)`` of every match of `section` in `doc` (a canonical doc), looked for only
+        around the tokens that hold a number (:func:`number_windows`): a result pattern spans a few tokens
+        around its number, and the regular expressions of the patterns are the costly part of extraction."""
         tagged, plain = self.matchers[section]
         matcher = tagged if doc.has_annotation("POS") and doc.has_annotation("LEMMA") else plain
-        return [(self.vocab.strings[m], s, e) for m, s, e in matcher(doc)]
+        out = []
+        for start, end in number_windows(doc, self.patterns.number_words):
+            out += [(self.vocab.strings[m], start + s, start + e) for m, s, e in matcher(doc[start:end])]
+        return out
+
+
+#: Tokens before and after a number within which the patterns are looked for (the longest pattern, and the verb
+#: of "reduces X by" before a number, fit in it).
+WINDOW = (14, 10)
+
+
+def number_windows(doc, number_words=(), window=WINDOW):
+    """``(start, end)`` token ranges of `doc` around its tokens with a digit or a number word, overlaps merged.
+
+    Examples
+    --------
+    >>> import spacy
+    >>> number_windows(spacy.blank("en")("a b c 12 d e f g h i j k l m n o p q r s t u 3%"), window=(2, 2))
+    [(1, 6), (20, 24)]
+    """
+    before, after = window
+    hits = [t.i for t in doc if any(c.isdigit() for c in t.text) or t.lower_ in number_words]
+    out = []
+    for i in hits:
+        s, e = max(0, i - before), min(len(doc), i + after + 1)
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
