@@ -162,3 +162,42 @@ def test_train_asks_where_to_write_and_reads_the_project_annotations():
     result = CliRunner().invoke(cli, ["train"])
     assert result.exit_code == 2 and "--output" in result.output  # the shipped models are replaced only when asked
     assert train_cli.ANNOTATIONS_DIR == ANNOTATIONS_DIR.resolve()
+
+
+def test_leaderboard_command(runner, result_graph_dir):
+    result = runner.invoke(cli, ["leaderboard", "glue", "--graph", str(result_graph_dir)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:4] == ["GLUE", "", "accuracy (%): higher is better",
+                         "rank  method                        value             paper         date        evidence"]
+    assert lines[4].split()[:4] == ["1", "LLaMA-2-7B", "0.914", "a1b2c3d4e5"]
+    csv_out = runner.invoke(cli, ["leaderboard", "GLUE", "--graph", str(result_graph_dir), "--metric", "accuracy",
+                                  "--format", "csv"])
+    assert csv_out.exit_code == 0 and csv_out.output.splitlines()[1].startswith("ranked,accuracy,1,LLaMA-2-7B,0.914,")
+    data = json.loads(runner.invoke(cli, ["leaderboard", "WikiText-2", "--graph", str(result_graph_dir),
+                                          "--format", "json"]).output)
+    assert [r["method_label"] for r in data["rows"]] == ["LLaMA-2-7B", "LoRA"]
+
+
+def test_leaderboard_errors(runner, result_graph_dir, tmp_path):
+    _fails_cleanly(runner.invoke(cli, ["leaderboard", "MNIST", "--graph", str(result_graph_dir)]),
+                   "no dataset or task named 'MNIST'")
+    _fails_cleanly(runner.invoke(cli, ["leaderboard", "GLUE", "--graph", str(tmp_path)]), "kg.json")
+
+
+def test_conflicts_command(runner, result_graph_dir):
+    result = runner.invoke(cli, ["conflicts", "--graph", str(result_graph_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("\n[") == 2 and result.output.startswith("[reversed] full fine-tuning outperforms LoRA")
+    only = runner.invoke(cli, ["conflicts", "--graph", str(result_graph_dir), "--entity", "llama 2 7b",
+                               "--format", "json"])
+    assert [c["id"] for c in json.loads(only.output)] == ["conflict:lora:llama-2-7b:accuracy:glue"]
+    kind = runner.invoke(cli, ["conflicts", "--graph", str(result_graph_dir), "--kind", "reversed"])
+    assert kind.output.count("[reversed]") == 1 and "[results]" not in kind.output
+    _fails_cleanly(runner.invoke(cli, ["conflicts", "--graph", str(result_graph_dir), "--entity", "BERT"]),
+                   "no entity named 'BERT'")
+
+
+def test_stats_count_results_and_conflicts(runner, result_graph_dir):
+    result = runner.invoke(cli, ["stats", "--graph", str(result_graph_dir)])
+    assert "results: 9 (absolute 8, delta 1); conflicts: 3" in result.output

@@ -16,6 +16,16 @@ twice over:
   the best confidence, ``prov:wasDerivedFrom`` each paper, and one ``kg:Evidence`` per evidence item: the
   paper, the quoted sentence, its character offsets in the paper text and the confidence
   (a W3C Web Annotation ``oa:TextQuoteSelector`` by the ontology's axioms).
+
+Every reported number (a result node of :mod:`kg.graph`) is a ``kg:Result``, a W3C ML Schema
+``mls:ModelEvaluation``: ``mls:hasValue`` the number, ``mls:specifiedBy`` its measure (the Metric entity), with
+``kg:system``, ``kg:onDataset`` and ``kg:baseline`` for the method, the dataset (or task) and, for a difference,
+what it is measured against, the value as written, its unit and kind, ``kg:producedBy`` the ids of the patterns
+and rules that found it, its ``kg:Evidence`` and ``prov:wasDerivedFrom`` its paper, which ``kg:reports`` it. An
+``mls:Run`` (``<result>/run``) has the result as output and the dataset and the evaluated model as input, the
+ML Schema pattern. Metrics whose direction is known carry ``kg:higherIsBetter``. A ``kg:Conflict`` joins the
+claims and results that disagree (``kg:between``) and the two entities it is about (``kg:involves``).
+IRIs: ``result/<paper id>/<n>`` and ``conflict/<a>/<b>[/<metric>/<dataset>]``.
 """
 
 import datetime
@@ -29,12 +39,13 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from ..errors import InputError, KGError
-from ..graph import ENTITY_RELATIONS, PAPER_RELATIONS
+from ..graph import CONFLICT_PREFIX, ENTITY_RELATIONS, PAPER_RELATIONS, RESULT_PREFIX
 from ..io import atomic_path
+from ..metrics import load_metrics
 from ..vocab import DEFAULT_BASE, ENTITY_CLASSES, KG, PREFIXES
 
 __all__ = ["DEFAULT_BASE", "RDF_FORMATS", "check_base", "to_rdf", "write_rdf", "read_rdf", "entity_iri",
-           "paper_iri", "claim_iri", "graph_iri"]
+           "paper_iri", "claim_iri", "result_iri", "conflict_iri", "graph_iri"]
 
 #: ``kg export`` format names -> rdflib plugin names.
 RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "xml": "xml", "nquads": "nquads"}
@@ -123,6 +134,30 @@ def claim_iri(subject, predicate, object, base=DEFAULT_BASE):
     'https://w3id.org/kg-ml/resource/claim/lora/outperforms/full-fine-tuning'
     """
     return URIRef(f"{base}claim/{quote(str(subject), safe='')}/{predicate}/{quote(str(object), safe='')}")
+
+
+def result_iri(key, base=DEFAULT_BASE):
+    """IRI of a result node ``result:<paper id>:<n>``: ``base + "result/<paper id>/<n>"``.
+
+    Examples
+    --------
+    >>> str(result_iri("result:2106.09685:0"))
+    'https://w3id.org/kg-ml/resource/result/2106.09685/0'
+    """
+    paper, _, n = str(key).removeprefix(RESULT_PREFIX).rpartition(":")
+    return URIRef(f"{base}result/{quote(paper, safe='')}/{quote(n, safe='')}")
+
+
+def conflict_iri(key, base=DEFAULT_BASE):
+    """IRI of a conflict node ``conflict:<a>:<b>[:<metric>:<dataset>]``: its parts joined by ``/``.
+
+    Examples
+    --------
+    >>> str(conflict_iri("conflict:gpt-4:llama-2"))
+    'https://w3id.org/kg-ml/resource/conflict/gpt-4/llama-2'
+    """
+    parts = str(key).removeprefix(CONFLICT_PREFIX).split(":")
+    return URIRef(f"{base}conflict/" + "/".join(quote(p, safe="") for p in parts))
 
 
 def graph_iri(base=DEFAULT_BASE):
@@ -217,17 +252,21 @@ def to_rdf(G, base=DEFAULT_BASE):
     """
     check_base(base)
     g = _new_graph(base)
-    papers = {}
+    papers, annotations = {}, []
     for key, d in G.nodes(data=True):
         kind = d.get("kind")
         if kind == "paper":
             papers[key] = _add_paper(g, d.get("id") or str(key).removeprefix("paper:"), d, base)
+        elif kind in ("result", "conflict"):
+            annotations.append((kind, key, d))
         elif kind != "entity":
-            raise KGError(f"node {key!r} has kind {kind!r}; valid kinds: entity, paper")
+            raise KGError(f"node {key!r} has kind {kind!r}; valid kinds: entity, paper, result, conflict")
     linked = set()
     for u, v, key, d in G.edges(keys=True, data=True):
         predicate = d.get("predicate", key)
-        if u in papers:
+        if predicate == "reports" and u in papers and G.nodes[v].get("kind") == "result":
+            g.add((papers[u], KG.reports, result_iri(v, base)))
+        elif u in papers:
             if predicate not in PAPER_RELATIONS:
                 raise KGError(f"edge {u!r} -> {v!r} has predicate {predicate!r}; valid paper-level predicates: "
                               f"{', '.join(PAPER_RELATIONS)}")
@@ -238,9 +277,18 @@ def to_rdf(G, base=DEFAULT_BASE):
         else:
             raise KGError(f"edge {u!r} -> {v!r} has predicate {predicate!r}; valid predicates: "
                           f"{', '.join(ENTITY_RELATIONS + PAPER_RELATIONS)}")
+    metrics = load_metrics()
     for key, d in G.nodes(data=True):
         if d.get("kind") == "entity":
             _add_entity(g, key, d, base, linked)
+            if d.get("type") == "Metric":
+                direction = metrics.direction(d.get("label"), *(d.get("aliases") or []))
+                if direction is not None:
+                    g.add((entity_iri(key, base), KG.higherIsBetter, Literal(direction == "higher")))
+    from .rdf_results import add_conflict, add_result
+
+    for kind, key, d in annotations:
+        (add_result if kind == "result" else add_conflict)(g, G, key, d, base)
     _add_graph_node(g, G.graph, base)
     return g
 
@@ -326,16 +374,21 @@ def _add_relation(g, u, predicate, v, d, base):
     for i, ev in enumerate(evidence, start=1):
         node = URIRef(f"{claim}/evidence/{i}")
         g.add((claim, KG.hasEvidence, node))
-        g.add((node, RDF.type, KG.Evidence))
         if ev.get("paper") is not None:
-            p = paper_iri(ev["paper"], base)
-            g.add((node, PROV.wasDerivedFrom, p))
-            g.add((claim, PROV.wasDerivedFrom, p))
-        g.add((node, KG.evidenceText, _text(ev.get("sentence") or "")))
-        for attr, prop_ in (("start", KG.startOffset), ("end", KG.endOffset)):
-            if ev.get(attr) is not None:
-                g.add((node, prop_, _count(ev[attr])))
-        g.add((node, KG.confidence, _decimal(ev.get("confidence", 1.0))))
+            g.add((claim, PROV.wasDerivedFrom, paper_iri(ev["paper"], base)))
+        _evidence_node(g, node, ev.get("paper"), ev, base)
+
+
+def _evidence_node(g, node, paper, d, base):
+    """A kg:Evidence `node`: the quoted text, its offsets and confidence, derived from `paper`."""
+    g.add((node, RDF.type, KG.Evidence))
+    if paper is not None:
+        g.add((node, PROV.wasDerivedFrom, paper_iri(paper, base)))
+    g.add((node, KG.evidenceText, _text(d.get("sentence") or "")))
+    for attr, prop in (("start", KG.startOffset), ("end", KG.endOffset)):
+        if d.get(attr) is not None:
+            g.add((node, prop, _count(d[attr])))
+    g.add((node, KG.confidence, _decimal(d.get("confidence", 1.0))))
 
 
 def _add_graph_node(g, attrs, base):

@@ -32,10 +32,9 @@ def test_components_in_order(nlp):
     assert names[names.index("kg_abbreviations"):] [:3] == ["kg_abbreviations", "kg_candidates", "kg_entities"]
 
 
-def test_relations_component_last_when_asked():
+def test_relations_then_results_last_when_asked():
     nlp = load_pipeline(relations=True)
-    if "kg_relations" in nlp.pipe_names:
-        assert nlp.pipe_names[-1] == "kg_relations"
+    assert nlp.pipe_names[-2:] == ["kg_relations", "kg_results"]
 
 
 def test_abbreviation_alias_and_proposed(nlp):
