@@ -96,11 +96,11 @@ def test_bad_base_is_one_line_before_any_work(runner, tiny_jsonl, tmp_path, args
 
 def test_every_bad_record_is_shown_when_no_paper_is_left(runner, tmp_path):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"title": "T"}\n{"abstract": "A"}\n')
+    bad.write_text('{"title": "T"}\n{"title": " ", "abstract": "A"}\n')
     result = runner.invoke(cli, ["build", str(bad), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "Warning: " + f"{bad}:1: record has no 'abstract' field" in result.output
-    assert "Warning: " + f"{bad}:2: record has no 'title' field" in result.output
+    assert "Warning: " + f"{bad}:2: record has an empty 'title' field" in result.output
     assert result.output.strip().splitlines()[-1].startswith("Error: ")
 
 
