@@ -29,7 +29,8 @@ def test_components_in_order(nlp):
     names = nlp.pipe_names
     assert "ner" not in names
     assert names.index("kg_title") < names.index("parser")
-    assert names[names.index("kg_abbreviations"):] [:3] == ["kg_abbreviations", "kg_candidates", "kg_entities"]
+    assert names[names.index("kg_abbreviations"):][:5] == ["kg_abbreviations", "kg_analysis", "kg_patterns",
+                                                           "kg_candidates", "kg_entities"]
 
 
 def test_relations_then_results_last_when_asked():
