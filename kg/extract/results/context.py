@@ -87,7 +87,10 @@ def _main_entity(mentions, title_end):
 
 
 def _sentence(doc, i):
-    return doc[i].sent if doc.has_annotation("SENT_START") else doc[:]
+    try:  # not doc.has_annotation, which walks the whole doc at every call
+        return doc[i].sent
+    except ValueError:  # no sentence boundaries
+        return doc[:]
 
 
 @dataclass

@@ -210,8 +210,11 @@ class PatternMatchers:
         around its number, and the regular expressions of the patterns are the costly part of extraction."""
         tagged, plain = self.matchers[section]
         matcher = tagged if doc.has_annotation("POS") and doc.has_annotation("LEMMA") else plain
+        last = getattr(self, "_windows", None)  # the sections are matched one after another on the same doc
+        if last is None or last[0] is not doc:
+            self._windows = last = (doc, number_windows(doc, self.patterns.number_words))
         out = []
-        for start, end in number_windows(doc, self.patterns.number_words):
+        for start, end in last[1]:
             out += [(self.vocab.strings[m], start + s, start + e) for m, s, e in matcher(doc[start:end])]
         return out
 
