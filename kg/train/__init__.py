@@ -305,6 +305,7 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
             "cross_validation": {"all": _summary(cv["score"]), **_per_source(cv["extractions"], items)},
             "calibration": {"mention": _mention_reliability(cv["mention_probs"]),
                             "relation": _relation_reliability(cv["pair_probs"], PAIR_CLASSES)},
+            "relation_thresholds": {"chosen": cv["relation_threshold"], "trials": cv["relation_trials"]},
             "rule_precision": rule_precision(states),
             "pattern_precision": pattern_precision(states),
         }
