@@ -18,7 +18,8 @@ Hand-curated files (general ML knowledge), one term a line, ``#`` starts a comme
 ``modifiers.txt``
     evaluative or deictic words stripped from the start of a candidate ("novel", "existing", "our").
 
-Derived file, rewritten by ``kg train`` from the annotated training abstracts (:mod:`kg.train.ner`):
+Derived files, written by ``kg train`` into the model directory (``kg/extract/model`` for the shipped one) from
+the annotated training abstracts (:mod:`kg.train.ner`):
 
 ``learned.tsv``
     ``term<TAB>Type<TAB>generic(0/1)`` for surface forms that the annotators labelled consistently.
@@ -129,7 +130,7 @@ def load_lexicon(data_dir=DATA_DIR, learned_dir=None):
         The curated lists.
     learned_dir : str or os.PathLike, optional
         Where ``learned.tsv`` and ``rejected.txt`` (written by ``kg train`` into its model directory) are read
-        from when they are there; default `data_dir`.
+        from when they are there; default: the shipped model directory (``kg/extract/model``).
 
     Returns
     -------
@@ -142,7 +143,8 @@ def load_lexicon(data_dir=DATA_DIR, learned_dir=None):
     ('Dataset', 'Dataset')
     """
     data_dir = Path(data_dir)
-    learned_dir = Path(learned_dir) if learned_dir and (Path(learned_dir) / "learned.tsv").exists() else data_dir
+    shipped = Path(__file__).parent / "model"
+    learned_dir = Path(learned_dir) if learned_dir and (Path(learned_dir) / "learned.tsv").exists() else shipped
     lex = Lexicon()
     for type_, fname in GAZETTEER_FILES.items():
         for term in read_terms(data_dir / fname):

@@ -134,6 +134,8 @@ def test_an_abstract_without_a_title_is_extracted_normally():
             "pruning on ImageNet.")
     [untitled, titled] = extract_papers(load_pipeline(), [Paper("a", "", text), Paper("b", "SparseFlux", text)])
     assert {e.name for e in untitled.entities} >= {"SparseFlux", "ImageNet"}
-    assert any(r.predicate == "outperforms" for r in untitled.relations)
+    assert any(r.predicate == "evaluatedOn" and r.object == "imagenet" for r in untitled.relations)
+    assert {(r.subject, r.predicate, r.object) for r in untitled.relations} == \
+        {(r.subject, r.predicate, r.object) for r in titled.relations}
     assert {(e.name, e.type) for e in untitled.entities} == {(e.name, e.type) for e in titled.entities if e.name != ""}
     assert all(m.start >= 2 for e in untitled.entities for m in e.mentions)  # offsets index "\n\n" + abstract
