@@ -100,3 +100,19 @@ def test_ontology_files_are_found():
     assert ontology_path("kg.ttl").is_file()
     assert ontology_path("shapes.ttl").is_file()
     assert ontology_path("queries").is_dir()
+
+
+def test_the_record_schema_matches_the_ontology(ontology):
+    """kg.records (types, roles, relations, symmetry) and ontology/kg.ttl say the same."""
+    from kg.graph import ROLE_TO_PAPER_RELATION
+    from kg.records import ENTITY_TYPES, RELATIONS, ROLES, SYMMETRIC_RELATIONS
+
+    for type_ in ENTITY_TYPES:
+        assert (KG[type_], RDFS.subClassOf, KG.Entity) in ontology, type_
+    for rel in RELATIONS:
+        assert (KG[rel], RDF.type, OWL.ObjectProperty) in ontology, rel
+        symmetric = (KG[rel], RDF.type, OWL.SymmetricProperty) in ontology
+        assert symmetric == (rel in SYMMETRIC_RELATIONS), rel
+    assert set(ROLE_TO_PAPER_RELATION) == set(ROLES)
+    for role, prop in ROLE_TO_PAPER_RELATION.items():
+        assert (KG[prop], RDF.type, OWL.ObjectProperty) in ontology, role
