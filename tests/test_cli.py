@@ -149,10 +149,10 @@ def test_build_end_to_end(runner, tiny_jsonl, tmp_path):
 def test_failed_build_keeps_previous_outputs(runner, tiny_jsonl, tmp_path):
     out = tmp_path / "out"
     assert runner.invoke(cli, ["build", str(tiny_jsonl), "-o", str(out), "-q"]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() if p.is_file() else sorted(p.iterdir()) for p in out.iterdir()}
     result = runner.invoke(cli, ["build", str(tmp_path / "missing.jsonl"), "-o", str(out), "-q"])
     assert result.exit_code != 0
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() if p.is_file() else sorted(p.iterdir()) for p in out.iterdir()} == before
 
 
 def test_train_asks_where_to_write_and_reads_the_project_annotations():

@@ -91,7 +91,7 @@ def test_build_keeps_the_ids_of_the_last_build_in_its_directory(tmp_path):
     table["ids"]["kept-id"] = table["ids"].pop(first)  # as if an earlier build had named that node so
     (out / "ids.json").write_text(json.dumps(table))
     build([corpus], out)
-    nodes = {n["node"] for n in json.loads((out / "kg.json").read_text())["nodes"]}
+    nodes = {n["id"] for n in json.loads((out / "kg.json").read_text())["nodes"]}
     assert "kept-id" in nodes and first not in nodes
     assert "kept-id" in json.loads((out / "ids.json").read_text())["ids"]
 
