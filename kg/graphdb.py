@@ -31,7 +31,8 @@ from .graph import PAPER_PREFIX, ROLE_TO_PAPER_RELATION
 from .records import ENTITY_TYPES, SYMMETRIC_RELATIONS, strongest_role
 from .view import GraphView
 
-__all__ = ["GraphDB", "GraphDBView", "FILENAME", "text_digest", "open_graph_db", "graph_stats_of"]
+__all__ = ["GraphDB", "GraphDBView", "FILENAME", "text_digest", "open_graph_db", "graph_stats_of",
+           "find_and_describe"]
 
 #: The file name of the tables in a graph folder.
 FILENAME = "kg.sqlite"
@@ -55,6 +56,8 @@ CREATE TABLE IF NOT EXISTS nodes (key TEXT PRIMARY KEY, kind TEXT NOT NULL, attr
 CREATE TABLE IF NOT EXISTS links (source TEXT NOT NULL, idx INTEGER, target TEXT NOT NULL, key TEXT NOT NULL,
     attrs TEXT NOT NULL, PRIMARY KEY (source, target, key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS links_by_paper ON links (idx);
+CREATE TABLE IF NOT EXISTS names (key TEXT NOT NULL, entity TEXT NOT NULL, PRIMARY KEY (key, entity)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS names_by_entity ON names (entity);
 """
 _TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
 #: Entity attributes kept as rows (entity_papers), not in the attributes.
@@ -269,6 +272,7 @@ class GraphDB:
         """Add an entity node's papers and attributes; True when the id was known (its counts need redoing)."""
         self.db.executemany("INSERT OR REPLACE INTO entity_papers VALUES (?, ?, ?, ?)",
                             [(eid, pid, idx[PAPER_PREFIX + pid], role) for pid, role in sorted(d["roles"].items())])
+        self._name(eid, [d.get("label"), *(d.get("aliases") or ())])
         row = self.db.execute("SELECT attrs FROM entities WHERE id = ?", (eid,)).fetchone()
         attrs = {k: (None if k in _FROM_ROWS else v) for k, v in d.items()}
         if row is None:
@@ -277,6 +281,13 @@ class GraphDB:
         self.db.execute("UPDATE entities SET attrs = ? WHERE id = ?", (_dumps(_merged(json.loads(row[0]), attrs)), eid))
         return True
 
+    def _name(self, eid, forms):
+        """Index the names of an entity by the linker's normalised key (:func:`kg.link.normal_key`)."""
+        from .link import normal_key
+
+        self.db.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)",
+                            {(k, eid) for k in map(normal_key, filter(None, forms)) if k})
+
     def _recount(self, eid, index=None):
         """Redo an entity's paper count and first date from its rows (after papers were added, removed or
         folded in); an entity left without papers goes."""
@@ -284,6 +295,7 @@ class GraphDB:
                                "WHERE ep.entity = ?", (eid,)).fetchall()
         if not rows:
             self.db.execute("DELETE FROM entities WHERE id = ?", (eid,))
+            self.db.execute("DELETE FROM names WHERE entity = ?", (eid,))
             return
         attrs = json.loads(self.db.execute("SELECT attrs FROM entities WHERE id = ?", (eid,)).fetchone()[0])
         dates = [date for date, in rows if date]
@@ -315,6 +327,8 @@ class GraphDB:
         merged = old_attrs if row is None else _merged(json.loads(row[0]), old_attrs)
         db.execute("INSERT OR REPLACE INTO entities VALUES (?, ?)", (new, _dumps(merged)))
         db.execute("DELETE FROM entities WHERE id = ?", (old,))
+        db.execute("INSERT OR IGNORE INTO names SELECT key, ? FROM names WHERE entity = ?", (new, old))
+        db.execute("DELETE FROM names WHERE entity = ?", (old,))
         self._recount(new)
 
     def remove_papers(self, ids):
@@ -378,6 +392,85 @@ class GraphDB:
                 "paper_edges_by_relation": {p: sum(n for r, n in roles.items() if ROLE_TO_PAPER_RELATION.get(r) == p)
                                             for p in PAPER_RELATIONS},
                 "link": link}
+
+    def find(self, name, limit=10):
+        """What :func:`kg.graph.find_entities` finds, by the index of normalised names: exact matches of the
+        normalised name (most papers first), else near matches (``rapidfuzz`` ratio of at least 80), best first.
+        """
+        from rapidfuzz import fuzz, process
+
+        from .link import normal_key
+
+        key = normal_key(name)
+        if not key:
+            return []
+        count = self._paper_counts
+        exact = [e for e, in self.db.execute("SELECT entity FROM names WHERE key = ?", (key,))]
+        if exact:
+            return sorted(exact, key=lambda e: (-count(e), e))
+        keys = [k for k, in self.db.execute("SELECT DISTINCT key FROM names")]
+        best = {}
+        for k, score, _ in process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=80, limit=None):
+            for e, in self.db.execute("SELECT entity FROM names WHERE key = ?", (k,)):
+                best[e] = max(best.get(e, 0), score)
+        return [e for *_, e in sorted((-score, -count(e), e) for e, score in best.items())[:limit]]
+
+    def _paper_counts(self, eid):
+        row = self.db.execute("SELECT json_extract(attrs, '$.paper_count') FROM entities WHERE id = ?",
+                              (eid,)).fetchone()
+        return (row[0] or 0) if row else 0
+
+    def describe(self, node):
+        """What :func:`kg.graph.describe_entity` gives of an entity, read from the tables.
+
+        Raises
+        ------
+        KGError
+            When `node` is no entity of the graph.
+        """
+        from .errors import KGError
+
+        row = self.db.execute("SELECT attrs FROM entities WHERE id = ?", (node,)).fetchone()
+        if row is None:
+            raise KGError(f"no entity with id {node!r} in the graph")
+        d = json.loads(row[0])
+        papers = [{"id": pid, "title": title or "", "date": date, "role": role} for pid, role, title, date in
+                  self.db.execute("SELECT ep.paper, ep.role, json_extract(p.attrs, '$.title'), p.date FROM "
+                                  "entity_papers ep JOIN papers p ON p.idx = ep.idx WHERE ep.entity = ?", (node,))]
+        papers.sort(key=lambda p: (p["date"] or "9999", p["id"]))
+        ends = {}
+
+        def end(eid):
+            if eid not in ends:
+                r = self.db.execute("SELECT json_extract(attrs, '$.label'), json_extract(attrs, '$.type') FROM "
+                                    "entities WHERE id = ?", (eid,)).fetchone()
+                ends[eid] = r
+            return ends[eid]
+
+        def edges(mine, other):
+            out = []
+            rows = self.db.execute(f"SELECT {other}, p, paper, sentence, start, stop, confidence FROM evidence WHERE "
+                                   f"{mine} = ? ORDER BY s, p, o, seq", (node,))
+            for (oid, pred), evs in groupby(rows, key=lambda r: r[:2]):
+                if end(oid) is None:
+                    continue
+                evidence = [{"paper": p, "sentence": s, "start": a, "end": b, "confidence": c}
+                            for *_, p, s, a, b, c in evs]
+                out.append({"predicate": pred, "id": oid, "label": end(oid)[0], "type": end(oid)[1],
+                            "support": len({e["paper"] for e in evidence}),
+                            "confidence": max(float(e["confidence"]) for e in evidence), "evidence": evidence})
+            column = "family" if mine == "s" else "variant"
+            for oid, in self.db.execute(f"SELECT {column} FROM variants WHERE {'variant' if mine == 's' else 'family'}"
+                                        " = ?", (node,)):
+                if end(oid) is not None:
+                    out.append({"predicate": "variantOf", "id": oid, "label": end(oid)[0], "type": end(oid)[1],
+                                "support": 0, "confidence": 1.0, "evidence": []})
+            return sorted(out, key=lambda e: (-e["support"], e["predicate"], e["label"]))
+
+        return {"id": node, "type": d.get("type"), "label": d.get("label"), "aliases": list(d.get("aliases") or []),
+                "first_seen": d.get("first_seen"), "type_votes": dict(d.get("type_votes") or {}),
+                "paper_count": d.get("paper_count", len(papers)), "papers": papers,
+                "edges_out": edges("s", "o"), "edges_in": edges("o", "s")}
 
     def degrees(self):
         """Entity id -> ``(degree among entities, papers)`` of every entity (the HTML's choice of the most
@@ -533,3 +626,32 @@ def graph_stats_of(graph_dir):
         return graph_stats(open_graph(graph_dir))
     with db:
         return db.stats()
+
+
+def find_and_describe(graph_dir, name, others=5):
+    """The entity of a built graph called `name` (any alias, the linker's normalisation, else near matches), as
+    :func:`kg.graph.describe_entity` gives it, and the labels of up to `others` more that match.
+
+    Reads the graph's tables (indexed: a fraction of a second at any size), else its ``kg.json``.
+
+    Returns
+    -------
+    record : dict or None
+        None when nothing matches.
+    also : list of str
+    """
+    db = open_graph_db(graph_dir)
+    if db is None:
+        from .graph import describe_entity, find_entities
+        from .pipeline import open_graph
+
+        G = open_graph(graph_dir)
+        ids = find_entities(G, name)
+        return (describe_entity(G, ids[0]) if ids else None), [G.nodes[i]["label"] for i in ids[1:others + 1]]
+    with db:
+        ids = db.find(name)
+        if not ids:
+            return None, []
+        also = [json.loads(db.db.execute("SELECT attrs FROM entities WHERE id = ?", (i,)).fetchone()[0])["label"]
+                for i in ids[1:others + 1]]
+        return db.describe(ids[0]), also

@@ -37,6 +37,7 @@ from .records import Paper, PaperExtraction
 
 __all__ = [
     "OUTPUTS", "WRITERS", "LINK_BATCH", "BuildResult", "extract_chunks", "extract_corpus", "extract_to_shards",
+    "extract_to",
     "link_shards", "write_extractions", "read_extractions", "build", "graph_from_papers", "open_graph",
     "open_cache",
 ]
@@ -230,6 +231,47 @@ def extract_to_shards(papers, folder, **kwargs):
         for chunk, texts in extract_chunks(papers, **kwargs):
             shards.write_json(zip(chunk, texts))
     return shards.papers
+
+
+def extract_to(papers, output, shards=False, workers=1, cluster=None, scheduler=None, progress=None, model=None):
+    """Extract `papers` into one JSONL file (``kg extract``) or, with `shards`, a new folder of shards for
+    ``kg build --from-extractions`` (each paper with its extraction), on local processes or a Dask cluster.
+
+    Parameters
+    ----------
+    papers : list of Paper
+    output : str or os.PathLike
+        The file, or the folder of shards (created; it may not hold shards already).
+    shards : bool
+    workers, progress, model
+        As in :func:`extract_chunks`.
+    cluster, scheduler : str, optional
+        As in :func:`build`.
+
+    Returns
+    -------
+    int
+        Papers written.
+
+    Raises
+    ------
+    KGError
+        When the folder of shards already holds shards, or the cluster cannot be reached.
+    """
+    from .shards import shard_files
+
+    if shards and Path(output).is_dir() and shard_files(output):
+        raise KGError(f"{output}: holds extraction shards already; give a new folder")
+    with _extraction_setup(cluster, scheduler, None, None, model) as (client, nlp, _):
+        kwargs = dict(nlp=nlp, workers=workers, progress=progress, model=model, client=client)
+        if shards:
+            return extract_to_shards(papers, output, **kwargs)
+        n = 0
+        with atomic_write(output) as fh:
+            for _, texts in extract_chunks(papers, **kwargs):
+                fh.write("".join(text + "\n" for text in texts))
+                n += len(texts)
+        return n
 
 
 def open_cache(cache_dir, nlp=None, model=None):

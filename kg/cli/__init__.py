@@ -33,9 +33,9 @@ def cli():
 
 
 def _register():
-    from . import build, export, extract, query, serve, show, stats, train, validate
+    from . import build, export, extract, query, serve, show, stats, train, update, validate
 
-    for module in (build, extract, show, stats, export, query, validate, serve, train):
+    for module in (build, update, extract, show, stats, export, query, validate, serve, train):
         cli.add_command(module.command)
 
 
