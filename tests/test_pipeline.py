@@ -75,51 +75,15 @@ from pathlib import Path  # noqa: E402
 import kg.pipeline as pipeline  # noqa: E402
 from kg.errors import KGError  # noqa: E402
 from kg.io import OutputFolder  # noqa: E402
-from kg.records import Paper, Relation  # noqa: E402
+from kg.records import Paper  # noqa: E402
+
+from conftest import snapshot as _snapshot  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_A = [{"id": f"a{i}", "title": f"Method{i}: Beats Baseline{i} On Data{i}", "abstract": f"Text {i}."}
             for i in range(3)]
 CORPUS_B = [{"id": f"b{i}", "title": f"Model{i}: Beats Method{i} And Other{i}", "abstract": f"More {i}.",
              "authors": "A. Author; B. Author"} for i in range(4)]
-
-
-def fake_extract(papers, **kwargs):
-    """Extraction without spaCy: the capitalised words of the title are entities, the first beats the second."""
-    out = []
-    for p in papers:
-        words = (w.strip(".,:") for w in p.title.split())
-        names = list(dict.fromkeys(w for w in words if w[:1].isupper() and w not in ("Beats", "On", "And")))
-        entities = [Entity(n, "Method", "proposed" if i == 0 else "used") for i, n in enumerate(names)]
-        relations = [Relation(names[0], "outperforms", names[1], p.title, 0, len(p.title), 0.9)]
-        out.append(PaperExtraction(p.id, p.title, entities, relations))
-    return out
-
-
-def fake_chunks(papers, **kwargs):
-    """:func:`kg.pipeline.extract_chunks` with :func:`fake_extract`: one chunk."""
-    yield papers, [json.dumps(e.to_dict()) for e in fake_extract(papers)]
-
-
-@pytest.fixture
-def fake_extraction(monkeypatch):
-    monkeypatch.setattr(pipeline, "extract_chunks", fake_chunks)
-
-
-def _content(path):
-    """A file's bytes; a store's quads, sorted, blank nodes unnamed (its files are RocksDB's own business, and a
-    blank node gets a new name at each load)."""
-    if path.is_dir():
-        import re
-
-        from pyoxigraph import Store
-
-        return sorted(re.sub(r"_:\w+", "_:", str(q)) for q in Store.read_only(str(path)))
-    return path.read_bytes()
-
-
-def _snapshot(folder):
-    return {p.name: _content(p) for p in sorted(Path(folder).iterdir())}
 
 
 def _siblings(folder):
@@ -262,7 +226,7 @@ SCRIPT = """
 import sys, time
 sys.path.insert(0, {root!r}); sys.path.insert(0, {tests!r})
 import kg.io, kg.pipeline as pipeline
-from test_pipeline import fake_chunks
+from conftest import fake_chunks
 pipeline.extract_chunks = fake_chunks
 pause = sys.argv[1]
 
