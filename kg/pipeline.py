@@ -44,7 +44,7 @@ __all__ = [
 
 #: Papers linked at once: a corpus up to this size is linked whole; a larger one in batches, each against the
 #: id table of those before it (memory then stays that of one batch).
-LINK_BATCH = 20_000
+LINK_BATCH = 10_000
 #: Papers per task sent to a Dask worker.
 PARTITION_PAPERS = 128
 #: The shards of a build, in its staging folder (removed before the switch).

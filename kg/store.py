@@ -9,6 +9,7 @@ Turtle file) is loaded into memory as before: same answers, slower start.
 """
 
 import contextlib
+import itertools
 import re
 from pathlib import Path
 
@@ -60,32 +61,46 @@ def graph_prefixes(graph_dir):
     return dict(PREFIXES)
 
 
-def write_store(path, turtle=None, triples=None):
+def write_store(path, turtle=None, triples=None, chunk=100_000):
     """Load a graph's RDF into a new on-disk store at `path`, and the ontology into its named graph.
+
+    The triples go in `chunk` at a time (:meth:`pyoxigraph.Store.bulk_extend`, each chunk written to disk as
+    sorted files): memory stays flat whatever the graph's size, where one bulk load of a whole file grows with it
+    (1.1 GB for the 1.4 million triples of 10,000 papers, against 175 MB in chunks, at twice the time).
 
     Parameters
     ----------
     path : str or os.PathLike
         A folder that does not exist yet (or is empty).
     turtle : str or os.PathLike, optional
-        The Turtle file to load (parsed and loaded by pyoxigraph's bulk loader, without Python in the loop).
+        The Turtle file to load (parsed by pyoxigraph).
     triples : iterable of pyoxigraph.Triple, optional
         The triples to load instead (e.g. :func:`kg.export.rdf.rdf_triples`).
+    chunk : int
+        Triples per write.
 
     Returns
     -------
     pathlib.Path
         `path`.
+
+    Raises
+    ------
+    SyntaxError, OSError
+        When the Turtle file does not parse or cannot be read.
     """
-    from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
+    from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 
     path = Path(path)
     store = Store(str(path))
     if turtle is not None:
-        store.bulk_load(path=str(turtle), format=RdfFormat.TURTLE)
-    else:
-        default = DefaultGraph()
-        store.bulk_extend(Quad(t.subject, t.predicate, t.object, default) for t in triples or ())
+        triples = parse(path=str(turtle), format=RdfFormat.TURTLE)
+    default, triples = DefaultGraph(), iter(triples or ())
+    while True:
+        quads = [Quad(t.subject, t.predicate, t.object, default) for t in itertools.islice(triples, chunk)]
+        if not quads:
+            break
+        store.bulk_extend(quads)
     store.bulk_load(path=str(ontology_path("kg.ttl")), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_IRI))
     store.flush()
     del store  # closed: others may open it read-only now
