@@ -20,6 +20,27 @@ Node kinds (attribute ``kind``):
     ``type`` = ``"Paper"``, ``label`` = title, ``id``, ``title``, ``abstract``, ``date``, ``url``, ``authors``
     (list), ``n_authors``, ``organisation``, ``upvotes``, ``source``, ``position``
 
+``"result"`` -- key: ``"result:" + paper id + ":" + n`` (n: the result's position in its paper), an n-ary
+node for one number a paper reports (GUIDELINE.md, "Results"; W3C ML Schema's ``mls:ModelEvaluation``)
+    ``type`` = ``"Result"``, ``label`` (e.g. ``"LoRA accuracy 87.3% on GLUE"``), ``paper`` (paper id)
+    ``subject``, ``metric``, ``dataset``, ``baseline``   entity ids (``metric`` always set, the others or None)
+    ``value``       str, as written with its qualifier ("up to 40%"); ``number`` float (40.0), ``unit`` str
+    ``result_kind`` ``"absolute"`` (the subject's own score) or ``"delta"`` (a difference, to ``baseline``)
+    ``normalized_number``, ``normalized_unit``   the value comparable across papers (:mod:`kg.metrics`:
+                    0.873 accuracy -> 87.3 %, 250 ms -> 0.25 s); equal to number and unit when nothing applies
+    ``higher_is_better``  True, False, or None when the metric's direction is unknown (then never ranked)
+    ``evidence``    str, the fragment holding the number; ``start``, ``end`` its offsets in the paper text
+    ``confidence``  float; ``provenance`` list of the ids of the patterns and rules that produced it
+
+``"conflict"`` -- key: ``"conflict:" + a + ":" + b`` (``+ ":" + metric + ":" + dataset`` for a results
+conflict), two statements of different papers that disagree (:mod:`kg.conflicts`)
+    ``type`` = ``"Conflict"``, ``label``, ``conflict_kind``: ``"reversed"`` (A outperforms B in one paper, B
+    outperforms A in another) or ``"results"`` (A outperforms B, but reported values on one metric and dataset
+    put B ahead), ``entities`` [a, b], ``metric`` and ``dataset`` (results conflicts, else None), ``papers``
+    (sorted ids), ``sides``: two dicts, each ``claim`` (``{subject, predicate, object}`` of an ``outperforms``
+    edge, or None) and ``results`` (result node keys), with ``evidence``: a list of ``{paper, sentence,
+    start, end}``
+
 Edges (attribute ``predicate``, also the edge key):
 
 entity -> entity: ``outperforms``, ``combinesWith`` (symmetric: stored once, endpoints in sorted order),
@@ -30,6 +51,9 @@ entity -> entity: ``outperforms``, ``combinesWith`` (symmetric: stored once, end
 
 paper -> entity: ``proposes``, ``uses``, ``comparesTo`` (role baseline), ``mentions``
     (one edge per paper and entity, from its role in that paper)
+
+paper -> result: ``reports`` (every result node has exactly one). Conflict nodes have no edges: their
+attributes name the entities, claims and results they join.
 
 Graph attributes ``G.graph``: ``name``, ``papers`` (count), ``link_report`` (dict with merge statistics and
 type conflicts), and ``created`` (ISO timestamp) only when asked for: without it, identical inputs give
@@ -45,8 +69,9 @@ from .errors import KGError
 from .records import ENTITY_TYPES
 
 __all__ = [
-    "ENTITY_RELATIONS", "PAPER_RELATIONS", "ROLE_TO_PAPER_RELATION", "entity_nodes", "paper_nodes",
-    "entity_graph", "save_graph", "load_graph", "build_graph", "find_entities", "describe_entity", "graph_stats",
+    "ENTITY_RELATIONS", "PAPER_RELATIONS", "ROLE_TO_PAPER_RELATION", "RESULT_PREFIX", "CONFLICT_PREFIX",
+    "entity_nodes", "paper_nodes", "result_nodes", "conflict_nodes", "entity_graph", "save_graph", "load_graph",
+    "build_graph", "add_results", "find_entities", "describe_entity", "graph_stats",
 ]
 
 #: Relations between entities, in the graph and the ontology.
@@ -68,6 +93,16 @@ def entity_nodes(G):
 def paper_nodes(G):
     """Iterate ``(key, attrs)`` of paper nodes."""
     return ((n, d) for n, d in G.nodes(data=True) if d.get("kind") == "paper")
+
+
+def result_nodes(G):
+    """Iterate ``(key, attrs)`` of result nodes."""
+    return ((n, d) for n, d in G.nodes(data=True) if d.get("kind") == "result")
+
+
+def conflict_nodes(G):
+    """Iterate ``(key, attrs)`` of conflict nodes."""
+    return ((n, d) for n, d in G.nodes(data=True) if d.get("kind") == "conflict")
 
 
 def entity_graph(G):
@@ -149,6 +184,10 @@ def load_graph(path):
 
 #: Prefix of paper node keys.
 PAPER_PREFIX = "paper:"
+#: Prefix of result node keys.
+RESULT_PREFIX = "result:"
+#: Prefix of conflict node keys.
+CONFLICT_PREFIX = "conflict:"
 
 
 def _paper_attrs(p):
@@ -223,7 +262,71 @@ def build_graph(papers, extractions, curation=None, index=None, created=None):
     for variant, family in result.variants:
         G.add_edge(variant, family, key="variantOf", predicate="variantOf", support=0, evidence=[],
                    confidence=1.0)
+    add_results(G, result.results)
+    from .conflicts import add_conflicts
+
+    add_conflicts(G)
     return G
+
+
+def _result_label(G, r, value):
+    def name(node):
+        return G.nodes[node].get("label", node) if node in G else node
+
+    parts = [name(r.subject) if r.subject else "?", name(r.metric), value]
+    if r.dataset:
+        parts.append(f"on {name(r.dataset)}")
+    if r.baseline:
+        parts.append(f"vs {name(r.baseline)}")
+    return " ".join(parts)
+
+
+def add_results(G, results, metrics=None):
+    """Add one result node per :class:`kg.link.CorpusResult` and its ``reports`` edge from the paper.
+
+    Endpoints that are not entity nodes of `G` (generic entities are kept out of the graph), or whose type the
+    linker's vote made another than a result allows (subject: Method or Model; dataset: Dataset or Task), become
+    None; a result whose metric is not a Metric node is left out.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+    results : iterable of kg.link.CorpusResult
+    metrics : kg.metrics.MetricTable, optional
+        Directions and units (default: :func:`kg.metrics.load_metrics`).
+
+    Returns
+    -------
+    int
+        Result nodes added.
+    """
+    from .metrics import load_metrics
+
+    metrics = metrics or load_metrics()
+    added = 0
+    for r in results:
+        ends = {k: v if G.nodes.get(v, {}).get("kind") == "entity" and (
+                    types is None or G.nodes[v].get("type") in types) else None
+                for k, v, types in (("subject", r.subject, ("Method", "Model")), ("metric", r.metric, ("Metric",)),
+                                    ("dataset", r.dataset, ("Dataset", "Task")), ("baseline", r.baseline, None))}
+        if ends["metric"] is None:
+            continue
+        m = G.nodes[ends["metric"]]
+        forms = [m.get("label"), *m.get("aliases", [])]
+        direction = metrics.direction(*forms)
+        number, unit = (metrics.normalise(r.number, r.unit, *forms) if r.kind == "absolute" else (r.number, r.unit))
+        key = f"{RESULT_PREFIX}{r.paper}:{r.index}"
+        G.add_node(key, kind="result", type="Result", label=_result_label(G, r, r.value), paper=r.paper, **ends,
+                   value=r.value, number=float(r.number), unit=r.unit, result_kind=r.kind,
+                   normalized_number=float(number), normalized_unit=unit,
+                   higher_is_better=None if direction is None else direction == "higher",
+                   evidence=r.evidence, start=r.start, end=r.end, confidence=float(r.confidence),
+                   provenance=list(r.provenance))
+        if PAPER_PREFIX + r.paper not in G:
+            G.add_node(PAPER_PREFIX + r.paper, kind="paper", type="Paper", label=r.paper, id=r.paper, title=r.paper)
+        G.add_edge(PAPER_PREFIX + r.paper, key, key="reports", predicate="reports")
+        added += 1
+    return added
 
 
 def _forms_of(attrs):
@@ -338,7 +441,8 @@ def graph_stats(G):
         ``papers``, ``entities``, ``entities_by_type`` (every type, in schema order), ``edges_by_relation``
         (entity relations incl. ``variantOf``), ``paper_edges_by_relation`` and ``link`` (the headline numbers
         of the link report: ``entities_in``, ``nodes_out``, ``merges``, ``type_conflicts``,
-        ``ambiguous_abbreviations``).
+        ``ambiguous_abbreviations``), ``results`` (result nodes by kind: ``absolute``, ``delta``) and
+        ``conflicts`` (conflict nodes).
 
     Examples
     --------
@@ -347,6 +451,7 @@ def graph_stats(G):
     """
     types = Counter(d.get("type") for _, d in entity_nodes(G))
     preds = Counter(d.get("predicate") for *_, d in G.edges(data=True))
+    result_kinds = Counter(d.get("result_kind") for _, d in result_nodes(G))
     rep = G.graph.get("link_report") or {}
     link = {k: rep[k] for k in ("entities_in", "nodes_out", "merges") if k in rep}
     for k in ("type_conflicts", "ambiguous_abbreviations"):
@@ -359,4 +464,6 @@ def graph_stats(G):
         "edges_by_relation": {p: preds.get(p, 0) for p in ENTITY_RELATIONS},
         "paper_edges_by_relation": {p: preds.get(p, 0) for p in PAPER_RELATIONS},
         "link": link,
+        "results": {"absolute": result_kinds.get("absolute", 0), "delta": result_kinds.get("delta", 0)},
+        "conflicts": sum(1 for _ in conflict_nodes(G)),
     }

@@ -32,7 +32,7 @@ from .records import ENTITY_TYPES, SYMMETRIC_RELATIONS, strongest_role
 from .view import GraphView
 
 __all__ = ["GraphDB", "GraphDBView", "FILENAME", "text_digest", "open_graph_db", "graph_stats_of",
-           "find_and_describe"]
+           "find_and_describe", "results_graph_of"]
 
 #: The file name of the tables in a graph folder.
 FILENAME = "kg.sqlite"
@@ -329,7 +329,69 @@ class GraphDB:
         db.execute("DELETE FROM entities WHERE id = ?", (old,))
         db.execute("INSERT OR IGNORE INTO names SELECT key, ? FROM names WHERE entity = ?", (new, old))
         db.execute("DELETE FROM names WHERE entity = ?", (old,))
+        # results name entities in their attributes: they follow the fold
+        for key, attrs in db.execute("SELECT key, attrs FROM nodes WHERE kind = 'result' AND ? IN ("
+                                     "json_extract(attrs, '$.subject'), json_extract(attrs, '$.metric'), "
+                                     "json_extract(attrs, '$.dataset'), json_extract(attrs, '$.baseline'))",
+                                     (old,)).fetchall():
+            attrs = json.loads(attrs)
+            attrs.update({k: new for k in ("subject", "metric", "dataset", "baseline") if attrs.get(k) == old})
+            db.execute("UPDATE nodes SET attrs = ? WHERE key = ?", (_dumps(attrs), key))
         self._recount(new)
+
+    def refresh_conflicts(self):
+        """Find the conflicts of the whole graph again (:func:`kg.conflicts.add_conflicts`) and replace the
+        conflict nodes with them: a batch or an update sees only its own papers, a conflict may span two.
+
+        Only what conflicts are made of is read: the ``outperforms`` relations with their evidence, the result
+        nodes and the labels and aliases of the entities they name.
+
+        Returns
+        -------
+        int
+            Conflict nodes.
+        """
+        import networkx as nx
+
+        from .conflicts import add_conflicts
+
+        db = self.db
+        G = nx.MultiDiGraph()
+        rows = db.execute("SELECT ev.s, ev.o, ev.paper, ev.sentence, ev.start, ev.stop, ev.confidence FROM evidence ev "
+                          "JOIN entities a ON a.id = ev.s JOIN entities b ON b.id = ev.o "
+                          "WHERE ev.p = 'outperforms' ORDER BY ev.s, ev.o, ev.seq")
+        for (u, v), evs in groupby(rows, key=lambda r: r[:2]):
+            evidence = [{"paper": p, "sentence": t, "start": a, "end": b, "confidence": c} for *_, p, t, a, b, c in evs]
+            G.add_edge(u, v, key="outperforms", predicate="outperforms", evidence=evidence,
+                       support=len({e["paper"] for e in evidence}),
+                       confidence=max(float(e["confidence"]) for e in evidence))
+        # results in the order the graph of one batch has them: by paper, then position in the paper
+        order = dict(db.execute("SELECT target, idx FROM links WHERE key = 'reports'"))
+
+        def position(key):
+            n = key.rpartition(":")[2]
+            return order.get(key, -1), int(n) if n.isdigit() else 0, key
+
+        results = sorted(db.execute("SELECT key, attrs FROM nodes WHERE kind = 'result'"),
+                         key=lambda r: position(r[0]))
+        for key, attrs in results:
+            G.add_node(key, **json.loads(attrs))
+        named = set(G.nodes) - {key for key, _ in results}
+        for key, _ in results:
+            d = G.nodes[key]
+            named.update(d[k] for k in ("subject", "metric", "dataset", "baseline") if d.get(k))
+        for eid in named:
+            row = db.execute("SELECT attrs FROM entities WHERE id = ?", (eid,)).fetchone()
+            if row is not None:
+                d = json.loads(row[0])
+                G.add_node(eid, kind="entity", label=d.get("label"), aliases=d.get("aliases") or [],
+                           type=d.get("type"))
+        add_conflicts(G)
+        db.execute("DELETE FROM nodes WHERE kind = 'conflict'")
+        found = [(key, "conflict", _dumps(d)) for key, d in G.nodes(data=True) if d.get("kind") == "conflict"]
+        db.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?)", found)
+        db.commit()
+        return len(found)
 
     def remove_papers(self, ids):
         """Take away what papers `ids` contributed (their entity rows, evidence and the nodes they link to, such
@@ -381,6 +443,8 @@ class GraphDB:
         rels["variantOf"] = db.execute("SELECT COUNT(*) FROM variants v JOIN entities a ON a.id = v.variant "
                                        "JOIN entities b ON b.id = v.family").fetchone()[0]
         roles = dict(db.execute("SELECT role, COUNT(*) FROM entity_papers GROUP BY role"))
+        kinds = dict(db.execute("SELECT json_extract(attrs, '$.result_kind') k, COUNT(*) FROM nodes "
+                                "WHERE kind = 'result' GROUP BY k"))
         rep = self._get("link_report") or {}
         link = {k: rep[k] for k in ("entities_in", "nodes_out", "merges") if k in rep}
         for k in ("type_conflicts", "ambiguous_abbreviations"):
@@ -391,7 +455,8 @@ class GraphDB:
                 "edges_by_relation": {p: rels.get(p, 0) for p in ENTITY_RELATIONS},
                 "paper_edges_by_relation": {p: sum(n for r, n in roles.items() if ROLE_TO_PAPER_RELATION.get(r) == p)
                                             for p in PAPER_RELATIONS},
-                "link": link}
+                "link": link, "results": {k: kinds.get(k, 0) for k in ("absolute", "delta")},
+                "conflicts": db.execute("SELECT COUNT(*) FROM nodes WHERE kind = 'conflict'").fetchone()[0]}
 
     def find(self, name, limit=10):
         """What :func:`kg.graph.find_entities` finds, by the index of normalised names: exact matches of the
@@ -472,6 +537,43 @@ class GraphDB:
                 "paper_count": d.get("paper_count", len(papers)), "papers": papers,
                 "edges_out": edges("s", "o"), "edges_in": edges("o", "s")}
 
+    def results_graph(self, names=()):
+        """The part of the graph that leaderboards and conflicts read, as a networkx graph: every result and
+        conflict node, the papers that report the results (and their ``reports`` edges), the entities these name
+        and those that `names` find (:meth:`find`), each with its papers.
+
+        What this holds grows with the number of results, not with the graph: ``kg leaderboard`` and
+        ``kg conflicts`` need not load ``kg.json``.
+        """
+        import networkx as nx
+
+        db = self.db
+        G = nx.MultiDiGraph(**self.view().graph)
+        others = [(key, kind, json.loads(attrs)) for key, kind, attrs in
+                  db.execute("SELECT key, kind, attrs FROM nodes WHERE kind IN ('result', 'conflict') ORDER BY key")]
+        named = {e for name in names if name for e in self.find(name)}
+        for _, kind, d in others:
+            if kind == "result":
+                named.update(d[k] for k in ("subject", "metric", "dataset", "baseline") if d.get(k))
+            else:
+                named.update(d.get("entities") or ())
+                named.update(d[k] for k in ("metric", "dataset") if d.get(k))
+        for eid in sorted(named):
+            row = db.execute("SELECT attrs FROM entities WHERE id = ?", (eid,)).fetchone()
+            if row is None:
+                continue
+            attrs = json.loads(row[0])
+            roles = dict(db.execute("SELECT paper, role FROM entity_papers WHERE entity = ? ORDER BY paper", (eid,)))
+            G.add_node(eid, **{**attrs, "papers": list(roles), "roles": roles})
+        reporting = sorted({d["paper"] for _, kind, d in others if kind == "result" and d.get("paper")})
+        G.add_nodes_from(self.papers(reporting))
+        for key, _, d in others:
+            G.add_node(key, **d)
+        for source, target, key, attrs in db.execute("SELECT source, target, key, attrs FROM links WHERE "
+                                                     "key = 'reports' ORDER BY idx, target"):
+            G.add_edge(source, target, key=key, **json.loads(attrs))
+        return G
+
     def degrees(self):
         """Entity id -> ``(degree among entities, papers)`` of every entity (the HTML's choice of the most
         connected, as :func:`kg.export.html.page_data` makes it)."""
@@ -521,6 +623,10 @@ class GraphDBView(GraphView):
             yield from self._entity_units()
         if "other" in kinds:
             yield from self._other_units()
+
+    def entity(self, node):
+        row = self.db.db.execute("SELECT attrs FROM entities WHERE id = ?", (node,)).fetchone()
+        return None if row is None else json.loads(row[0])
 
     def papers_by_id(self, ids):
         """``(key, attrs)`` of the papers `ids` (those present)."""
@@ -626,6 +732,24 @@ def graph_stats_of(graph_dir):
         return graph_stats(open_graph(graph_dir))
     with db:
         return db.stats()
+
+
+def results_graph_of(graph_dir, names=()):
+    """What ``kg leaderboard`` and ``kg conflicts`` read of a built graph (:meth:`GraphDB.results_graph`): from
+    its tables, else the whole graph from its ``kg.json``.
+
+    Raises
+    ------
+    InputError
+        When `graph_dir` holds neither.
+    """
+    db = open_graph_db(graph_dir)
+    if db is None:
+        from .pipeline import open_graph
+
+        return open_graph(graph_dir)
+    with db:
+        return db.results_graph(names)
 
 
 def find_and_describe(graph_dir, name, others=5):

@@ -25,7 +25,8 @@ def write_view_html(view, path, max_nodes=HTML_NODES):
 
     The choice is the one :func:`kg.export.html.page_data` makes (degree among entities, then papers, then id),
     made from the view's degree table (:meth:`kg.graphdb.GraphDB.degrees`) so that only the chosen entities are
-    ever read in full; the page says how many entities and relations it left out.
+    ever read in full; the page says how many entities and relations it left out. It keeps the results whose
+    method is among the chosen entities.
 
     Parameters
     ----------
@@ -58,6 +59,11 @@ def write_view_html(view, path, max_nodes=HTML_NODES):
                     edges.append((node, target, key, data))
                     cited.update(e.get("paper") for e in data.get("evidence") or ())
     G.add_edges_from(edges)
+    # the results about the entities shown (their leaderboard panels), with their papers
+    for node, attrs, _ in view.units(kinds=("other",)):
+        if attrs.get("kind") == "result" and attrs.get("subject") in keep:
+            G.add_node(node, **attrs)
+            cited.add(attrs.get("paper"))
     G.add_nodes_from(view.papers_by_id(sorted(p for p in cited if p)))
     totals = {"entities": len(degrees), "relations": sum(d for d, _ in degrees.values()) // 2,
               "papers": view.graph.get("papers")}

@@ -13,7 +13,8 @@ Each stage lives in its own module (:mod:`kg.sources`, :mod:`kg.extract`, :mod:`
    ``--from-extractions`` starts here from shards written before;
 4. **link** the shards in batches of ``link_batch`` papers (:func:`link_shards`): each batch's graph
    (:func:`kg.graph.build_graph`, against the id table of the batches before) is merged into SQLite tables
-   (:class:`kg.graphdb.GraphDB`); a corpus of one batch gives exactly the graph of linking it whole;
+   (:class:`kg.graphdb.GraphDB`), then the conflicts are found on the whole of it; a corpus of one batch gives
+   exactly the graph of linking it whole;
 5. **write** each output of :data:`WRITERS` (:mod:`kg.outputs`) into the staging folder, streaming from the tables;
 6. **switch** the staging folder in, in one step: readers of the output folder see the old build or the new
    one, never a mix, whatever happens (SIGKILL, Ctrl-C, a full disk, two builds at once).
@@ -362,6 +363,7 @@ def link_shards(source, db, curation=None, index=None, link_batch=LINK_BATCH, pr
             papers, extractions = [], []
     if extractions or not total:
         flush()
+    db.refresh_conflicts()  # a conflict may join papers of two batches (or an update and the graph)
     return total
 
 

@@ -39,6 +39,11 @@ class GraphView:
         as ``kg:mentions``); none in a graph that :func:`kg.graph.build_graph` made."""
         return ()
 
+    def entity(self, node):
+        """The attributes of entity `node`, or None when the graph has no such entity (what a result node's
+        RDF needs to know of the entities it names)."""
+        raise NotImplementedError
+
     def to_networkx(self):
         """The whole graph as a :class:`networkx.MultiDiGraph` (in memory: for small graphs and tests)."""
         import networkx as nx
@@ -82,6 +87,10 @@ class NetworkxView(GraphView):
     def unlinked_papers(self, node, attrs):
         linked = {u for u, _ in self.G.in_edges(node)}
         return [pid for pid in attrs.get("papers") or [] if f"paper:{pid}" not in linked]
+
+    def entity(self, node):
+        d = self.G.nodes.get(node)
+        return d if d is not None and d.get("kind") == "entity" else None
 
     def to_networkx(self):
         return self.G

@@ -48,6 +48,8 @@ class KG(DefinedNamespace):
     Evidence: URIRef  # one supporting text span of one paper
     TypeVote: URIRef
     KnowledgeGraph: URIRef
+    Result: URIRef  # one reported number (an mls:ModelEvaluation)
+    Conflict: URIRef  # claims and results of different papers that disagree
 
     # Relations between entities
     outperforms: URIRef
@@ -79,6 +81,25 @@ class KG(DefinedNamespace):
     hasTypeVote: URIRef
     votedType: URIRef
     voteCount: URIRef
+
+    # Results (issue 16)
+    reports: URIRef
+    system: URIRef
+    onDataset: URIRef
+    baseline: URIRef
+    valueText: URIRef
+    unit: URIRef
+    resultKind: URIRef
+    normalizedValue: URIRef
+    normalizedUnit: URIRef
+    producedBy: URIRef
+    higherIsBetter: URIRef
+
+    # Conflicts (issue 16)
+    conflictKind: URIRef
+    between: URIRef
+    involves: URIRef
+    onMetric: URIRef
 
     # Papers and the knowledge graph
     authorList: URIRef

@@ -96,11 +96,11 @@ def test_bad_base_is_one_line_before_any_work(runner, tiny_jsonl, tmp_path, args
 
 def test_every_bad_record_is_shown_when_no_paper_is_left(runner, tmp_path):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"title": "T"}\n{"abstract": "A"}\n')
+    bad.write_text('{"title": "T"}\n{"title": " ", "abstract": "A"}\n')
     result = runner.invoke(cli, ["build", str(bad), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "Warning: " + f"{bad}:1: record has no 'abstract' field" in result.output
-    assert "Warning: " + f"{bad}:2: record has no 'title' field" in result.output
+    assert "Warning: " + f"{bad}:2: record has an empty 'title' field" in result.output
     assert result.output.strip().splitlines()[-1].startswith("Error: ")
 
 
@@ -162,3 +162,79 @@ def test_train_asks_where_to_write_and_reads_the_project_annotations():
     result = CliRunner().invoke(cli, ["train"])
     assert result.exit_code == 2 and "--output" in result.output  # the shipped models are replaced only when asked
     assert train_cli.ANNOTATIONS_DIR == ANNOTATIONS_DIR.resolve()
+
+
+def test_leaderboard_command(runner, result_graph_dir):
+    result = runner.invoke(cli, ["leaderboard", "glue", "--graph", str(result_graph_dir)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:4] == ["GLUE", "", "accuracy (%): higher is better",
+                         "rank  method                        value             paper         date        evidence"]
+    assert lines[4].split()[:4] == ["1", "LLaMA-2-7B", "0.914", "a1b2c3d4e5"]
+    csv_out = runner.invoke(cli, ["leaderboard", "GLUE", "--graph", str(result_graph_dir), "--metric", "accuracy",
+                                  "--format", "csv"])
+    assert csv_out.exit_code == 0 and csv_out.output.splitlines()[1].startswith("ranked,accuracy,1,LLaMA-2-7B,0.914,")
+    data = json.loads(runner.invoke(cli, ["leaderboard", "WikiText-2", "--graph", str(result_graph_dir),
+                                          "--format", "json"]).output)
+    assert [r["method_label"] for r in data["rows"]] == ["LLaMA-2-7B", "LoRA"]
+
+
+def test_leaderboard_errors(runner, result_graph_dir, tmp_path):
+    _fails_cleanly(runner.invoke(cli, ["leaderboard", "MNIST", "--graph", str(result_graph_dir)]),
+                   "no dataset or task named 'MNIST'")
+    _fails_cleanly(runner.invoke(cli, ["leaderboard", "GLUE", "--graph", str(tmp_path)]), "kg.json")
+
+
+def test_conflicts_command(runner, result_graph_dir):
+    result = runner.invoke(cli, ["conflicts", "--graph", str(result_graph_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("\n[") == 2 and result.output.startswith("[reversed] full fine-tuning outperforms LoRA")
+    only = runner.invoke(cli, ["conflicts", "--graph", str(result_graph_dir), "--entity", "llama 2 7b",
+                               "--format", "json"])
+    assert [c["id"] for c in json.loads(only.output)] == ["conflict:lora:llama-2-7b:accuracy:glue"]
+    kind = runner.invoke(cli, ["conflicts", "--graph", str(result_graph_dir), "--kind", "reversed"])
+    assert kind.output.count("[reversed]") == 1 and "[results]" not in kind.output
+    _fails_cleanly(runner.invoke(cli, ["conflicts", "--graph", str(result_graph_dir), "--entity", "BERT"]),
+                   "no entity named 'BERT'")
+
+
+def test_stats_count_results_and_conflicts(runner, result_graph_dir):
+    result = runner.invoke(cli, ["stats", "--graph", str(result_graph_dir)])
+    assert "results: 9 (absolute 8, delta 1); conflicts: 3" in result.output
+
+
+@pytest.fixture
+def built_results(tmp_path, result_extraction):
+    """:func:`result_corpus` built by ``kg build`` (tables, store and all), linked one paper at a time."""
+    from kg.pipeline import build
+
+    papers, _ = result_extraction
+    build(papers, tmp_path / "built", link_batch=1)
+    return tmp_path / "built"
+
+
+@pytest.mark.parametrize("args", [["leaderboard", "glue"], ["leaderboard", "GLUE", "--metric", "accuracy", "--format",
+                                  "csv"], ["leaderboard", "WikiText-2", "--format", "json"], ["conflicts"],
+                                  ["conflicts", "--entity", "llama 2 7b"], ["conflicts", "--format", "json"],
+                                  ["show", "LoRA"]])
+def test_result_commands_read_a_built_folder_as_the_graph(runner, built_results, result_graph_dir, args):
+    from_build = runner.invoke(cli, args + ["--graph", str(built_results)])
+    from_graph = runner.invoke(cli, args + ["--graph", str(result_graph_dir)])
+    assert from_build.exit_code == 0, from_build.output
+    assert from_build.output == from_graph.output and len(from_build.output) > 40
+
+
+def test_a_built_folder_holds_results_and_conflicts_in_every_output(runner, built_results):
+    stats = runner.invoke(cli, ["stats", "--graph", str(built_results)])
+    assert "results: 9 (absolute 8, delta 1); conflicts: 3" in stats.output
+    html = (built_results / "kg.html").read_text()
+    assert html.count('"result:') >= 9
+    for name in ("kg.json", "kg.graphml"):
+        text = (built_results / name).read_text()
+        assert text.count("result:2106.09685:") >= 2 and "conflict:" in text, name
+    query = runner.invoke(cli, ["query", "--graph", str(built_results), "SELECT (COUNT(?r) AS ?n) WHERE { ?r a "
+                                "kg:Result ; mls:specifiedBy/kg:higherIsBetter true . ?p kg:reports ?r }"])
+    assert query.exit_code == 0 and re.search(r"\b5\b", query.output), query.output  # accuracy: 4 + 1 delta
+    conflicts = runner.invoke(cli, ["query", "--graph", str(built_results), "SELECT (COUNT(?c) AS ?n) WHERE { ?c a "
+                                    "kg:Conflict }"])
+    assert re.search(r"\b3\b", conflicts.output), conflicts.output

@@ -4,6 +4,7 @@ it whole; the view streams what the writers read."""
 import pytest
 
 from kg.export.graphml import write_graphml
+from kg.export.html import page_data as _page_data
 from kg.export.html import write_html
 from kg.export.nodelink import write_node_link
 from kg.export.rdf import write_rdf
@@ -13,6 +14,7 @@ from kg.link import NodeIndex
 from kg.outputs import write_view_html
 from kg.records import Entity, Paper, PaperExtraction
 from kg.view import NetworkxView
+from kg.vocab import KG
 
 
 def _same_graph(G, H):
@@ -120,3 +122,90 @@ def test_a_file_that_is_not_a_graph_database_is_one_error(tmp_path):
     (tmp_path / "kg.sqlite").write_bytes(b"not a database" * 100)
     with pytest.raises(InputError, match="kg.sqlite: not a kg graph database"):
         GraphDB(tmp_path / "kg.sqlite")
+
+
+def _annotations(G):
+    """The result and conflict nodes of `G` and the paper -> result edges."""
+    nodes = {n: d for n, d in G.nodes(data=True) if d.get("kind") in ("result", "conflict")}
+    return nodes, sorted((u, v, k) for u, v, k in G.edges(keys=True) if k == "reports")
+
+
+@pytest.mark.parametrize("batch", [None, 1], ids=["one-batch", "batches-of-one"])
+def test_results_and_conflicts_survive_the_tables(tmp_path, result_corpus, batch):
+    papers, extractions = result_corpus
+    whole = build_graph(papers, extractions, index=NodeIndex())
+    db, _ = _linked(tmp_path, papers, extractions, batch=batch)
+    db.refresh_conflicts()  # batches of one paper see no conflict: they span papers
+    G = db.view().to_networkx()
+    nodes, reports = _annotations(G)
+    assert (nodes, reports) == _annotations(whole)
+    assert sum(d["kind"] == "result" for d in nodes.values()) == 9
+    assert sum(d["kind"] == "conflict" for d in nodes.values()) == 3
+    stats = db.stats()
+    assert stats["results"] == graph_stats(whole)["results"] and stats["conflicts"] == 3
+
+
+@pytest.mark.parametrize("write", [write_node_link, write_graphml, lambda G, p: write_rdf(G, p, "turtle")],
+                         ids=["json", "graphml", "turtle"])
+def test_writers_stream_results_and_conflicts(tmp_path, result_corpus, write):
+    papers, extractions = result_corpus
+    db, _ = _linked(tmp_path, papers, extractions)
+    write(db.view(), tmp_path / "from-tables")
+    write(NetworkxView(db.view().to_networkx()), tmp_path / "from-graph")
+    assert (tmp_path / "from-tables").read_bytes() == (tmp_path / "from-graph").read_bytes()
+    text = (tmp_path / "from-tables").read_text()
+    assert "result:2106.09685:0" in text or "result/2106.09685/0" in text
+    assert "conflict:" in text or "conflict/" in text
+
+
+def test_the_rdf_of_the_tables_is_the_rdf_of_the_graph(tmp_path, result_corpus):
+    from rdflib.compare import isomorphic
+
+    from kg.export.rdf import read_rdf, to_rdf
+
+    papers, extractions = result_corpus
+    db, _ = _linked(tmp_path, papers, extractions, batch=1)
+    db.refresh_conflicts()
+    write_rdf(db.view(), tmp_path / "kg.ttl")
+    streamed, whole = read_rdf(tmp_path / "kg.ttl"), to_rdf(build_graph(papers, extractions, index=NodeIndex()))
+    for g in (streamed, whole):  # the link report of batches adds theirs up: only its numbers differ
+        g.remove((None, KG.linkReport, None))
+    assert len(whole) > 300 and isomorphic(streamed, whole)
+
+
+def test_a_fold_carries_the_results_that_name_the_old_id(tmp_path):
+    from kg.records import Result
+
+    def X(pid, *entities, results=()):
+        return PaperExtraction(pid, f"title {pid}", list(entities), [], list(results))
+
+    first = [X("a", Entity("LoRA", "Method", "proposed")), X("b", Entity("LoRA", "Method", "used")),
+             X("c", Entity("low-rank adaptation", "Method", "used"), Entity("accuracy", "Metric", "used"),
+               results=[Result("low-rank adaptation", "accuracy", None, "90%", 90.0, "%", "absolute", None, "90%")])]
+    papers = [Paper(x.id, x.title, "A.") for x in first + [X("d")]]
+    db, index = GraphDB(tmp_path / "kg.sqlite"), NodeIndex()
+    db.merge_graph(build_graph(papers[:3], first, index=index), index)
+    assert db.view().to_networkx().nodes["result:c:0"]["subject"] == "low-rank-adaptation"
+    joining = [X("d", Entity("LoRA", "Method", "used", ["low-rank adaptation"]))]
+    db.merge_graph(build_graph(papers[3:], joining, index=index), index)
+    G = db.view().to_networkx()
+    assert "low-rank-adaptation" not in G and G.nodes["result:c:0"]["subject"] == "lora"
+    write_rdf(db.view(), tmp_path / "kg.ttl")  # would raise for a result naming no entity
+
+
+def test_html_of_the_tables_keeps_the_results_of_the_entities_it_shows(tmp_path, result_corpus, monkeypatch):
+    import kg.export.html as html
+
+    pages = []
+
+    def spy(*args, **kwargs):
+        pages.append(_page_data(*args, **kwargs))
+        return pages[-1]
+
+    monkeypatch.setattr(html, "page_data", spy)
+    db, _ = _linked(tmp_path, *result_corpus)
+    write_view_html(db.view(), tmp_path / "kg.html", max_nodes=3)
+    (data,) = pages
+    shown = {n["id"] for n in data["nodes"]}
+    assert len(shown) == 3 and data["results"] and all(r["subject"] in shown for r in data["results"])
+    assert all(r["paper"] in data["papers"] for r in data["results"])

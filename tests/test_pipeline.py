@@ -339,7 +339,7 @@ def test_two_builds_into_one_folder_do_not_interleave(builds, tmp_path):
 
 class _Doc:
     def __init__(self):
-        self._ = type("Underscore", (), {"kg_entities": {}, "kg_relations": []})()
+        self._ = type("Underscore", (), {"kg_entities": {}, "kg_relations": [], "kg_results": []})()
 
 
 class _CountingPipeline:

@@ -39,7 +39,15 @@ EXPECTED = {
     "11-claims-of-paper.rq": [
         ("2106.09685", "LoRA", "evaluatedOn", "GLUE", "0.8", "LoRA outperforms full fine-tuning on GLUE."),
         ("2106.09685", "LoRA", "outperforms", "full fine-tuning", "0.9", "LoRA outperforms full fine-tuning on GLUE.")],
-    "12-leaderboard-on-d.rq": [("LoRA", "1", "0"), ("LLaMA-2-7B", "0", "0")],
+    "12-leaderboard-on-d.rq": [
+        ("accuracy", "%", "LLaMA-2-7B", "0.914", "a1b2c3d4e5", "2023-05-23", "0.914 accuracy on GLUE"),
+        ("accuracy", "%", "LoRA", "89.1%", "2106.09685", "2021-06-17", "89.1% accuracy on GLUE"),
+        ("accuracy", "%", "full fine-tuning", "86.8%", "f0f0f0f0f0", "2024-01-02", "86.8%")],
+    "13-wins-and-losses-on-d.rq": [("LoRA", "1", "0"), ("LLaMA-2-7B", "0", "0")],
+    "14-conflicts.rq": [
+        ("reversed", "full fine-tuning", "LoRA", {"2106.09685", "f0f0f0f0f0"}),
+        ("results", "LoRA", "LLaMA-2-7B", {"2106.09685", "a1b2c3d4e5"}),
+        ("results", "full fine-tuning", "LoRA", {"2106.09685", "f0f0f0f0f0"})],
 }
 
 
@@ -48,6 +56,10 @@ def graph_dir(small_graph, tmp_path):
     small_graph.nodes["glue"]["type_votes"] = {"Dataset": 2, "Task": 1}
     write_rdf(small_graph, tmp_path / "kg.ttl")
     return tmp_path
+
+
+#: The queries about results and conflicts run on conftest's result_graph (a corpus with known numbers).
+ON_RESULTS = ("12-leaderboard-on-d.rq", "14-conflicts.rq")
 
 
 def _values(result):
@@ -67,12 +79,23 @@ def test_every_example_query_has_expected_rows():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_example_query(graph_dir, name):
+def test_example_query(graph_dir, result_graph_dir, name):
     text = (QUERIES / name).read_text(encoding="utf-8")
     assert text.startswith("# ") and "?" in text.splitlines()[0]  # a header saying what it asks
-    result = run_query(graph_dir, text)
+    result = run_query(result_graph_dir if name in ON_RESULTS else graph_dir, text)
     assert result.kind == "select"
     assert _normalise(_values(result), EXPECTED[name]) == EXPECTED[name]
+
+
+def test_leaderboard_query_gives_the_leaderboard_of_kg_leaderboard(result_graph, result_graph_dir):
+    from kg.leaderboard import leaderboard
+
+    text = (QUERIES / "12-leaderboard-on-d.rq").read_text(encoding="utf-8")
+    for name in ("GLUE", "WikiText-2"):
+        rows = _values(run_query(result_graph_dir, text.replace('"GLUE"', f'"{name}"')))
+        board = leaderboard(result_graph, name)
+        assert [(r[0], r[2], r[3], r[4]) for r in rows] == [
+            (b.metric_label, b.method_label, b.value, b.paper) for b in board.rows if b.rank is not None]
 
 
 def test_query_is_fast_on_a_small_graph(rdf_graph_dir):

@@ -90,3 +90,18 @@ def test_cli_update_reports_what_it_added(built, tmp_path):
     assert "3 new, 0 changed, 0 already in" in result.output and "papers: 8" in result.output
     again = CliRunner().invoke(cli, ["update", str(new), "--graph", str(graph)])
     assert again.exit_code == 0 and "nothing to do" in again.output
+
+
+def test_update_finds_the_conflicts_between_new_and_known_papers(tmp_path, result_extraction):
+    papers, _ = result_extraction
+    pipeline.build(papers, tmp_path / "whole")
+    pipeline.build(papers[:2], tmp_path / "graph")
+    result = update(papers, tmp_path / "graph")
+    assert result.stats["update"] == {"added": 1, "changed": 0, "unchanged": 2}
+    assert result.stats["results"] == {"absolute": 8, "delta": 1} and result.stats["conflicts"] == 3
+
+    def annotations(G):
+        return ({n: d for n, d in G.nodes(data=True) if d["kind"] in ("result", "conflict")},
+                sorted((u, v) for u, v, k in G.edges(keys=True) if k == "reports"))
+
+    assert annotations(result.graph) == annotations(pipeline.BuildResult(tmp_path / "whole").graph)

@@ -9,9 +9,9 @@ from rdflib.namespace import PROV, RDF, SKOS, XSD
 
 from kg.cli import cli
 from kg.errors import InputError
-from kg.export.rdf import claim_iri, entity_iri, paper_iri, to_rdf
+from kg.export.rdf import claim_iri, conflict_iri, entity_iri, paper_iri, result_iri, to_rdf
 from kg.validate import check_owl, validate, validate_graph_dir
-from kg.vocab import KG
+from kg.vocab import KG, MLS
 
 CLAIM = claim_iri("lora", "outperforms", "full-fine-tuning")
 EVIDENCE = URIRef(f"{CLAIM}/evidence/1")
@@ -162,3 +162,35 @@ def test_cli_validate_owl(java, rdf_graph_dir):
     result = CliRunner().invoke(cli, ["validate", "--graph", str(rdf_graph_dir), "--owl"])
     assert result.exit_code == 0, result.output
     assert "OWL: consistent (HermiT, OWL 2 DL)" in result.output
+
+
+def test_graph_with_results_and_conflicts_conforms(result_graph):
+    conforms, report = validate(to_rdf(result_graph))
+    assert conforms, report
+
+
+@pytest.mark.parametrize("breakage, message", [
+    (lambda g, r: g.remove((r, MLS.specifiedBy, None)), "specified by exactly one measure"),
+    (lambda g, r: g.add((r, MLS.hasValue, Literal("1.0", datatype=XSD.decimal))), "exactly one mls:hasValue"),
+    (lambda g, r: g.add((r, KG.baseline, entity_iri("lora"))), "OrConstraintComponent"),  # a baseline, no delta
+    (lambda g, r: g.add((r, KG.onDataset, entity_iri("lora"))), "obtained on one dataset or task"),
+    (lambda g, r: g.remove((None, KG.reports, r)), "Exactly one paper reports a result"),
+    (lambda g, r: g.set((r, KG.resultKind, Literal("relative"))), "InConstraintComponent"),
+])
+def test_broken_result_fails(result_graph, breakage, message):
+    g = to_rdf(result_graph)
+    breakage(g, result_iri("result:2106.09685:0"))
+    conforms, report = validate(g)
+    assert not conforms and message in report
+
+
+def test_conflict_needs_two_papers(result_graph):
+    g = to_rdf(result_graph)
+    c = conflict_iri("conflict:full-fine-tuning:lora")
+    g.remove((c, PROV.wasDerivedFrom, paper_iri("2106.09685")))
+    conforms, report = validate(g)
+    assert not conforms and "at least two papers" in report
+
+
+def test_results_and_conflicts_are_consistent_owl(java, result_graph):
+    assert check_owl(to_rdf(result_graph)) == (True, "consistent (HermiT, OWL 2 DL)")

@@ -14,6 +14,10 @@ def format_stats(s):
     lines += [f"  {p}: {n}" for p, n in s["edges_by_relation"].items()]
     if s.get("paper_edges_by_relation"):
         lines.append("paper links: " + ", ".join(f"{p} {n}" for p, n in s["paper_edges_by_relation"].items()))
+    if s.get("results") is not None:
+        r = s["results"]
+        lines.append(f"results: {sum(r.values())} (absolute {r['absolute']}, delta {r['delta']}); "
+                     f"conflicts: {s.get('conflicts', 0)}")
     return "\n".join(lines)
 
 

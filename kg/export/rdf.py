@@ -18,6 +18,16 @@ recorded as its file name, never a local path. Every extracted relation is asser
   the best confidence, ``prov:wasDerivedFrom`` each paper, and one ``kg:Evidence`` per evidence item: the
   paper, the quoted sentence, its character offsets in the paper text and the confidence
   (a W3C Web Annotation ``oa:TextQuoteSelector`` by the ontology's axioms).
+
+Every reported number (a result node of :mod:`kg.graph`) is a ``kg:Result``, a W3C ML Schema
+``mls:ModelEvaluation``: ``mls:hasValue`` the number, ``mls:specifiedBy`` its measure (the Metric entity), with
+``kg:system``, ``kg:onDataset`` and ``kg:baseline`` for the method, the dataset (or task) and, for a difference,
+what it is measured against, the value as written, its unit and kind, ``kg:producedBy`` the ids of the patterns
+and rules that found it, its ``kg:Evidence`` and ``prov:wasDerivedFrom`` its paper, which ``kg:reports`` it. An
+``mls:Run`` (``<result>/run``) has the result as output and the dataset and the evaluated model as input, the
+ML Schema pattern. Metrics whose direction is known carry ``kg:higherIsBetter``. A ``kg:Conflict`` joins the
+claims and results that disagree (``kg:between``) and the two entities it is about (``kg:involves``).
+IRIs: ``result/<paper id>/<n>`` and ``conflict/<a>/<b>[/<metric>/<dataset>]``.
 """
 
 import datetime
@@ -29,16 +39,17 @@ from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..errors import InputError, KGError
-from ..graph import ENTITY_RELATIONS, PAPER_RELATIONS
+from ..graph import CONFLICT_PREFIX, ENTITY_RELATIONS, PAPER_RELATIONS, RESULT_PREFIX
 from ..io import atomic_path
+from ..metrics import load_metrics
 from ..view import view_of
-from ..vocab import DEFAULT_BASE, ENTITY_CLASSES, KG, PREFIXES
+from ..vocab import DEFAULT_BASE, ENTITY_CLASSES, KG, MLS, PREFIXES
 
 __all__ = ["DEFAULT_BASE", "RDF_FORMATS", "check_base", "rdf_triples", "to_rdf", "write_rdf", "read_rdf",
-           "entity_iri", "paper_iri", "claim_iri", "graph_iri"]
+           "entity_iri", "paper_iri", "claim_iri", "result_iri", "conflict_iri", "graph_iri"]
 
 #: ``kg export`` format names -> rdflib plugin names.
 RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "xml": "xml", "nquads": "nquads"}
@@ -129,6 +140,30 @@ def claim_iri(subject, predicate, object, base=DEFAULT_BASE):
     return URIRef(f"{base}claim/{quote(str(subject), safe='')}/{predicate}/{quote(str(object), safe='')}")
 
 
+def result_iri(key, base=DEFAULT_BASE):
+    """IRI of a result node ``result:<paper id>:<n>``: ``base + "result/<paper id>/<n>"``.
+
+    Examples
+    --------
+    >>> str(result_iri("result:2106.09685:0"))
+    'https://w3id.org/kg-ml/resource/result/2106.09685/0'
+    """
+    paper, _, n = str(key).removeprefix(RESULT_PREFIX).rpartition(":")
+    return URIRef(f"{base}result/{quote(paper, safe='')}/{quote(n, safe='')}")
+
+
+def conflict_iri(key, base=DEFAULT_BASE):
+    """IRI of a conflict node ``conflict:<a>:<b>[:<metric>:<dataset>]``: its parts joined by ``/``.
+
+    Examples
+    --------
+    >>> str(conflict_iri("conflict:gpt-4:llama-2"))
+    'https://w3id.org/kg-ml/resource/conflict/gpt-4/llama-2'
+    """
+    parts = str(key).removeprefix(CONFLICT_PREFIX).split(":")
+    return URIRef(f"{base}conflict/" + "/".join(quote(p, safe="") for p in parts))
+
+
 def graph_iri(base=DEFAULT_BASE):
     """IRI of the knowledge graph itself (also the named graph of N-Quads output)."""
     return URIRef(f"{base}graph")
@@ -156,7 +191,10 @@ class _Terms:
                                                            "creator", "created")}
         self.pref, self.alt = _node(SKOS.prefLabel), _node(SKOS.altLabel)
         self.derived = _node(PROV.wasDerivedFrom)
+        self.label = _node(RDFS.label)
         self.kg = functools.lru_cache(maxsize=None)(lambda name: _node(KG[name]))
+        self.mls = functools.lru_cache(maxsize=None)(lambda name: _node(MLS[name]))
+        self.metrics = load_metrics()  # metric directions (kg:higherIsBetter)
         self.classes = {t: _node(c) for t, c in ENTITY_CLASSES.items()}
         self.xsd = {name: _node(XSD[name]) for name in ("integer", "nonNegativeInteger", "decimal", "date",
                                                         "gYearMonth", "gYear", "dateTime", "boolean")}
@@ -182,6 +220,11 @@ class _Terms:
     def decimal(self, value):
         # xsd:decimal keeps "0.9" readable in every serialisation and query result (xsd:double prints 9e-01).
         text = f"{float(value):.6f}".rstrip("0")
+        return self.Literal(text + "0" if text.endswith(".") else text, datatype=self.xsd["decimal"])
+
+    def value(self, value):
+        """Any finite number as xsd:decimal (a reported value may be negative or large)."""
+        text = f"{float(value):.10f}".rstrip("0")
         return self.Literal(text + "0" if text.endswith(".") else text, datatype=self.xsd["decimal"])
 
     def boolean(self, value):
@@ -218,6 +261,23 @@ class _Terms:
     def claim(self, subject, predicate, object):
         return self.NamedNode(f"{self.base}claim/{quote(str(subject), safe='')}/{predicate}/"
                               f"{quote(str(object), safe='')}")
+
+    def result(self, key):
+        return self.NamedNode(str(result_iri(key, self.base)))
+
+    def conflict(self, key):
+        return self.NamedNode(str(conflict_iri(key, self.base)))
+
+    def evidence(self, node, paper, ev):
+        """The triples of a kg:Evidence `node`: the quoted text, its offsets and confidence, from `paper`."""
+        yield self.Triple(node, self.type, self.kg("Evidence"))
+        if paper is not None:
+            yield self.Triple(node, self.derived, self.paper(paper))
+        yield self.Triple(node, self.kg("evidenceText"), self.text(ev.get("sentence") or ""))
+        for attr, prop in (("start", "startOffset"), ("end", "endOffset")):
+            if ev.get(attr) is not None:
+                yield self.Triple(node, self.kg(prop), self.count(ev[attr]))
+        yield self.Triple(node, self.kg("confidence"), self.decimal(ev.get("confidence", 1.0)))
 
 
 def _prefixes(base):
@@ -256,6 +316,8 @@ def rdf_triples(graph, base=DEFAULT_BASE):
     >>> [t.object.value for t in rdf_triples(G) if t.predicate.value.endswith("prefLabel")]
     ['BERT']
     """
+    from .rdf_results import conflict_triples, result_triples
+
     check_base(base)
     view = view_of(graph)
     t = _Terms(base)
@@ -265,8 +327,12 @@ def rdf_triples(graph, base=DEFAULT_BASE):
             unit = _paper(t, d.get("id") or str(node).removeprefix("paper:"), d, node, edges)
         elif kind == "entity":
             unit = _entity(t, node, d, edges, view.unlinked_papers(node, d))
+        elif kind == "result":
+            unit = result_triples(t, node, d, view.entity)
+        elif kind == "conflict":
+            unit = conflict_triples(t, node, d)
         else:
-            raise KGError(f"node {node!r} has kind {kind!r}; valid kinds: entity, paper")
+            raise KGError(f"node {node!r} has kind {kind!r}; valid kinds: entity, paper, result, conflict")
         yield from dict.fromkeys(unit)  # once each, in order
     yield from _graph_node(t, view.graph)
 
@@ -286,6 +352,9 @@ def _paper(t, paper_id, d, node, edges):
         yield t.Triple(p, t.dc["source"], t.iri_or_text(url))
     for v, key, data in sorted(edges, key=lambda e: (e[2].get("predicate", e[1]), str(e[0]))):
         predicate = data.get("predicate", key)
+        if predicate == "reports" and str(v).startswith(RESULT_PREFIX):
+            yield t.Triple(p, t.kg("reports"), t.result(v))
+            continue
         if predicate not in PAPER_RELATIONS:
             raise KGError(f"edge {node!r} -> {v!r} has predicate {predicate!r}; valid paper-level predicates: "
                           f"{', '.join(PAPER_RELATIONS)}")
@@ -321,6 +390,10 @@ def _entity(t, key, d, edges, unlinked):
         yield t.Triple(e, t.kg("generic"), t.boolean(d["generic"]))
     if d.get("confidence") is not None:
         yield t.Triple(e, t.kg("confidence"), t.decimal(d["confidence"]))
+    if type_ == "Metric":
+        direction = t.metrics.direction(d.get("label"), *(d.get("aliases") or []))
+        if direction is not None:
+            yield t.Triple(e, t.kg("higherIsBetter"), t.boolean(direction == "higher"))
     relations = []
     for v, key_, data in edges:
         predicate = data.get("predicate", key_)
@@ -369,14 +442,7 @@ def _claim(t, u, predicate, v, d):
     for p in derived:
         yield t.Triple(claim, t.derived, p)
     for node, ev in nodes:
-        yield t.Triple(node, t.type, t.kg("Evidence"))
-        if ev.get("paper") is not None:
-            yield t.Triple(node, t.derived, t.paper(ev["paper"]))
-        yield t.Triple(node, t.kg("evidenceText"), t.text(ev.get("sentence") or ""))
-        for attr, prop_ in (("start", "startOffset"), ("end", "endOffset")):
-            if ev.get(attr) is not None:
-                yield t.Triple(node, t.kg(prop_), t.count(ev[attr]))
-        yield t.Triple(node, t.kg("confidence"), t.decimal(ev.get("confidence", 1.0)))
+        yield from t.evidence(node, ev.get("paper"), ev)
 
 
 def _graph_node(t, attrs):
@@ -409,7 +475,8 @@ def _rdflib_term(term):
 
 
 def to_rdf(G, base=DEFAULT_BASE):
-    """The RDF graph of `G` as an rdflib graph: entities, papers, relations and their provenance.
+    """The RDF graph of `G` as an rdflib graph: entities, papers, relations, results, conflicts and their
+    provenance (the triples of :func:`rdf_triples`).
 
     For large graphs prefer :func:`write_rdf` (Turtle, N-Triples, N-Quads), which streams.
 

@@ -6,6 +6,7 @@ benchmark", "inference latency"), the word right after it ("the GSM8K dataset", 
 shape of a name ("LLaMA-2-7B" with a parameter count is a Model), else Method.
 """
 
+import functools
 import re
 
 __all__ = ["SIZE_RE", "is_name_like", "is_generic", "is_junk", "strong_type", "name_type",
@@ -44,6 +45,7 @@ def norm_key(text):
     return "".join(words) + (mark.group() if mark and words else "")
 
 
+@functools.lru_cache(maxsize=65536)
 def is_name_like(text):
     """True for the shape of a proper name: CamelCase, an acronym, or letters mixed with digits.
 

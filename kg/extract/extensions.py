@@ -10,6 +10,10 @@ Contract between the components
     entity of the paper; relation endpoints refer to ``Entity.name``.
 ``doc._.kg_relations``
     list of :class:`kg.records.Relation` between entity names of the same doc.
+``doc._.kg_results``
+    list of :class:`kg.records.Result` (GUIDELINE.md, "Results") whose subject, metric, dataset and baseline are
+    entity names; set by ``kg_results`` (:mod:`kg.extract.results`), which also adds the Metric entities it
+    creates to ``doc._.kg_entities`` and ``doc.spans["kg_entities"]``.
 ``doc._.kg_abbreviations``
     list of ``(short_span, long_span)`` pairs found by the abbreviation component.
 ``doc._.kg_candidates``
@@ -28,6 +32,6 @@ SPAN_KEY = "kg_entities"
 
 def register_extensions():
     """Register the ``Doc._.kg_*`` attributes (safe to call many times)."""
-    for name in ("kg_entities", "kg_relations", "kg_abbreviations", "kg_candidates", "kg_analysis"):
+    for name in ("kg_entities", "kg_relations", "kg_results", "kg_abbreviations", "kg_candidates", "kg_analysis"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)

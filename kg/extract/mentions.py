@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+import numpy as np
+
 from ..records import ENTITY_TYPES
 from .boundaries import strip_span
 from .entity_types import following_type, head_type, is_generic, is_junk, is_name_like, name_type, norm_key, strong_type
@@ -105,6 +107,7 @@ def span_features(doc, cands, lexicon, analysis):
     shorts = {(a.start, a.end) for a, _ in analysis.abbreviations}
     longs = {(b.start, b.end) for _, b in analysis.abbreviations}
     title_names = set(scopes.get("title") or ())
+    full_text = doc.text  # a property that joins every token: read it once
     spans, rows = list(by_span), []
     for s, e in spans:
         span, info = doc[s:e], by_span[(s, e)]
@@ -135,7 +138,7 @@ def span_features(doc, cands, lexicon, analysis):
             f[f"scope_{name}"] = int(bool(tokens & set(scopes.get(name, ()))))
         f["scope_title_name"] = int(bool(tokens & title_names))
         f["key_count"], f["text_count"] = keys[norm_key(text)], texts[low]
-        f["occurrences"] = doc.text.count(text)
+        f["occurrences"] = full_text.count(text)
         f["abbr_short"], f["abbr_long"] = int((s, e) in shorts), int((s, e) in longs)
         f["pos_first"], f["pos_last"] = _index(span[0].pos_, _POS), _index(span[-1].pos_, _POS)
         f["pos_prev"] = _index(doc[s - 1].pos_, _POS) if s > 0 else 0
@@ -160,9 +163,13 @@ def span_features(doc, cands, lexicon, analysis):
         f["first_generic_modifier"] = int(span[0].lower_ in lexicon.generic_modifiers)
         f["root_dep"] = _index(span.root.dep_, _DEPS)
         f.update(span_hits(span, analysis.hits))
-        f["inside_other"] = sum(1 for s2, e2 in spans if (s2, e2) != (s, e) and s2 <= s and e <= e2)
-        f["contains_other"] = sum(1 for s2, e2 in spans if (s2, e2) != (s, e) and s <= s2 and e2 <= e)
         rows.append(f)
+    # nesting, counted for all pairs at once: spans inside another candidate, spans containing others
+    starts, ends = np.array([s for s, _ in spans]), np.array([e for _, e in spans])
+    inside = (starts[None, :] <= starts[:, None]) & (ends[:, None] <= ends[None, :])  # [i, j]: i inside j
+    np.fill_diagonal(inside, False)
+    for f, n_in, n_contains in zip(rows, inside.sum(axis=1), inside.sum(axis=0)):
+        f["inside_other"], f["contains_other"] = int(n_in), int(n_contains)
     return spans, rows
 
 

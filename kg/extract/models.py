@@ -83,7 +83,8 @@ class Classifier:
         if not rows:
             return np.zeros((0, len(self.classes)))
         X = np.array([[r.get(n, 0) for n in self.features] for r in rows], dtype=float)
-        return self.booster.predict(X)
+        # one thread: a few hundred rows per abstract cost less than waking a thread pool
+        return self.booster.predict(X, num_threads=1)
 
     def threshold(self, label, default=0.5):
         """The decision threshold of class `label`."""

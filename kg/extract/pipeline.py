@@ -5,14 +5,15 @@ model's tokenizer, tagger, parser and lemmatizer (its ``ner`` is excluded) with 
 in this order:
 
 ``kg_title`` (before the parser) -> ``kg_ner`` (trained by ``kg train``, shipped in ``kg/extract/model``)
--> ``kg_abbreviations`` -> ``kg_analysis`` -> ``kg_patterns`` (named rules) -> ``kg_candidates`` (the mention classifier decides) ->
-``kg_entities`` -> ``kg_relations`` (the relation classifier decides) -> ``kg_results``.
+-> ``kg_abbreviations`` -> ``kg_analysis`` -> ``kg_patterns`` (named rules) -> ``kg_candidates`` (the mention
+classifier decides) -> ``kg_entities`` -> ``kg_relations`` (the relation classifier decides) -> ``kg_results``.
 
 Extraction is a pure function of :attr:`kg.records.Paper.text` (title, blank line, abstract), so results can
 be cached and computed in parallel.
 """
 
 import importlib
+from dataclasses import replace
 from pathlib import Path
 
 import spacy
@@ -44,7 +45,7 @@ _UNUSED = ("ner",)
 
 def _import_components():
     # Registers the factories also when the package is not installed with its entry points.
-    from . import abbreviations, analysis, assemble, candidates, ner, patterns, sentences  # noqa: F401
+    from . import abbreviations, analysis, assemble, candidates, ner, patterns, results, sentences  # noqa: F401
 
 
 def _relations_available():
@@ -124,6 +125,7 @@ def load_pipeline(model=None, relations=True, ner_model=None, component_config=N
         nlp.add_pipe(name, config={**config.get(name, {}), **overrides.get(name, {})})
     if relations and _relations_available():
         nlp.add_pipe("kg_relations", config={**config["kg_relations"], **overrides.get("kg_relations", {})})
+    nlp.add_pipe("kg_results")
     # how to build this pipeline again in another process (extract_papers with n_process > 1)
     nlp.meta["kg_load_args"] = {"model": str(model) if model else None, "relations": relations,
                                 "ner_model": str(ner_model) if ner_model else None,
@@ -151,7 +153,10 @@ def doc_to_extraction(doc, paper, keep_generic=False):
     entities = [e for e in (doc._.kg_entities or {}).values() if keep_generic or not e.generic]
     names = {e.name for e in entities}
     relations = [r for r in doc._.kg_relations or [] if r.subject in names and r.object in names]
-    return PaperExtraction(id=paper.id, title=paper.title, entities=entities, relations=relations)
+    results = [replace(r, **{f: getattr(r, f) if getattr(r, f) in names else None
+                             for f in ("subject", "dataset", "baseline")})
+               for r in doc._.kg_results or [] if r.metric in names]
+    return PaperExtraction(id=paper.id, title=paper.title, entities=entities, relations=relations, results=results)
 
 
 _WORKER_NLP = None

@@ -504,10 +504,10 @@ def _in_own_sentence(span, scopes):
     """True when `span` is in a sentence about the work itself and not in what the work does without (what
     :func:`use_tokens` adds to ``scopes["used"]``, checked again for scopes built otherwise)."""
     doc = span.doc
-    if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
+    if "own" in scopes:  # computed once for the doc (empty when nothing set sentence boundaries)
+        own = bool(scopes["own"]) and span.sent.start in scopes["own"]
+    elif not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
         return False
-    if "own" in scopes:
-        own = span.sent.start in scopes["own"]
     else:
         own = is_own_sentence(span.sent, _coined_names(doc, scopes["proposed"], scopes["title"]),
                               scopes.get("title_end"))

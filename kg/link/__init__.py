@@ -12,6 +12,7 @@ across papers. One module per concern:
 - :mod:`kg.link.index`      the id table that keeps ids stable across builds
 - :mod:`kg.link.curation`   the user's curation file
 - :mod:`kg.link.relations`  relation merging and ``variantOf``
+- :mod:`kg.link.results`    result endpoints mapped onto corpus entities
 - :mod:`kg.link.linker`     :func:`link` itself
 - :mod:`kg.link.evaluate`   the pair evaluation (merge recall, precision, keep-apart violations)
 """
@@ -21,8 +22,9 @@ from .index import NodeIndex, read_index, write_index
 from .linker import CorpusEntity, LinkResult, link
 from .normalize import normal_key, normalize, slugify
 from .relations import CorpusRelation
+from .results import CorpusResult
 
 __all__ = [
-    "link", "LinkResult", "CorpusEntity", "CorpusRelation", "Curation", "load_curation",
+    "link", "LinkResult", "CorpusEntity", "CorpusRelation", "CorpusResult", "Curation", "load_curation",
     "NodeIndex", "read_index", "write_index", "normalize", "normal_key", "slugify",
 ]

@@ -52,6 +52,7 @@ from .forms import (
 from .index import NodeIndex, assign_ids
 from .normalize import _name_like, normalize, slugify
 from .relations import family_candidates, find_variants, merge_relations
+from .results import link_results
 
 __all__ = ["CorpusEntity", "LinkResult", "link", "SYNONYMS_PATH"]
 
@@ -95,6 +96,8 @@ class LinkResult:
         Id -> the ``(paper id, entity name)`` records it merges (for inspection and tests).
     index : NodeIndex
         The id table after this run: the one passed to :func:`link`, updated, or a new one.
+    results : list of kg.link.results.CorpusResult
+        Every paper's results, their endpoints mapped onto corpus entity ids.
     """
 
     entities: dict
@@ -103,6 +106,7 @@ class LinkResult:
     report: dict
     members: dict = field(default_factory=dict)
     index: NodeIndex = field(default_factory=NodeIndex)
+    results: list = field(default_factory=list)
 
 
 def _curation_keys(cur):
@@ -394,6 +398,8 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
         key_owner.update((k, eid) for k in keys if k not in ambiguous)
 
     relations, rel_report = merge_relations(extractions, records, entities, drop)
+    results, res_report = link_results(extractions, records, entities)
     variants = find_variants(entities, key_owner)
     report = _report(extractions, records, entities, kc, forms, ambiguous, dropped, variants, rel_report)
-    return LinkResult(dict(sorted(entities.items())), relations, variants, report, members, index)
+    report["results"] = res_report
+    return LinkResult(dict(sorted(entities.items())), relations, variants, report, members, index, results)

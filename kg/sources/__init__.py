@@ -170,7 +170,8 @@ def iter_papers(path, format=None, strict=False, warnings=None, fields=None):
 
 
 def _title_key(paper):
-    return fold(paper.title).lower()
+    # a paper without a title (an abstract alone) is known by its abstract
+    return fold(paper.title).lower() if paper.title.strip() else "abstract:" + fold(paper.abstract).lower()
 
 
 def merge_papers(papers, warnings=None, strict=False):

@@ -222,9 +222,10 @@ def find_field(names, field, fields=None):
 
 
 def paper_from_record(record, source="", position=None, fields=None):
-    """A :class:`~kg.records.Paper` from one flat record with a title and an abstract.
+    """A :class:`~kg.records.Paper` from one flat record with an abstract and (usually) a title.
 
-    Optional keys: ``id`` (kept as the paper id), ``date``, ``url``, ``authors`` (list or ``;``-separated),
+    A record without a title key (an abstract alone, as in SciERC) is a paper with an empty title, whose id
+    without one given is the hash of its abstract. Optional keys: ``id`` (kept as the paper id), ``date``, ``url``, ``authors`` (list or ``;``-separated),
     ``n_authors``, ``organisation``, ``upvotes``. Without an ``id`` the arXiv id of an arXiv ``url`` is used,
     else :func:`~kg.records.paper_id_for_title`. Keys are matched case-insensitively, each under its own name
     or one of its :data:`SYNONYMS` (``summary``, ``paperAbstract`` ...), or under the name `fields` maps it to.
@@ -247,31 +248,35 @@ def paper_from_record(record, source="", position=None, fields=None):
     Raises
     ------
     ValueError
-        When the title or the abstract is missing or empty (the message names the field).
+        When the abstract is missing or empty, or the title key is there but empty (the message names the
+        field).
 
     Examples
     --------
     >>> p = paper_from_record({"Title": "Hash Layers For Large Sparse Models", "summary": "We ..."})
     >>> p.id, p.title, p.abstract
     ('159844bfaf', 'Hash Layers For Large Sparse Models', 'We ...')
+    >>> paper_from_record({"abstract": "We propose X."}).title
+    ''
     """
     record = {str(k).strip().lower(): v for k, v in record.items()}
     key = {f: find_field(record, f, fields) for f in FIELDS}
     title, abstract = _text(record, key["title"]), _text(record, key["abstract"])
-    for name, value in (("title", title), ("abstract", abstract)):
-        if value is None:
-            state = "no" if key[name] is None else "an empty"
-            shown = (fields or {}).get(name, name)
-            raise ValueError(f"record has {state} {shown!r} field")
-    title = clean_title(title)
-    if not title:
+    if abstract is None:
+        state = "no" if key["abstract"] is None else "an empty"
+        raise ValueError(f"record has {state} {(fields or {}).get('abstract', 'abstract')!r} field")
+    if title is None and key["title"] is not None:
+        raise ValueError(f"record has an empty {(fields or {}).get('title', 'title')!r} field")
+    # a record with an abstract only (as SciERC's) is a paper without a title: extracted from its abstract
+    title = clean_title(title) if title is not None else ""
+    if not title and key["title"] is not None:
         raise ValueError("record has an empty 'title' field")
     url = _text(record, key["url"])
     given = _CONTROL.sub("", _text(record, key["id"]) or "").strip()
     from_url = arxiv_id(url) if url and "arxiv.org/" in url else None
     authors = split_authors(record.get(key["authors"]))
     return Paper(
-        id=given or from_url or paper_id_for_title(title),
+        id=given or from_url or paper_id_for_title(title or abstract),
         title=title,
         abstract=abstract,
         date=iso_date(record.get(key["date"])),

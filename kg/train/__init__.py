@@ -292,6 +292,11 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
         mention, stats, role, relation = _finalise(states, cv)
         from ..extract.relation_features import PAIR_CLASSES
 
+        if work_dir:  # the out-of-fold extractions, for error analysis on the training data (never the dev set)
+            with atomic_write(work / "oof-extractions.jsonl") as fh:
+                for ext in cv["extractions"]:
+                    fh.write(json.dumps(ext.to_dict(), ensure_ascii=False) + "\n")
+
         report = {
             "data": {"abstracts": len(items), "hash": _data_hash(items),
                      "by_source": dict(sorted(Counter(a.source for a in items).items()))},
@@ -300,6 +305,7 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
             "cross_validation": {"all": _summary(cv["score"]), **_per_source(cv["extractions"], items)},
             "calibration": {"mention": _mention_reliability(cv["mention_probs"]),
                             "relation": _relation_reliability(cv["pair_probs"], PAIR_CLASSES)},
+            "relation_thresholds": {"chosen": cv["relation_threshold"], "trials": cv["relation_trials"]},
             "rule_precision": rule_precision(states),
             "pattern_precision": pattern_precision(states),
         }

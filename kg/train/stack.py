@@ -34,8 +34,10 @@ from .labels import gold_forms, mention_label, pair_label, role_label
 __all__ = ["State", "tag_folds", "process", "fit_mentions", "apply_mentions", "pair_data", "fit_relations",
            "apply_relations", "cross_validate", "MENTION_ROUNDS", "RELATION_ROUNDS"]
 
-#: Boosting rounds of the mention, role and relation classifiers.
-MENTION_ROUNDS, ROLE_ROUNDS, RELATION_ROUNDS = 300, 200, 150
+#: Boosting rounds of the mention, role and relation classifiers (at a learning rate of 0.1: extraction runs
+#: every tree of every class for every candidate, so fewer, bolder rounds keep it fast).
+MENTION_ROUNDS, ROLE_ROUNDS, RELATION_ROUNDS = 150, 100, 100
+_RATE = {"learning_rate": 0.1}
 
 
 @dataclass
@@ -179,7 +181,7 @@ def fit_mentions(states, rounds=MENTION_ROUNDS):
     for st in states:
         rows += _rows(st, stats, exclude=True)
         labels += st.labels
-    return fit(rows, labels, MENTION_CLASSES, rounds), stats
+    return fit(rows, labels, MENTION_CLASSES, rounds, params=_RATE), stats
 
 
 def apply_mentions(st, classifier, stats, threshold):
@@ -202,7 +204,7 @@ def fit_roles(states, rounds=ROLE_ROUNDS):
     """The role classifier fitted on the entities of `states`."""
     rows = [r for st in states for r in st.role_rows]
     labels = [lab for st in states for lab in st.role_labels]
-    return fit(rows, labels, ROLE_CLASSES, rounds, params={"num_leaves": 15, "min_data_in_leaf": 10})
+    return fit(rows, labels, ROLE_CLASSES, rounds, params={**_RATE, "num_leaves": 15, "min_data_in_leaf": 10})
 
 
 def apply_roles(st, classifier):
@@ -223,7 +225,7 @@ def fit_relations(states, rounds=RELATION_ROUNDS):
     """The relation classifier fitted on the candidate pairs of `states`."""
     rows = [r for st in states for r in st.pair_rows]
     labels = [lab for st in states for lab in st.pair_labels]
-    return fit(rows, labels, PAIR_CLASSES, rounds, params={"num_leaves": 15, "min_data_in_leaf": 10})
+    return fit(rows, labels, PAIR_CLASSES, rounds, params={**_RATE, "num_leaves": 15, "min_data_in_leaf": 10})
 
 
 def _threshold(thresholds):
@@ -254,18 +256,27 @@ RELATION_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 _RELATIONS = ("outperforms", "combinesWith", "evaluatedOn")
 
 
-def _relation_thresholds(states, rel_models, rel_probs, score, grid):
-    """Each relation's threshold chosen on the out-of-fold score of that relation alone: the best F1, except that
-    ``outperforms`` takes the best F1 among thresholds reaching :data:`OUTPERFORMS_PRECISION` when one does."""
+def _relation_thresholds(states, rel_models, rel_probs, score, grid, trials=None):
+    """Each relation's threshold chosen on the out-of-fold score of that relation alone: the best F1, except for
+    ``outperforms``, a wrong one of which misleads more than a missing one: the best F1 among thresholds that
+    reach :data:`OUTPERFORMS_PRECISION`, else the best F0.5 (precision weighed twice as much as recall).
+    `trials`, when given, receives ``{relation: [[threshold, p, r, f1], ...]}``."""
     chosen = {}
     for rel in _RELATIONS:
-        trials = []
+        rows = []
         for t in grid:
             thresholds = {"*": 2.0, rel: t}  # only this relation
             exts = [apply_relations(st, rel_models[st.fold], thresholds, rel_probs[id(st)]) for st in states]
             r = score(exts, states)[f"rel:{rel}"]
-            trials.append((rel == "outperforms" and r["p"] >= OUTPERFORMS_PRECISION, r["f1"], -t, t))
-        chosen[rel] = max(trials)[3]
+            rows.append([t, r["p"], r["r"], r["f1"]])
+        if trials is not None:
+            trials[rel] = rows
+        if rel == "outperforms":
+            precise = [row for row in rows if row[1] >= OUTPERFORMS_PRECISION and row[3] > 0]
+            f05 = lambda row: 1.25 * row[1] * row[2] / (0.25 * row[1] + row[2]) if row[1] + row[2] else 0.0
+            chosen[rel] = max(precise, key=lambda row: row[3])[0] if precise else max(rows, key=f05)[0]
+        else:
+            chosen[rel] = max(rows, key=lambda row: (row[3], -row[0]))[0]
     return {"*": chosen["combinesWith"], **chosen}
 
 
@@ -310,16 +321,17 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
         rel_models = {k: fit_relations([st for st in states if st.fold != k]) for k in folds}
         rel_probs = {id(st): rel_models[st.fold].predict(st.pair_rows) for st in states}
         pair_probs = [pl for st in states for pl in zip(rel_probs[id(st)], st.pair_labels)]
+        trials = {}
         if score is not None:
-            thresholds = _relation_thresholds(states, rel_models, rel_probs, score, relation_thresholds)
+            thresholds = _relation_thresholds(states, rel_models, rel_probs, score, relation_thresholds, trials)
         else:
             thresholds = {"*": relation_thresholds[0]}
         exts = [apply_relations(st, rel_models[st.fold], thresholds, rel_probs[id(st)]) for st in states]
         result = score(exts, states) if score else {"ent": {"f1": 0}, "rel": {"f1": 0}}
         key = result["ent"]["f1"] + result["rel"]["f1"]
         if best is None or key > best[0]:
-            best = (key, mt, thresholds, exts, result, pair_probs)
-    _, mt, rt, exts, result, pair_probs = best
+            best = (key, mt, thresholds, exts, result, pair_probs, trials)
+    _, mt, rt, exts, result, pair_probs, trials = best
     for st in states:  # leave every abstract as the chosen thresholds decide it (roles by the rules)
         _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
     if roles:  # and pairs as out-of-fold role decisions leave them, for the final relation classifier
@@ -329,4 +341,4 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
     for st in states:
         pair_data(st)
     return {"extractions": exts, "mention_threshold": mt, "relation_threshold": rt, "score": result,
-            "mention_probs": mention_probs, "pair_probs": pair_probs, "roles": roles}
+            "mention_probs": mention_probs, "pair_probs": pair_probs, "roles": roles, "relation_trials": trials}

@@ -130,3 +130,16 @@ def test_read_errors_name_the_file(tmp_path, content, message):
     with pytest.raises(InputError, match=message) as info:
         read_graphml(path)
     assert str(path) in str(info.value)
+
+
+def test_results_and_conflicts_round_trip(result_graph, tmp_path):
+    path = tmp_path / "kg.graphml"
+    write_graphml(result_graph, path)
+    G, flat = read_graphml(path), flatten(result_graph)
+    for n in ("result:2106.09685:1", "conflict:lora:llama-2-7b:accuracy:glue"):
+        assert G.nodes[n] == flat.nodes[n]
+    r = G.nodes["result:2106.09685:1"]
+    assert (r["kind"], r["result_kind"], r["value"], r["baseline"], r["normalized_number"]) == (
+        "result", "delta", "+2.3 points", "full-fine-tuning", 2.3)
+    assert "sides" in G.nodes["conflict:lora:llama-2-7b:accuracy:glue"]  # two sides as JSON text
+    assert ("paper:2106.09685", "result:2106.09685:1", "reports") in G.edges(keys=True)

@@ -9,9 +9,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from kg.errors import InputError, KGError
-from kg.export.rdf import (DEFAULT_BASE, RDF_FORMATS, claim_iri, entity_iri, graph_iri, paper_iri, read_rdf, to_rdf,
-                           write_rdf)
-from kg.vocab import KG
+from kg.export.rdf import (DEFAULT_BASE, RDF_FORMATS, claim_iri, conflict_iri, entity_iri, graph_iri, paper_iri,
+                           read_rdf, result_iri, to_rdf, write_rdf)
+from kg.vocab import KG, MLS
 
 EXT = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "xml": "rdf", "nquads": "nq"}
 
@@ -245,3 +245,70 @@ def test_read_rdf_errors(tmp_path):
     odd.write_text("", encoding="utf-8")
     with pytest.raises(InputError, match="cannot tell the RDF format"):
         read_rdf(odd)
+
+
+# -- results and conflicts (issue 16) ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", list(RDF_FORMATS))
+def test_round_trip_with_results_and_conflicts(result_graph, tmp_path, fmt):
+    g = to_rdf(result_graph)
+    path = tmp_path / f"kg.{EXT[fmt]}"
+    write_rdf(result_graph, path, format=fmt)
+    assert isomorphic(read_rdf(path), g)
+    assert len(list(g.subjects(RDF.type, KG.Result))) == 9 and len(list(g.subjects(RDF.type, KG.Conflict))) == 3
+
+
+def test_result_is_an_ml_schema_model_evaluation_with_provenance(result_graph):
+    g = to_rdf(result_graph)
+    r = result_iri("result:a1b2c3d4e5:0")
+    assert str(r) == DEFAULT_BASE + "result/a1b2c3d4e5/0"
+    assert (paper_iri("a1b2c3d4e5"), KG.reports, r) in g
+    assert set(g.predicate_objects(r)) >= {
+        (RDF.type, KG.Result), (MLS.specifiedBy, E("accuracy")), (MLS.hasValue, Literal("0.914", datatype=XSD.decimal)),
+        (KG.system, E("llama-2-7b")), (KG.onDataset, E("glue")), (KG.valueText, Literal("0.914")),
+        (KG.unit, Literal("")), (KG.resultKind, Literal("absolute")),
+        (KG.normalizedValue, Literal("91.4", datatype=XSD.decimal)), (KG.normalizedUnit, Literal("%")),
+        (PROV.wasDerivedFrom, paper_iri("a1b2c3d4e5")), (KG.hasEvidence, URIRef(f"{r}/evidence")),
+    }
+    run = URIRef(f"{r}/run")
+    assert {(p, o) for p, o in g.predicate_objects(run)} == {
+        (RDF.type, MLS.Run), (MLS.hasOutput, r), (MLS.hasInput, E("glue")), (MLS.hasInput, E("llama-2-7b"))}
+    ev = URIRef(f"{r}/evidence")
+    assert (ev, KG.evidenceText, Literal("0.914 accuracy on GLUE")) in g
+    assert (ev, PROV.wasDerivedFrom, paper_iri("a1b2c3d4e5")) in g
+    assert (E("accuracy"), KG.higherIsBetter, Literal(True)) in g and (E("perplexity"), KG.higherIsBetter,
+                                                                          Literal(False)) in g
+    assert not list(g.objects(E("vibe-check"), KG.higherIsBetter))  # unknown direction: nothing asserted
+
+
+def test_delta_keeps_its_baseline_and_sign(result_graph):
+    g = to_rdf(result_graph)
+    r = result_iri("result:2106.09685:1")
+    assert (r, KG.baseline, E("full-fine-tuning")) in g and (r, KG.resultKind, Literal("delta")) in g
+    assert (r, KG.valueText, Literal("+2.3 points")) in g
+
+
+def test_conflict_links_the_two_claims_or_the_claim_and_results(result_graph):
+    g = to_rdf(result_graph)
+    rev = conflict_iri("conflict:full-fine-tuning:lora")
+    assert str(rev) == DEFAULT_BASE + "conflict/full-fine-tuning/lora"
+    assert set(g.objects(rev, KG.between)) == {claim_iri("full-fine-tuning", "outperforms", "lora"),
+                                               claim_iri("lora", "outperforms", "full-fine-tuning")}
+    assert set(g.objects(rev, KG.involves)) == {E("lora"), E("full-fine-tuning")}
+    assert (rev, KG.conflictKind, Literal("reversed")) in g
+    res = conflict_iri("conflict:lora:llama-2-7b:accuracy:glue")
+    assert set(g.objects(res, KG.between)) == {claim_iri("lora", "outperforms", "llama-2-7b"),
+                                               result_iri("result:a1b2c3d4e5:0"), result_iri("result:2106.09685:0")}
+    assert (res, KG.onMetric, E("accuracy")) in g and (res, KG.onDataset, E("glue")) in g
+    assert set(g.objects(res, PROV.wasDerivedFrom)) == {paper_iri("2106.09685"), paper_iri("a1b2c3d4e5")}
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda G: G.nodes["result:2106.09685:0"].update(result_kind="relative"), "valid kinds: absolute, delta"),
+    (lambda G: G.nodes["result:2106.09685:0"].update(metric="gone"), "no entity of the graph"),
+    (lambda G: G.nodes["conflict:full-fine-tuning:lora"].update(conflict_kind="maybe"), "valid kinds: reversed"),
+])
+def test_results_outside_the_schema(result_graph, change, message):
+    change(result_graph)
+    with pytest.raises(KGError, match=message):
+        to_rdf(result_graph)

@@ -29,13 +29,13 @@ def test_components_in_order(nlp):
     names = nlp.pipe_names
     assert "ner" not in names
     assert names.index("kg_title") < names.index("parser")
-    assert names[names.index("kg_abbreviations"):] [:3] == ["kg_abbreviations", "kg_candidates", "kg_entities"]
+    assert names[names.index("kg_abbreviations"):][:5] == ["kg_abbreviations", "kg_analysis", "kg_patterns",
+                                                           "kg_candidates", "kg_entities"]
 
 
-def test_relations_component_last_when_asked():
+def test_relations_then_results_last_when_asked():
     nlp = load_pipeline(relations=True)
-    if "kg_relations" in nlp.pipe_names:
-        assert nlp.pipe_names[-1] == "kg_relations"
+    assert nlp.pipe_names[-2:] == ["kg_relations", "kg_results"]
 
 
 def test_abbreviation_alias_and_proposed(nlp):
@@ -123,3 +123,17 @@ def test_title_slogans_are_not_entities(nlp):
     _, pe = extract(nlp, "From Entropy to Epiplexity: Rethinking Information",
                     "We introduce epiplexity, a measure of structural information for bounded observers.")
     assert "From Entropy to Epiplexity" not in {e.name for e in pe.entities}
+
+
+@pytest.mark.model
+def test_an_abstract_without_a_title_is_extracted_normally():
+    from kg.extract import extract_papers, load_pipeline
+    from kg.records import Paper
+
+    text = ("We propose SparseFlux, a pruning method for vision transformers. SparseFlux outperforms magnitude "
+            "pruning on ImageNet.")
+    [untitled, titled] = extract_papers(load_pipeline(), [Paper("a", "", text), Paper("b", "SparseFlux", text)])
+    assert {e.name for e in untitled.entities} >= {"SparseFlux", "ImageNet"}
+    assert any(r.predicate == "outperforms" for r in untitled.relations)
+    assert {(e.name, e.type) for e in untitled.entities} == {(e.name, e.type) for e in titled.entities if e.name != ""}
+    assert all(m.start >= 2 for e in untitled.entities for m in e.mentions)  # offsets index "\n\n" + abstract

@@ -180,13 +180,22 @@ def test_duplicate_id_with_another_title_is_reported_not_dropped_silently(tmp_pa
 
 def test_when_every_record_is_bad_the_error_gives_the_reasons(tmp_path):
     path = tmp_path / "papers.jsonl"
-    path.write_text('{"title": "no abstract"}\n{"abstract": "no title"}\n', encoding="utf-8")
+    path.write_text('{"title": "no abstract"}\n{"title": "", "abstract": "an empty title"}\n', encoding="utf-8")
     with pytest.raises(InputError) as exc:
         read_papers([path])
     assert "every record was bad (2 skipped; the first: " in str(exc.value)
     assert f"{path}:1: record has no 'abstract' field" in str(exc.value)
     assert [str(d) for d in exc.value.details] == [f"{path}:1: record has no 'abstract' field",
-                                                   f"{path}:2: record has no 'title' field"]
+                                                   f"{path}:2: record has an empty 'title' field"]
+
+
+def test_an_abstract_without_a_title_is_a_paper(tmp_path):
+    path = tmp_path / "scierc.jsonl"
+    path.write_text('{"abstract": "We propose X."}\n{"abstract": "We propose Y."}\n{"abstract": "We propose X."}\n',
+                    encoding="utf-8")
+    papers = read_papers([path])
+    assert [(p.title, p.abstract) for p in papers] == [("", "We propose X."), ("", "We propose Y.")]
+    assert papers[0].id != papers[1].id and papers[0].text == "\n\nWe propose X."
 
 
 @pytest.mark.parametrize("suffix, compress", [
