@@ -40,7 +40,7 @@ if not NEURIPS.is_file():
 BUNDLED = ROOT / "data" / "hf-daily-papers"
 SHIPPED = ROOT / "outputs" / "extractions.jsonl"
 QUERIES = ROOT / "ontology" / "queries"
-OLD_REVISION = "3e33042"  # the last commit with the rdflib writer
+OLD_REVISION = "b4e79f1"  # main before the merge: the last commit whose writers go through an rdflib graph
 
 
 # -- measuring ------------------------------------------------------------------------------------------------
@@ -221,12 +221,20 @@ def run_writers(a):
     from kg.graphdb import GraphDB
     from kg.outputs import write_view_html
 
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{OLD_REVISION}:kg/export/rdf.py"],
-                            capture_output=True, text=True, check=True).stdout
-    spec = importlib.util.spec_from_loader("kg.export._rdflib_path", loader=None)
-    old = importlib.util.module_from_spec(spec)
-    old.__package__ = "kg.export"
-    exec(compile(source, "kg/export/rdf.py@" + OLD_REVISION, "exec"), old.__dict__)
+    def old_module(path, name, renames):
+        """A module of OLD_REVISION, its relative imports of `renames` pointed at the other old modules."""
+        source = subprocess.run(["git", "-C", str(ROOT), "show", f"{OLD_REVISION}:{path}"],
+                                capture_output=True, text=True, check=True).stdout
+        for new, old_name in renames.items():
+            source = source.replace(f"from .{new} import", f"from .{old_name} import")
+        module = importlib.util.module_from_spec(importlib.util.spec_from_loader(f"kg.export.{name}", loader=None))
+        module.__package__ = "kg.export"
+        sys.modules[module.__name__] = module
+        exec(compile(source, f"{path}@{OLD_REVISION}", "exec"), module.__dict__)
+        return module
+
+    old = old_module("kg/export/rdf.py", "_rdflib_path", {"rdf_results": "_rdflib_path_results"})
+    old_module("kg/export/rdf_results.py", "_rdflib_path_results", {"rdf": "_rdflib_path"})
     db = GraphDB(Path(a.graph) / "kg.sqlite", read_only=True)
     G = db.view().to_networkx()
     out, times = Path(tempfile.mkdtemp()), {}
