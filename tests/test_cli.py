@@ -238,3 +238,14 @@ def test_a_built_folder_holds_results_and_conflicts_in_every_output(runner, buil
     conflicts = runner.invoke(cli, ["query", "--graph", str(built_results), "SELECT (COUNT(?c) AS ?n) WHERE { ?c a "
                                     "kg:Conflict }"])
     assert re.search(r"\b3\b", conflicts.output), conflicts.output
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "graphml", "html"])
+def test_export_of_a_built_folder_streams_its_tables(runner, built_results, tmp_path, fmt):
+    from kg.export import default_filename
+
+    out = tmp_path / f"tables.{fmt}"
+    result = runner.invoke(cli, ["export", "--graph", str(built_results), "--format", fmt, "-o", str(out)] +
+                           (["--max-nodes", "5000"] if fmt == "html" else []))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (built_results / default_filename(fmt)).read_bytes()  # what the build wrote
