@@ -24,7 +24,6 @@ import re
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .errors import QueryError
 from .store import _one_line, open_store, rdf_file, store_path
