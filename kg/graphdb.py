@@ -19,6 +19,7 @@ exactly the graph :func:`kg.graph.build_graph` gives; in several, each batch lin
 before it, as ``kg update`` links new papers (:mod:`kg.update`).
 """
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -610,6 +611,7 @@ class GraphDBView(GraphView):
 
     def __init__(self, db, created=None):
         self.db = db
+        self._entities = None
         graph = {"name": "kg", "papers": db.count_papers(), "link_report": db._get("link_report") or {}}
         created = created or db._get("created")
         if created:
@@ -625,6 +627,11 @@ class GraphDBView(GraphView):
             yield from self._other_units()
 
     def entity(self, node):
+        if self._entities is None:  # results name the same few metrics and datasets again and again
+            self._entities = functools.lru_cache(maxsize=1 << 14)(self._entity)
+        return self._entities(node)
+
+    def _entity(self, node):
         row = self.db.db.execute("SELECT attrs FROM entities WHERE id = ?", (node,)).fetchone()
         return None if row is None else json.loads(row[0])
 
