@@ -137,6 +137,17 @@ class ExtractionCache:
         """Cached extractions of `papers`, as a dict paper id -> PaperExtraction (misses and unreadable entries
         are absent)."""
         out = {}
+        for pid, text in self.get_json(papers).items():
+            try:
+                out[pid] = PaperExtraction.from_dict(json.loads(text))
+            except (ValueError, TypeError, KeyError, AttributeError):
+                continue  # an entry written by something else: extract the paper again
+        return out
+
+    def get_json(self, papers):
+        """Like :meth:`get`, as JSON texts of :meth:`kg.records.PaperExtraction.to_dict` (nothing parsed into
+        records: what a build appends to its shards)."""
+        out = {}
         if self._db is None:
             return out
         for paper in papers:
@@ -150,16 +161,26 @@ class ExtractionCache:
             if row:
                 try:
                     d = json.loads(row[0])
-                    out[paper.id] = PaperExtraction.from_dict({**d, "id": paper.id, "title": paper.title})
-                except (ValueError, TypeError, KeyError, AttributeError):
+                    if not isinstance(d, dict) or not isinstance(d.get("entities", []), list):
+                        continue
+                except ValueError:
                     continue  # an entry written by something else: extract the paper again
+                if d.get("id") != paper.id or d.get("title") != paper.title:  # same text, another paper
+                    d = {**d, "id": paper.id, "title": paper.title}
+                    out[paper.id] = json.dumps(d, ensure_ascii=False)
+                else:
+                    out[paper.id] = row[0]
         return out
 
     def put(self, pairs):
         """Store ``(paper, extraction)`` pairs, committed at once (nothing when the cache is not writable)."""
+        self.put_json((p, json.dumps(e.to_dict(), ensure_ascii=False)) for p, e in pairs)
+
+    def put_json(self, pairs):
+        """Store ``(paper, JSON text of its extraction)`` pairs, committed at once."""
         if self._db is None or not self.writable:
             return
-        rows = [(self._key(p), json.dumps(e.to_dict(), ensure_ascii=False)) for p, e in pairs]
+        rows = [(self._key(p), text) for p, text in pairs]
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO extraction VALUES (?, ?)", rows)

@@ -66,7 +66,6 @@ from collections import Counter
 import networkx as nx
 
 from .errors import KGError
-from .io import atomic_write
 from .records import ENTITY_TYPES
 
 __all__ = [
@@ -122,7 +121,8 @@ def entity_graph(G):
 
 
 def save_graph(G, path):
-    """Write `G` losslessly as networkx node-link JSON (``DIR/kg.json``), atomically.
+    """Write `G` losslessly as networkx node-link JSON (``DIR/kg.json``), atomically, node by node
+    (:func:`kg.export.nodelink.write_node_link`).
 
     The file is what :func:`networkx.node_link_graph` reads with its defaults (node key ``id``, edges under
     ``edges``): a paper node's own ``id`` attribute is written as ``paper_id`` (as in GraphML) so that it does
@@ -130,7 +130,7 @@ def save_graph(G, path):
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
+    G : networkx.MultiDiGraph or kg.view.GraphView
     path : str or os.PathLike
 
     Examples
@@ -144,14 +144,9 @@ def save_graph(G, path):
     >>> dict(plain.nodes(data=True)), dict(load_graph(path).nodes(data=True))
     ({'paper:p1': {'kind': 'paper', 'paper_id': 'p1'}}, {'paper:p1': {'kind': 'paper', 'id': 'p1'}})
     """
-    data = nx.node_link_data(G, edges="edges", name="id")
-    for node, item in zip(G.nodes, data["nodes"]):
-        own = G.nodes[node].get("id")
-        if own is not None:
-            item[_OWN_ID] = own
-        item["id"] = node
-    with atomic_write(path) as fh:
-        json.dump(data, fh, ensure_ascii=False)
+    from .export.nodelink import write_node_link
+
+    write_node_link(G, path)
 
 
 def load_graph(path):

@@ -3,8 +3,9 @@ answers in about 0.1 s where rdflib takes seconds).
 
 Follows SPARQL 1.1 Query (https://www.w3.org/TR/sparql11-query/) and writes results as SPARQL 1.1 Query
 Results JSON (https://www.w3.org/TR/sparql11-results-json/), CSV (https://www.w3.org/TR/sparql11-results-csv-tsv/,
-RFC 4180) or an aligned text table. ``DIR/kg.ttl`` is bulk-loaded into an in-memory store once per call; the
-ontology is loaded too, in the named graph ``<https://w3id.org/kg-ml/ontology>``. The prefixes of
+RFC 4180) or an aligned text table. A query opens the graph's on-disk store (``DIR/store``, see :mod:`kg.store`)
+read-only, which takes milliseconds whatever the graph's size; a folder without one has its ``kg.ttl`` loaded into
+memory. The ontology is in the named graph ``<https://w3id.org/kg-ml/ontology>``. The prefixes of
 :data:`kg.vocab.PREFIXES` and those declared in ``kg.ttl`` (``entity:`` and ``paper:`` for the data) need no PREFIX
 line.
 
@@ -23,10 +24,10 @@ import re
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .errors import InputError, QueryError
-from .vocab import ONTOLOGY_IRI, PREFIXES, ontology_path
+from .errors import QueryError
+from .store import _one_line, open_store, rdf_file, store_path
+from .vocab import PREFIXES
 
 __all__ = ["QueryResult", "FORMATS", "DEFAULT_TIMEOUT", "rdf_file", "load_store", "uses_service", "no_network",
            "run_query", "format_result"]
@@ -48,7 +49,6 @@ _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 #: Output formats of :func:`format_result`.
 FORMATS = ("table", "csv", "json")
-_PREFIX_LINE = re.compile(r"@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.IGNORECASE)
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -84,64 +84,9 @@ class QueryResult:
     query_seconds: float = 0.0
 
 
-def rdf_file(graph_dir):
-    """The Turtle file of a graph: ``DIR/kg.ttl``, or `graph_dir` itself when it is a file.
-
-    Raises
-    ------
-    InputError
-        When there is no such file.
-    """
-    path = Path(graph_dir)
-    if not (path.is_file() or path.suffix == ".ttl"):
-        path = path / "kg.ttl"
-    if not path.is_file():
-        raise InputError(path, "no such file; build the graph first (kg build INPUT -o DIR) "
-                               "or export it (kg export --graph DIR --format turtle)")
-    return path
-
-
-def _file_prefixes(path):
-    """Prefixes declared at the head of a Turtle file (rdflib writes them first)."""
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        head = fh.read(1 << 16)
-    return {m.group(1) or "": m.group(2) for m in _PREFIX_LINE.finditer(head)}
-
-
-def _one_line(exc):
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 300 else text[:299] + "…"
-
-
 def load_store(graph_dir):
-    """An in-memory pyoxigraph store holding ``DIR/kg.ttl`` and, in a named graph, the ontology.
-
-    Parameters
-    ----------
-    graph_dir : str or os.PathLike
-        A directory holding ``kg.ttl``, or the path of a Turtle file.
-
-    Returns
-    -------
-    store : pyoxigraph.Store
-    prefixes : dict
-        :data:`kg.vocab.PREFIXES` updated with the prefixes the file declares.
-
-    Raises
-    ------
-    InputError
-        When the file is missing or is not valid Turtle.
-    """
-    from pyoxigraph import NamedNode, RdfFormat, Store
-
-    path = rdf_file(graph_dir)
-    store = Store()
-    try:
-        store.bulk_load(path=str(path), format=RdfFormat.TURTLE)
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise InputError(path, f"not valid Turtle: {_one_line(exc)}") from exc
-    store.bulk_load(path=str(ontology_path("kg.ttl")), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_IRI))
-    return store, {**PREFIXES, **_file_prefixes(path)}
+    """The store of a graph and the prefixes a query may use undeclared (:func:`kg.store.open_store`)."""
+    return open_store(graph_dir)
 
 
 def uses_service(query):
@@ -209,7 +154,7 @@ def run_query(graph_dir, query, timeout=DEFAULT_TIMEOUT, allow_service=False):
     Parameters
     ----------
     graph_dir : str or os.PathLike
-        A directory holding ``kg.ttl`` (as written by ``kg build``), or a Turtle file.
+        A directory written by ``kg build`` (its store, else its ``kg.ttl``), or a Turtle file.
     query : str
         SPARQL 1.1 query. The prefixes of :data:`kg.vocab.PREFIXES` are predeclared.
     timeout : float or None
@@ -224,7 +169,7 @@ def run_query(graph_dir, query, timeout=DEFAULT_TIMEOUT, allow_service=False):
     Raises
     ------
     InputError
-        When ``kg.ttl`` is missing or unreadable.
+        When the graph has neither a store nor a readable ``kg.ttl``.
     QueryError
         When the engine rejects the query or fails to evaluate it (the message is the engine's, on one line),
         the query uses ``SERVICE`` without `allow_service`, or it runs out of time.
@@ -234,7 +179,7 @@ def run_query(graph_dir, query, timeout=DEFAULT_TIMEOUT, allow_service=False):
     from .workers import call_in_process
 
     _check_service(query, allow_service)
-    path = rdf_file(graph_dir)
+    path = graph_dir if store_path(graph_dir) else rdf_file(graph_dir)
     start = time.perf_counter()
     try:
         kind, data, prefixes = call_in_process(_answer, (path, query, allow_service), timeout=timeout)

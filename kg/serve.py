@@ -3,9 +3,12 @@
 Follows the SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/): queries by GET or POST on
 ``/query`` (also ``/sparql``), results in the format the ``Accept`` header asks for (SPARQL results JSON, XML,
 CSV, TSV; Turtle, N-Triples, RDF/XML or JSON-LD for CONSTRUCT and DESCRIBE). ``/`` is a query page that loads
-nothing from the network. ``DIR/kg.ttl`` is loaded into an on-disk pyoxigraph store in a temporary folder (the
-ontology into the named graph ``<https://w3id.org/kg-ml/ontology>``), removed when the endpoint stops, or by the
-next ``kg serve`` if this one was killed.
+nothing from the network. Queries read the graph's own store (``DIR/store``, :mod:`kg.store`), opened read-only
+by each query, so the endpoint starts at once whatever the graph's size and answers from the new build as soon
+as a rebuild is switched in. A graph without a store (an older build, a Turtle file) has its ``kg.ttl`` loaded
+into an on-disk store in a temporary folder (the ontology into the named graph
+``<https://w3id.org/kg-ml/ontology>``), removed when the endpoint stops, or by the next ``kg serve`` if this one
+was killed.
 
 What makes it safe (the threats are a web page the user visits and a query that never ends):
 
@@ -36,8 +39,9 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import InputError, KGError, QueryError
-from .query import _file_prefixes, _one_line, rdf_file, uses_service
-from .vocab import ONTOLOGY_IRI, PREFIXES, ontology_path
+from .query import uses_service
+from .store import _one_line, graph_prefixes, rdf_file, store_path, write_store
+from .vocab import ontology_path
 
 __all__ = ["Endpoint", "serve", "DEFAULT_TIMEOUT", "MAX_QUERY_BYTES"]
 
@@ -303,7 +307,8 @@ class Endpoint:
             with contextlib.suppress(OSError):
                 os.close(self._lock)
             self._lock = None
-        shutil.rmtree(self._workdir, ignore_errors=True)
+        if self._workdir is not None:  # a temporary store of our own (not the build's)
+            shutil.rmtree(self._workdir, ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -348,7 +353,8 @@ def _bind(host, port):
 
 
 def serve(graph_dir, host="127.0.0.1", port=7878, timeout=DEFAULT_TIMEOUT, max_queries=4):
-    """Start a read-only SPARQL 1.1 endpoint over ``DIR/kg.ttl``; return once it listens.
+    """Start a read-only SPARQL 1.1 endpoint over a built graph (its store, else ``DIR/kg.ttl``); return once it
+    listens.
 
     Parameters
     ----------
@@ -371,33 +377,31 @@ def serve(graph_dir, host="127.0.0.1", port=7878, timeout=DEFAULT_TIMEOUT, max_q
     Raises
     ------
     InputError
-        When ``kg.ttl`` is missing or is not valid Turtle.
+        When the graph has no store and ``kg.ttl`` is missing or is not valid Turtle.
     KGError
         When the server cannot listen (the port is in use: checked first, before loading anything).
     """
     import fcntl
 
-    from pyoxigraph import NamedNode, RdfFormat, Store
-
-    path = rdf_file(graph_dir)
+    own = store_path(graph_dir) if Path(graph_dir).is_dir() else None
+    path = own or rdf_file(graph_dir)
     server = _bind(host, port)
     workdir = lock = None
     try:
-        root = tempfile.gettempdir()
-        _clean_stale(root)
-        workdir = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=root))
-        lock = os.open(workdir / "lock", os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        store = Store(str(workdir / "store"))
-        try:
-            store.bulk_load(path=str(path), format=RdfFormat.TURTLE)
-        except (SyntaxError, ValueError, OSError) as exc:
-            raise InputError(path, f"not valid Turtle: {_one_line(exc)}") from None
-        store.bulk_load(path=str(ontology_path("kg.ttl")), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_IRI))
-        store.flush()
-        del store  # closed: the query processes open it read-only
-        prefixes = {**PREFIXES, **_file_prefixes(path)}
-        endpoint = Endpoint(server, workdir / "store", workdir, lock, prefixes, timeout, max_queries)
+        prefixes = graph_prefixes(graph_dir)
+        if own is not None:  # the build's store, opened read-only by each query
+            endpoint = Endpoint(server, own, None, None, prefixes, timeout, max_queries)
+        else:
+            root = tempfile.gettempdir()
+            _clean_stale(root)
+            workdir = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=root))
+            lock = os.open(workdir / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            try:
+                write_store(workdir / "store", turtle=path)
+            except (SyntaxError, ValueError, OSError) as exc:
+                raise InputError(path, f"not valid Turtle: {_one_line(exc)}") from None
+            endpoint = Endpoint(server, workdir / "store", workdir, lock, prefixes, timeout, max_queries)
     except BaseException:
         server.server_close()
         if lock is not None:

@@ -110,6 +110,11 @@ class Workers:
         fill()
         return self._results(pending, fill)
 
+    def submit(self, func, item):
+        """``func(item)`` in a worker, now: a future whose ``result()`` raises :class:`KGError` when a worker
+        died (for callers that keep their own order, such as a build mixing cached and new chunks)."""
+        return _Task(self._executor.submit(func, item))
+
     @staticmethod
     def _results(pending, fill):
         try:
@@ -142,6 +147,19 @@ class Workers:
 
 
 _END = object()
+
+
+class _Task:
+    """A future of :meth:`Workers.submit`."""
+
+    def __init__(self, future):
+        self._future = future
+
+    def result(self):
+        try:
+            return self._future.result()
+        except BrokenProcessPool:
+            raise KGError("a worker process died (killed, or out of memory); try fewer --workers") from None
 
 
 class Cancelled(Exception):

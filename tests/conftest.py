@@ -1,5 +1,6 @@
 """Shared fixtures: the one conftest of the test suite (small, constant, built by hand)."""
 
+import json
 import os
 import pickle
 import shutil
@@ -296,3 +297,75 @@ def unprivileged():
         return value
 
     return run
+
+
+# -- extraction without spaCy, for the build, update and kill tests ----------------------------------------------
+
+def fake_extract(papers, **kwargs):
+    """Extraction without spaCy: the capitalised words of the title are entities, the first beats the second."""
+    out = []
+    for p in papers:
+        words = (w.strip(".,:") for w in p.title.split())
+        names = list(dict.fromkeys(w for w in words if w[:1].isupper() and w not in ("Beats", "On", "And")))
+        entities = [Entity(n, "Method", "proposed" if i == 0 else "used") for i, n in enumerate(names)]
+        relations = [Relation(names[0], "outperforms", names[1], p.title, 0, len(p.title), 0.9)]
+        out.append(PaperExtraction(p.id, p.title, entities, relations))
+    return out
+
+
+def fake_chunks(papers, **kwargs):
+    """:func:`kg.pipeline.extract_chunks` with :func:`fake_extract`: one chunk."""
+    yield papers, [json.dumps(e.to_dict()) for e in fake_extract(papers)]
+
+
+@pytest.fixture
+def fake_extraction(monkeypatch):
+    """Builds and updates extract with :func:`fake_extract`."""
+    import kg.pipeline
+
+    monkeypatch.setattr(kg.pipeline, "extract_chunks", fake_chunks)
+
+
+@pytest.fixture
+def result_extraction(monkeypatch):
+    """Builds and updates extract the papers of :func:`result_corpus` as its extractions say (results included)."""
+    import kg.pipeline
+
+    by_id = {e.id: e for e in _result_corpus()[1]}
+
+    def chunks(papers, **kwargs):
+        yield papers, [json.dumps(by_id[p.id].to_dict()) for p in papers]
+
+    monkeypatch.setattr(kg.pipeline, "extract_chunks", chunks)
+    return _result_corpus()
+
+
+def _content(path):
+    """A file's bytes; a store's quads, sorted, blank nodes unnamed (its files are RocksDB's own business, and a
+    blank node gets a new name at each load)."""
+    if path.is_dir():
+        import re
+
+        from pyoxigraph import Store
+
+        return sorted(re.sub(r"_:\w+", "_:", str(q)) for q in Store.read_only(str(path)))
+    return path.read_bytes()
+
+
+def snapshot(folder):
+    """Every output of a build folder: file name -> content (:func:`_content`)."""
+    return {p.name: _content(p) for p in sorted(Path(folder).iterdir())}
+
+
+
+
+@pytest.fixture
+def corpus():
+    """Eight papers and their :func:`fake_extract` extractions: names shared across papers (LoRA, GLUE), so that
+    linking in batches has known nodes to join."""
+    titles = ["LoRA Beats Adapters On GLUE", "QLoRA Beats LoRA On GLUE", "DoRA Beats LoRA And Adapters",
+              "Prefix Beats Adapters On SuperGLUE", "LoRA Beats Prefix On SuperGLUE", "VeRA Beats DoRA On GLUE",
+              "GaLore Beats LoRA On MMLU", "ReLoRA Beats GaLore And QLoRA"]
+    papers = [Paper(f"p{i}", t, f"Abstract {i}.", date=f"2024-01-{i + 1:02d}", source="corpus.jsonl", position=i + 1)
+              for i, t in enumerate(titles)]
+    return papers, fake_extract(papers)

@@ -149,10 +149,10 @@ def test_build_end_to_end(runner, tiny_jsonl, tmp_path):
 def test_failed_build_keeps_previous_outputs(runner, tiny_jsonl, tmp_path):
     out = tmp_path / "out"
     assert runner.invoke(cli, ["build", str(tiny_jsonl), "-o", str(out), "-q"]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() if p.is_file() else sorted(p.iterdir()) for p in out.iterdir()}
     result = runner.invoke(cli, ["build", str(tmp_path / "missing.jsonl"), "-o", str(out), "-q"])
     assert result.exit_code != 0
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() if p.is_file() else sorted(p.iterdir()) for p in out.iterdir()} == before
 
 
 def test_train_asks_where_to_write_and_reads_the_project_annotations():
@@ -201,3 +201,51 @@ def test_conflicts_command(runner, result_graph_dir):
 def test_stats_count_results_and_conflicts(runner, result_graph_dir):
     result = runner.invoke(cli, ["stats", "--graph", str(result_graph_dir)])
     assert "results: 9 (absolute 8, delta 1); conflicts: 3" in result.output
+
+
+@pytest.fixture
+def built_results(tmp_path, result_extraction):
+    """:func:`result_corpus` built by ``kg build`` (tables, store and all), linked one paper at a time."""
+    from kg.pipeline import build
+
+    papers, _ = result_extraction
+    build(papers, tmp_path / "built", link_batch=1)
+    return tmp_path / "built"
+
+
+@pytest.mark.parametrize("args", [["leaderboard", "glue"], ["leaderboard", "GLUE", "--metric", "accuracy", "--format",
+                                  "csv"], ["leaderboard", "WikiText-2", "--format", "json"], ["conflicts"],
+                                  ["conflicts", "--entity", "llama 2 7b"], ["conflicts", "--format", "json"],
+                                  ["show", "LoRA"]])
+def test_result_commands_read_a_built_folder_as_the_graph(runner, built_results, result_graph_dir, args):
+    from_build = runner.invoke(cli, args + ["--graph", str(built_results)])
+    from_graph = runner.invoke(cli, args + ["--graph", str(result_graph_dir)])
+    assert from_build.exit_code == 0, from_build.output
+    assert from_build.output == from_graph.output and len(from_build.output) > 40
+
+
+def test_a_built_folder_holds_results_and_conflicts_in_every_output(runner, built_results):
+    stats = runner.invoke(cli, ["stats", "--graph", str(built_results)])
+    assert "results: 9 (absolute 8, delta 1); conflicts: 3" in stats.output
+    html = (built_results / "kg.html").read_text()
+    assert html.count('"result:') >= 9
+    for name in ("kg.json", "kg.graphml"):
+        text = (built_results / name).read_text()
+        assert text.count("result:2106.09685:") >= 2 and "conflict:" in text, name
+    query = runner.invoke(cli, ["query", "--graph", str(built_results), "SELECT (COUNT(?r) AS ?n) WHERE { ?r a "
+                                "kg:Result ; mls:specifiedBy/kg:higherIsBetter true . ?p kg:reports ?r }"])
+    assert query.exit_code == 0 and re.search(r"\b5\b", query.output), query.output  # accuracy: 4 + 1 delta
+    conflicts = runner.invoke(cli, ["query", "--graph", str(built_results), "SELECT (COUNT(?c) AS ?n) WHERE { ?c a "
+                                    "kg:Conflict }"])
+    assert re.search(r"\b3\b", conflicts.output), conflicts.output
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "graphml", "html"])
+def test_export_of_a_built_folder_streams_its_tables(runner, built_results, tmp_path, fmt):
+    from kg.export import default_filename
+
+    out = tmp_path / f"tables.{fmt}"
+    result = runner.invoke(cli, ["export", "--graph", str(built_results), "--format", fmt, "-o", str(out)] +
+                           (["--max-nodes", "5000"] if fmt == "html" else []))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (built_results / default_filename(fmt)).read_bytes()  # what the build wrote

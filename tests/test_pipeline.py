@@ -75,34 +75,15 @@ from pathlib import Path  # noqa: E402
 import kg.pipeline as pipeline  # noqa: E402
 from kg.errors import KGError  # noqa: E402
 from kg.io import OutputFolder  # noqa: E402
-from kg.records import Paper, Relation  # noqa: E402
+from kg.records import Paper  # noqa: E402
+
+from conftest import snapshot as _snapshot  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_A = [{"id": f"a{i}", "title": f"Method{i}: Beats Baseline{i} On Data{i}", "abstract": f"Text {i}."}
             for i in range(3)]
 CORPUS_B = [{"id": f"b{i}", "title": f"Model{i}: Beats Method{i} And Other{i}", "abstract": f"More {i}.",
              "authors": "A. Author; B. Author"} for i in range(4)]
-
-
-def fake_extract(papers, **kwargs):
-    """Extraction without spaCy: the capitalised words of the title are entities, the first beats the second."""
-    out = []
-    for p in papers:
-        words = (w.strip(".,:") for w in p.title.split())
-        names = list(dict.fromkeys(w for w in words if w[:1].isupper() and w not in ("Beats", "On", "And")))
-        entities = [Entity(n, "Method", "proposed" if i == 0 else "used") for i, n in enumerate(names)]
-        relations = [Relation(names[0], "outperforms", names[1], p.title, 0, len(p.title), 0.9)]
-        out.append(PaperExtraction(p.id, p.title, entities, relations))
-    return out
-
-
-@pytest.fixture
-def fake_extraction(monkeypatch):
-    monkeypatch.setattr(pipeline, "extract_corpus", fake_extract)
-
-
-def _snapshot(folder):
-    return {p.name: p.read_bytes() for p in sorted(Path(folder).iterdir())}
 
 
 def _siblings(folder):
@@ -240,13 +221,13 @@ def test_a_build_killed_between_the_two_renames_is_restored(tmp_path, fake_extra
 
 
 # The kill test: a real `kg build` in a subprocess, killed at each step of writing. Extraction is replaced by
-# fake_extract (no spaCy), so that each run takes about a second.
+# fake_chunks (no spaCy), so that each run takes about a second.
 SCRIPT = """
 import sys, time
 sys.path.insert(0, {root!r}); sys.path.insert(0, {tests!r})
 import kg.io, kg.pipeline as pipeline
-from test_pipeline import fake_extract
-pipeline.extract_corpus = fake_extract
+from conftest import fake_chunks
+pipeline.extract_chunks = fake_chunks
 pause = sys.argv[1]
 
 def announce(step):
@@ -450,13 +431,14 @@ def test_wrongly_shaped_graph_file_is_one_error(tmp_path, content):
 
 # The bundled corpus with its shipped extractions (no spaCy), built under two hash seeds: identical files.
 SEEDED = """
-import sys
+import json, sys
 sys.path.insert(0, {root!r})
 import kg.pipeline as pipeline
 from kg.records import PaperExtraction
 
 shipped = {{e.id: e for e in pipeline.read_extractions({root!r} + "/outputs/extractions.jsonl")}}
-pipeline.extract_corpus = lambda papers, **kw: [shipped.get(p.id) or PaperExtraction(p.id, p.title) for p in papers]
+pipeline.extract_chunks = lambda papers, **kw: iter([(papers, [json.dumps(
+    (shipped.get(p.id) or PaperExtraction(p.id, p.title)).to_dict()) for p in papers])])
 pipeline.build([{root!r} + "/data/hf-daily-papers/" + name for name in sys.argv[2:]], sys.argv[1],
                curation={root!r} + "/data/curation.toml")
 """

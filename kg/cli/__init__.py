@@ -33,9 +33,11 @@ def cli():
 
 
 def _register():
-    from . import build, conflicts, export, extract, leaderboard, query, serve, show, stats, train, validate
+    from . import (build, conflicts, export, extract, leaderboard, query, serve, show, stats, train, update,
+                   validate)
 
-    for module in (build, extract, show, stats, leaderboard, conflicts, export, query, validate, serve, train):
+    for module in (build, update, extract, show, stats, leaderboard, conflicts, export, query, validate, serve,
+                   train):
         cli.add_command(module.command)
 
 

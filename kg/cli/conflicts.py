@@ -4,7 +4,7 @@ import click
 
 from ..conflicts import CONFLICT_KINDS, format_conflicts, list_conflicts
 from ..graph import find_entities
-from ..pipeline import open_graph
+from ..graphdb import results_graph_of
 from ._common import graph_option
 
 
@@ -17,7 +17,7 @@ from ._common import graph_option
 @click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(("table", "json")))
 def command(graph_dir, kind, entity, fmt):
     """List pairs of statements of different papers that disagree about what beats what."""
-    G = open_graph(graph_dir)
+    G = results_graph_of(graph_dir, names=(entity,))
     node = None
     if entity:
         ids = find_entities(G, entity)

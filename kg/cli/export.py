@@ -4,8 +4,7 @@ from pathlib import Path
 
 import click
 
-from ..export import FORMATS, default_filename, export_graph
-from ..pipeline import open_graph
+from ..export import FORMATS, default_filename, export_graph_dir
 from ._common import graph_option
 
 
@@ -19,5 +18,5 @@ from ._common import graph_option
 def command(graph_dir, format, output, base, max_nodes):
     """Export the graph in GRAPH to FORMAT."""
     output = output or str(Path(graph_dir) / default_filename(format))
-    export_graph(open_graph(graph_dir), output, format, base=base, max_nodes=max_nodes)
+    export_graph_dir(graph_dir, output, format, base=base, max_nodes=max_nodes)
     click.echo(f"wrote {output}")

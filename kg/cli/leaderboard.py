@@ -3,7 +3,7 @@
 import click
 
 from ..leaderboard import FORMATS, format_leaderboard, leaderboard
-from ..pipeline import open_graph
+from ..graphdb import results_graph_of
 from ._common import graph_option
 
 
@@ -25,5 +25,6 @@ def command(dataset, graph_dir, metric, task, fmt):
     Example:
       kg leaderboard ImageNet --graph outputs --metric "top-1 accuracy"
     """
-    board = leaderboard(open_graph(graph_dir), dataset, metric=metric, task=task)
+    G = results_graph_of(graph_dir, names=(dataset, metric, task))
+    board = leaderboard(G, dataset, metric=metric, task=task)
     click.echo(format_leaderboard(board, fmt), nl=False)

@@ -2,8 +2,7 @@
 
 import click
 
-from ..graph import describe_entity, find_entities
-from ..pipeline import open_graph
+from ..graphdb import find_and_describe
 from ._common import graph_option
 
 
@@ -14,14 +13,12 @@ from ._common import graph_option
               help="Evidence sentences to print per edge.")
 def command(name, graph_dir, max_evidence):
     """Show the entity called NAME (any alias, any case)."""
-    G = open_graph(graph_dir)
-    ids = find_entities(G, name)
-    if not ids:
+    record, also = find_and_describe(graph_dir, name)
+    if record is None:
         raise click.ClickException(f"no entity named {name!r} in {graph_dir}")
-    click.echo("\n\n".join(format_entity(describe_entity(G, i), max_evidence) for i in ids[:1]))
-    if len(ids) > 1:
-        others = ", ".join(G.nodes[i]["label"] for i in ids[1:6])
-        click.echo(f"\n(also matching: {others})")
+    click.echo(format_entity(record, max_evidence))
+    if also:
+        click.echo(f"\n(also matching: {', '.join(also)})")
 
 
 def format_entity(d, max_evidence=3):

@@ -2,14 +2,12 @@
 
 import click
 
-from ..graph import graph_stats
-from ..pipeline import open_graph
+from ..graphdb import graph_stats_of
 from ._common import graph_option
 
 
-def format_stats(G):
-    """The summary `kg build` and `kg stats` print, as text."""
-    s = graph_stats(G)
+def format_stats(s):
+    """The summary `kg build` and `kg stats` print, as text, of :func:`kg.graph.graph_stats` (a dict)."""
     lines = [f"papers: {s['papers']}", f"entities: {s['entities']}"]
     lines += [f"  {t}: {n}" for t, n in s["entities_by_type"].items()]
     lines.append(f"relations: {sum(s['edges_by_relation'].values())}")
@@ -27,4 +25,4 @@ def format_stats(G):
 @graph_option
 def command(graph_dir):
     """Counts of papers, entities per type and edges per relation."""
-    click.echo(format_stats(open_graph(graph_dir)))
+    click.echo(format_stats(graph_stats_of(graph_dir)))

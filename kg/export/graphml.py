@@ -16,17 +16,24 @@ boolean) and have no lists or maps, so the graph of :mod:`kg.graph` is flattened
 
 Edge ids are unique (``e0``, ``e1``, ...) as the specification asks; :func:`read_graphml` turns them back into
 the predicate keys of :mod:`kg.graph`, so a written graph reads back with the same nodes, edges and keys.
+
+The file is written as the graph is walked (:mod:`kg.view`: one node and its out-edges at a time): nodes go
+straight to the file and edges to a temporary file appended after them, and the ``<key>`` declarations that
+GraphML wants first are written once every attribute has been seen. Memory stays flat whatever the graph's size.
 """
 
 import json
 import re
+import shutil
+import tempfile
 from xml.etree import ElementTree
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
-from networkx.readwrite.graphml import GraphMLWriter
 
 from ..errors import InputError
 from ..io import atomic_path
+from ..view import view_of
 
 __all__ = ["SEPARATOR", "flatten", "xml_text", "read_graphml", "write_graphml"]
 
@@ -45,16 +52,6 @@ def xml_text(text):
     'abc\\td'
     """
     return _NOT_XML.sub("", text)
-
-
-class _Writer(GraphMLWriter):
-    """networkx's GraphML writer, with booleans in XML Schema's lexical form (``str(True)`` is ``"True"``)."""
-
-    def add_data(self, name, element_type, value, scope="all", default=None):
-        element = super().add_data(name, element_type, value, scope, default)
-        if element_type is bool:  # networkx passes the value as str(value)
-            element.text = "true" if value in (True, "True") else "false"
-        return element
 
 
 def _flat_value(value):
@@ -116,12 +113,42 @@ def flatten(G):
     return H
 
 
+_HEADER = ("<?xml version='1.0' encoding='utf-8'?>\n"
+           '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+           'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+           'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+# GraphML attribute types of Python values (bool before int: a bool is an int); booleans are written in XML
+# Schema's lexical form, true / false, which rustworkx and igraph require.
+_TYPES = ((bool, "boolean"), (int, "long"), (float, "double"), (str, "string"))
+
+
+class _Keys:
+    """The ``<key>`` declarations: one per attribute name, type and scope, numbered as first seen."""
+
+    def __init__(self):
+        self.ids = {}
+
+    def data(self, scope, attrs, indent):
+        out = []
+        for name, value in attrs.items():
+            kind = next(t for cls, t in _TYPES if isinstance(value, cls))
+            key = self.ids.setdefault((scope, str(name), kind), f"d{len(self.ids)}")
+            text = ("true" if value else "false") if kind == "boolean" else escape(str(value))
+            out.append(f'{indent}<data key="{key}">{text}</data>\n' if text else f'{indent}<data key="{key}" />\n')
+        return "".join(out)
+
+    def declarations(self):
+        return "".join(f'  <key id="{key}" for="{scope}" attr.name={quoteattr(name)} attr.type="{kind}" />\n'
+                       for (scope, name, kind), key in self.ids.items())
+
+
 def write_graphml(G, path):
-    """Write `G` as GraphML to `path`, atomically.
+    """Write `G` as GraphML to `path`, atomically, one node at a time.
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
+    G : networkx.MultiDiGraph or kg.view.GraphView
         A graph in the schema of :mod:`kg.graph` (entity and paper nodes, all edges).
     path : str or os.PathLike
         The file to write.
@@ -143,18 +170,29 @@ def write_graphml(G, path):
     >>> list(read_graphml(p).edges(keys=True))
     [('a', 'b', 'outperforms')]
     """
-    H = flatten(G)
-    # GraphML edge ids are document-unique XML ids; the predicate stays an edge attribute.
-    out = nx.MultiDiGraph(**H.graph)
-    out.add_nodes_from(H.nodes(data=True))
-    for i, (u, v, k, d) in enumerate(H.edges(keys=True, data=True)):
-        out.add_edge(u, v, key=f"e{i}", **({"predicate": k} | d))
-    writer = _Writer(encoding="utf-8", prettyprint=True)
-    writer.add_graph_element(out)
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as fh:
-            writer.dump(fh)
-    return {"nodes": out.number_of_nodes(), "edges": out.number_of_edges()}
+    view, keys = view_of(G), _Keys()
+    graph_data = keys.data("graph", _flat_attrs(view.graph), "    ")
+    n_nodes = n_edges = 0
+    with atomic_path(path) as tmp, tempfile.TemporaryFile("w+", encoding="utf-8", dir=tmp.parent) as nodes, \
+            tempfile.TemporaryFile("w+", encoding="utf-8", dir=tmp.parent) as edges:
+        for node, attrs, out in view.units():
+            node_id = quoteattr(_flat_value(node))
+            data = keys.data("node", _flat_attrs(attrs), "      ")
+            nodes.write(f"    <node id={node_id}>\n{data}    </node>\n" if data else f"    <node id={node_id} />\n")
+            n_nodes += 1
+            for target, key, d in out:
+                data = keys.data("edge", _flat_attrs({"predicate": key} | d), "      ")
+                edges.write(f"    <edge source={node_id} target={quoteattr(_flat_value(target))} "
+                            f'id="e{n_edges}">\n{data}    </edge>\n')
+                n_edges += 1
+        # every attribute is known now: the key declarations first, then the nodes, then the edges
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(_HEADER + keys.declarations() + '  <graph edgedefault="directed">\n' + graph_data)
+            for part in (nodes, edges):
+                part.seek(0)
+                shutil.copyfileobj(part, fh)
+            fh.write("  </graph>\n</graphml>\n")
+    return {"nodes": n_nodes, "edges": n_edges}
 
 
 def read_graphml(path):

@@ -224,7 +224,7 @@ def _str_or_none(value):
     return None if value is None or value == "" else str(value)
 
 
-def page_data(G, max_nodes=None, title="kg", seed=0, view_nodes=VIEW_NODES):
+def page_data(G, max_nodes=None, title="kg", seed=0, view_nodes=VIEW_NODES, totals=None):
     """The data the page holds (``window.kgData``): entities, relations, papers, results, styles and a summary.
 
     Every entity is in the page (searchable, in the tables, in panels); the graph view opens on the
@@ -245,6 +245,10 @@ def page_data(G, max_nodes=None, title="kg", seed=0, view_nodes=VIEW_NODES):
         Seed of the layout.
     view_nodes : int
         How many entities the graph view draws at first (the rest is found by search and the tables).
+    totals : dict, optional
+        ``entities``, ``relations`` and ``papers`` of the whole graph when `G` holds only a selection of it (a
+        build's page of its most connected entities, :func:`kg.outputs.write_view_html`): the counts the page
+        shows and what it says it left out.
 
     Returns
     -------
@@ -305,9 +309,11 @@ def page_data(G, max_nodes=None, title="kg", seed=0, view_nodes=VIEW_NODES):
         "relations": {r: RELATION_STYLES.get(r, {"colour": _OTHER_COLOUR, "label": r, "arrow": True,
                                                  "dashes": False}) for r in relations},
     }
-    meta = {"title": str(title), "entities": E.number_of_nodes(), "relations": E.number_of_edges(),
-            "papers": sum(1 for _ in paper_nodes(G)), "shown_nodes": len(nodes), "shown_edges": len(edges),
-            "left_out_nodes": E.number_of_nodes() - len(nodes), "left_out_edges": E.number_of_edges() - len(edges),
+    totals = {"entities": E.number_of_nodes(), "relations": E.number_of_edges(),
+              "papers": sum(1 for _ in paper_nodes(G)), **(totals or {})}
+    meta = {"title": str(title), "entities": totals["entities"], "relations": totals["relations"],
+            "papers": totals["papers"], "shown_nodes": len(nodes), "shown_edges": len(edges),
+            "left_out_nodes": totals["entities"] - len(nodes), "left_out_edges": totals["relations"] - len(edges),
             "max_nodes": max_nodes, "view_nodes": len(view), "results": len(results)}
     return {"nodes": nodes, "edges": edges, "papers": papers, "results": results, "style": style, "meta": meta}
 
@@ -344,7 +350,7 @@ def render_html(data):
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _asset("graph.html"))
 
 
-def write_html(G, path, max_nodes=None, title="kg", view_nodes=VIEW_NODES):
+def write_html(G, path, max_nodes=None, title="kg", view_nodes=VIEW_NODES, totals=None):
     """Write the interactive explorer of `G` to `path`: one self-contained HTML file, atomically.
 
     Parameters
@@ -360,6 +366,8 @@ def write_html(G, path, max_nodes=None, title="kg", view_nodes=VIEW_NODES):
         Page title.
     view_nodes : int
         How many entities the graph view draws at first (the most supported; the rest stays searchable).
+    totals : dict, optional
+        Counts of the whole graph when `G` is a selection of it (see :func:`page_data`).
 
     Returns
     -------
@@ -379,7 +387,7 @@ def write_html(G, path, max_nodes=None, title="kg", view_nodes=VIEW_NODES):
     >>> write_html(G, pathlib.Path(tempfile.mkdtemp()) / "kg.html")
     {'nodes': 1, 'edges': 0, 'left_out_nodes': 0, 'left_out_edges': 0}
     """
-    data = page_data(G, max_nodes=max_nodes, title=title, view_nodes=view_nodes)
+    data = page_data(G, max_nodes=max_nodes, title=title, view_nodes=view_nodes, totals=totals)
     page = render_html(data)
     with atomic_write(path) as fh:
         fh.write(page)

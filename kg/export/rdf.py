@@ -1,15 +1,17 @@
 """RDF export of the knowledge graph, in the vocabulary of ``ontology/kg.ttl``, with provenance.
 
-Follows RDF 1.1 Concepts (https://www.w3.org/TR/rdf11-concepts/). The graph is built with rdflib and written
-by the libraries' own writers: Turtle, N-Triples and N-Quads (the data in one named graph) by pyoxigraph's,
-which are fast at scale, JSON-LD 1.1 and RDF/XML by rdflib's.
+Follows RDF 1.1 Concepts (https://www.w3.org/TR/rdf11-concepts/). The triples are made one node at a time from
+a :class:`kg.view.GraphView` (:func:`rdf_triples`) as pyoxigraph terms and streamed into pyoxigraph's writers:
+Turtle, N-Triples and N-Quads (the data in one named graph) never hold the graph in memory, and no rdflib graph
+is built on the way (it took about 900 bytes a triple and most of the writing time). JSON-LD 1.1 and RDF/XML,
+whose writers need the whole graph, go through rdflib's (:func:`to_rdf`).
 
 IRIs are stable and built from the graph's ids under a configurable base (default
 :data:`kg.vocab.DEFAULT_BASE`, checked by :func:`check_base`): ``entity/<id>``, ``paper/<paper id>``,
 ``claim/<s>/<predicate>/<o>`` and ``claim/.../evidence/<n>`` (ids percent-encoded). The output is a function of
-the graph alone: blank nodes (the nodes of author lists) get labels derived from their paper, triples are sorted,
-and a paper's source is recorded as its file name, never a local path. Every extracted relation is asserted
-twice over:
+the graph alone: blank nodes (the nodes of author lists) get labels derived from their paper, triples come in
+the view's order (papers, then entities in id order, each node's statements together), and a paper's source is
+recorded as its file name, never a local path. Every extracted relation is asserted twice over:
 
 * the direct triple ``<s> kg:outperforms <o>`` (``kg:combinesWith`` in both directions, it is symmetric);
 * a ``kg:Claim`` with ``kg:subject`` / ``kg:predicate`` / ``kg:object``, the support (papers),
@@ -29,6 +31,7 @@ IRIs: ``result/<paper id>/<n>`` and ``conflict/<a>/<b>[/<metric>/<dataset>]``.
 """
 
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -36,16 +39,17 @@ from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..errors import InputError, KGError
 from ..graph import CONFLICT_PREFIX, ENTITY_RELATIONS, PAPER_RELATIONS, RESULT_PREFIX
 from ..io import atomic_path
 from ..metrics import load_metrics
-from ..vocab import DEFAULT_BASE, ENTITY_CLASSES, KG, PREFIXES
+from ..view import view_of
+from ..vocab import DEFAULT_BASE, ENTITY_CLASSES, KG, MLS, PREFIXES
 
-__all__ = ["DEFAULT_BASE", "RDF_FORMATS", "check_base", "to_rdf", "write_rdf", "read_rdf", "entity_iri",
-           "paper_iri", "claim_iri", "result_iri", "conflict_iri", "graph_iri"]
+__all__ = ["DEFAULT_BASE", "RDF_FORMATS", "check_base", "rdf_triples", "to_rdf", "write_rdf", "read_rdf",
+           "entity_iri", "paper_iri", "claim_iri", "result_iri", "conflict_iri", "graph_iri"]
 
 #: ``kg export`` format names -> rdflib plugin names.
 RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "xml": "xml", "nquads": "nquads"}
@@ -57,8 +61,8 @@ _EXTENSIONS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "js
 # Characters XML 1.0 cannot hold (RDF/XML would be unreadable); they carry no text in abstracts.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
-_DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date), (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
-               (re.compile(r"\d{4}"), XSD.gYear))
+_DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), "date"), (re.compile(r"\d{4}-\d{2}"), "gYearMonth"),
+               (re.compile(r"\d{4}"), "gYear"))
 
 
 def check_base(base):
@@ -165,48 +169,115 @@ def graph_iri(base=DEFAULT_BASE):
     return URIRef(f"{base}graph")
 
 
-def _text(value):
-    return Literal(_NOT_XML.sub("", str(value)))
+# -- terms: pyoxigraph's, made once -----------------------------------------------------------------------------
+
+def _node(iri):
+    from pyoxigraph import NamedNode
+
+    return NamedNode(str(iri))
 
 
-def _file_name(value):
-    """The name of a source file without its directories: outputs never record a local path."""
-    return _text(PurePath(str(value).replace("\\", "/")).name)
+class _Terms:
+    """The pyoxigraph terms of one export: vocabulary made once, resource IRIs under `base`."""
 
+    def __init__(self, base):
+        from pyoxigraph import BlankNode, Literal as OxLiteral, NamedNode, Triple
 
-def _int(value):
-    return Literal(int(value), datatype=XSD.integer)
+        self.base = base
+        self.NamedNode, self.BlankNode, self.Literal, self.Triple = NamedNode, BlankNode, OxLiteral, Triple
+        self.type = _node(RDF.type)
+        self.first, self.rest, self.nil = _node(RDF.first), _node(RDF.rest), _node(RDF.nil)
+        self.dc = {name: _node(DCTERMS[name]) for name in ("identifier", "title", "abstract", "issued", "source",
+                                                           "creator", "created")}
+        self.pref, self.alt = _node(SKOS.prefLabel), _node(SKOS.altLabel)
+        self.derived = _node(PROV.wasDerivedFrom)
+        self.label = _node(RDFS.label)
+        self.kg = functools.lru_cache(maxsize=None)(lambda name: _node(KG[name]))
+        self.mls = functools.lru_cache(maxsize=None)(lambda name: _node(MLS[name]))
+        self.metrics = load_metrics()  # metric directions (kg:higherIsBetter)
+        self.classes = {t: _node(c) for t, c in ENTITY_CLASSES.items()}
+        self.xsd = {name: _node(XSD[name]) for name in ("integer", "nonNegativeInteger", "decimal", "date",
+                                                        "gYearMonth", "gYear", "dateTime", "boolean")}
+        self.entity = functools.lru_cache(maxsize=1 << 16)(
+            lambda node_id: NamedNode(f"{base}entity/{quote(str(node_id), safe='')}"))
+        self.paper = functools.lru_cache(maxsize=1 << 16)(
+            lambda paper_id: NamedNode(f"{base}paper/{quote(str(paper_id), safe='')}"))
 
+    # literals
+    def text(self, value):
+        return self.Literal(_NOT_XML.sub("", str(value)))
 
-def _count(value):
-    return Literal(int(value), datatype=XSD.nonNegativeInteger)
+    def file_name(self, value):
+        """The name of a source file without its directories: outputs never record a local path."""
+        return self.text(PurePath(str(value).replace("\\", "/")).name)
 
+    def int(self, value):
+        return self.Literal(str(int(value)), datatype=self.xsd["integer"])
 
-def _decimal(value):
-    # xsd:decimal keeps "0.9" readable in every serialisation and query result (xsd:double prints 9e-01).
-    text = f"{float(value):.6f}".rstrip("0")
-    return Literal(text + "0" if text.endswith(".") else text, datatype=XSD.decimal)
+    def count(self, value):
+        return self.Literal(str(int(value)), datatype=self.xsd["nonNegativeInteger"])
 
+    def decimal(self, value):
+        # xsd:decimal keeps "0.9" readable in every serialisation and query result (xsd:double prints 9e-01).
+        text = f"{float(value):.6f}".rstrip("0")
+        return self.Literal(text + "0" if text.endswith(".") else text, datatype=self.xsd["decimal"])
 
-def _date(value):
-    """An ISO date as xsd:date (or gYearMonth / gYear); anything else as a plain string."""
-    value = str(value).strip()
-    for pattern, datatype in _DATE_TYPES:
-        if pattern.fullmatch(value):
+    def value(self, value):
+        """Any finite number as xsd:decimal (a reported value may be negative or large)."""
+        text = f"{float(value):.10f}".rstrip("0")
+        return self.Literal(text + "0" if text.endswith(".") else text, datatype=self.xsd["decimal"])
+
+    def boolean(self, value):
+        return self.Literal("true" if value else "false", datatype=self.xsd["boolean"])
+
+    def date(self, value):
+        """An ISO date as xsd:date (or gYearMonth / gYear); anything else as a plain string."""
+        value = str(value).strip()
+        for pattern, datatype in _DATE_TYPES:
+            if pattern.fullmatch(value):
+                try:
+                    datetime.date.fromisoformat((value + "-01-01")[:10])
+                except ValueError:
+                    break
+                return self.Literal(value, datatype=self.xsd[datatype])
+        return self.text(value)
+
+    def timestamp(self, value):
+        try:
+            datetime.datetime.fromisoformat(str(value))
+        except ValueError:
+            return self.date(value)
+        return self.Literal(str(value), datatype=self.xsd["dateTime"])
+
+    def iri_or_text(self, value):
+        """A web address as an IRI when it is one (pyoxigraph checks RFC 3987), else as text."""
+        if _IRI.fullmatch(value):
             try:
-                datetime.date.fromisoformat((value + "-01-01")[:10])
+                return self.NamedNode(value)
             except ValueError:
-                break
-            return Literal(value, datatype=datatype)
-    return _text(value)
+                pass
+        return self.text(value)
 
+    def claim(self, subject, predicate, object):
+        return self.NamedNode(f"{self.base}claim/{quote(str(subject), safe='')}/{predicate}/"
+                              f"{quote(str(object), safe='')}")
 
-def _timestamp(value):
-    try:
-        datetime.datetime.fromisoformat(str(value))
-    except ValueError:
-        return _date(value)
-    return Literal(str(value), datatype=XSD.dateTime)
+    def result(self, key):
+        return self.NamedNode(str(result_iri(key, self.base)))
+
+    def conflict(self, key):
+        return self.NamedNode(str(conflict_iri(key, self.base)))
+
+    def evidence(self, node, paper, ev):
+        """The triples of a kg:Evidence `node`: the quoted text, its offsets and confidence, from `paper`."""
+        yield self.Triple(node, self.type, self.kg("Evidence"))
+        if paper is not None:
+            yield self.Triple(node, self.derived, self.paper(paper))
+        yield self.Triple(node, self.kg("evidenceText"), self.text(ev.get("sentence") or ""))
+        for attr, prop in (("start", "startOffset"), ("end", "endOffset")):
+            if ev.get(attr) is not None:
+                yield self.Triple(node, self.kg(prop), self.count(ev[attr]))
+        yield self.Triple(node, self.kg("confidence"), self.decimal(ev.get("confidence", 1.0)))
 
 
 def _prefixes(base):
@@ -214,19 +285,204 @@ def _prefixes(base):
     return {**PREFIXES, "entity": f"{base}entity/", "paper": f"{base}paper/"}
 
 
-def _new_graph(base):
-    g = Graph(bind_namespaces="none")
-    for prefix, ns in _prefixes(base).items():
-        g.bind(prefix, ns)
-    return g
+# -- the triples ------------------------------------------------------------------------------------------------
 
-
-def to_rdf(G, base=DEFAULT_BASE):
-    """The RDF graph of `G`: entities, papers, relations and their provenance.
+def rdf_triples(graph, base=DEFAULT_BASE):
+    """Yield the RDF of `graph` as pyoxigraph triples, one node's statements at a time.
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
+    graph : networkx.MultiDiGraph or kg.view.GraphView
+        A graph in the schema of :mod:`kg.graph`.
+    base : str
+        Base IRI of the resources; must end in ``/`` or ``#``.
+
+    Yields
+    ------
+    pyoxigraph.Triple
+        No triple twice within a node's statements.
+
+    Raises
+    ------
+    KGError
+        When a node or edge is outside the schema (unknown kind, type or predicate), or `base` is not a valid
+        base IRI (:func:`check_base`); raised when the generator reaches it.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("bert", kind="entity", type="Model", label="BERT", aliases=[], papers=[], paper_count=0)
+    >>> [t.object.value for t in rdf_triples(G) if t.predicate.value.endswith("prefLabel")]
+    ['BERT']
+    """
+    from .rdf_results import conflict_triples, result_triples
+
+    check_base(base)
+    view = view_of(graph)
+    t = _Terms(base)
+    for node, d, edges in view.units():
+        kind = d.get("kind")
+        if kind == "paper":
+            unit = _paper(t, d.get("id") or str(node).removeprefix("paper:"), d, node, edges)
+        elif kind == "entity":
+            unit = _entity(t, node, d, edges, view.unlinked_papers(node, d))
+        elif kind == "result":
+            unit = result_triples(t, node, d, view.entity)
+        elif kind == "conflict":
+            unit = conflict_triples(t, node, d)
+        else:
+            raise KGError(f"node {node!r} has kind {kind!r}; valid kinds: entity, paper, result, conflict")
+        yield from dict.fromkeys(unit)  # once each, in order
+    yield from _graph_node(t, view.graph)
+
+
+def _paper(t, paper_id, d, node, edges):
+    p = t.paper(paper_id)
+    yield t.Triple(p, t.type, t.kg("Paper"))
+    yield t.Triple(p, t.dc["identifier"], t.text(paper_id))
+    for attr, prop, make in (("title", t.dc["title"], t.text), ("abstract", t.dc["abstract"], t.text),
+                             ("date", t.dc["issued"], t.date), ("n_authors", t.kg("authorCount"), t.count),
+                             ("organisation", t.kg("organisation"), t.text), ("upvotes", t.kg("upvotes"), t.int),
+                             ("source", t.kg("sourceFile"), t.file_name), ("position", t.kg("sourcePosition"), t.int)):
+        if d.get(attr) not in (None, ""):
+            yield t.Triple(p, prop, make(d[attr]))
+    url = d.get("url")
+    if url:
+        yield t.Triple(p, t.dc["source"], t.iri_or_text(url))
+    for v, key, data in sorted(edges, key=lambda e: (e[2].get("predicate", e[1]), str(e[0]))):
+        predicate = data.get("predicate", key)
+        if predicate == "reports" and str(v).startswith(RESULT_PREFIX):
+            yield t.Triple(p, t.kg("reports"), t.result(v))
+            continue
+        if predicate not in PAPER_RELATIONS:
+            raise KGError(f"edge {node!r} -> {v!r} has predicate {predicate!r}; valid paper-level predicates: "
+                          f"{', '.join(PAPER_RELATIONS)}")
+        yield t.Triple(p, t.kg(predicate), t.entity(v))
+    authors = [a for a in d.get("authors") or [] if a]
+    if authors:
+        names = [t.text(a) for a in authors]
+        for name in names:
+            yield t.Triple(p, t.dc["creator"], name)
+        # Labels derived from the paper's IRI, so that identical inputs give identical files.
+        stem = "a" + hashlib.sha1(p.value.encode("utf-8")).hexdigest()[:16]
+        nodes = [t.BlankNode(f"{stem}n{i}") for i in range(len(names))]
+        yield t.Triple(p, t.kg("authorList"), nodes[0])
+        for node_, name, rest in zip(nodes, names, nodes[1:] + [t.nil]):
+            yield t.Triple(node_, t.first, name)
+            yield t.Triple(node_, t.rest, rest)
+
+
+def _entity(t, key, d, edges, unlinked):
+    type_ = d.get("type")
+    if type_ not in ENTITY_CLASSES:
+        raise KGError(f"entity {key!r} has type {type_!r}; valid types: {', '.join(ENTITY_CLASSES)}")
+    e = t.entity(key)
+    yield t.Triple(e, t.type, t.classes[type_])
+    yield t.Triple(e, t.dc["identifier"], t.text(key))
+    yield t.Triple(e, t.pref, t.text(d.get("label") or key))
+    for alias in d.get("aliases") or []:
+        yield t.Triple(e, t.alt, t.text(alias))
+    yield t.Triple(e, t.kg("paperCount"), t.count(d.get("paper_count", len(d.get("papers") or []))))
+    if d.get("first_seen"):
+        yield t.Triple(e, t.kg("firstSeen"), t.date(d["first_seen"]))
+    if d.get("generic") is not None:
+        yield t.Triple(e, t.kg("generic"), t.boolean(d["generic"]))
+    if d.get("confidence") is not None:
+        yield t.Triple(e, t.kg("confidence"), t.decimal(d["confidence"]))
+    if type_ == "Metric":
+        direction = t.metrics.direction(d.get("label"), *(d.get("aliases") or []))
+        if direction is not None:
+            yield t.Triple(e, t.kg("higherIsBetter"), t.boolean(direction == "higher"))
+    relations = []
+    for v, key_, data in edges:
+        predicate = data.get("predicate", key_)
+        if predicate not in ENTITY_RELATIONS:
+            raise KGError(f"edge {key!r} -> {v!r} has predicate {predicate!r}; valid predicates: "
+                          f"{', '.join(ENTITY_RELATIONS + PAPER_RELATIONS)}")
+        yield t.Triple(e, t.kg(predicate), t.entity(v))  # the direct triple, with the entity's statements
+        relations.append((v, predicate, data))
+    for voted, count in sorted((d.get("type_votes") or {}).items()):
+        if voted not in ENTITY_CLASSES:
+            raise KGError(f"entity {key!r} has a vote for type {voted!r}; valid types: {', '.join(ENTITY_CLASSES)}")
+        vote = t.NamedNode(f"{e.value}/typeVote/{voted}")
+        yield t.Triple(e, t.kg("hasTypeVote"), vote)
+        yield t.Triple(vote, t.type, t.kg("TypeVote"))
+        yield t.Triple(vote, t.kg("votedType"), t.classes[voted])
+        yield t.Triple(vote, t.kg("voteCount"), t.count(count))
+    # A paper listed without a paper-level edge still mentions the entity: keep it.
+    for pid in unlinked:
+        yield t.Triple(t.paper(pid), t.kg("mentions"), e)
+    for v, predicate, data in relations:
+        yield from _claim(t, key, predicate, v, data)
+
+
+def _claim(t, u, predicate, v, d):
+    s, o, prop = t.entity(u), t.entity(v), t.kg(predicate)
+    if predicate == "combinesWith":
+        yield t.Triple(o, prop, s)
+    claim = t.claim(u, predicate, v)
+    evidence = d.get("evidence") or []
+    yield t.Triple(claim, t.type, t.kg("Claim"))
+    yield t.Triple(claim, t.kg("subject"), s)
+    yield t.Triple(claim, t.kg("predicate"), prop)
+    yield t.Triple(claim, t.kg("object"), o)
+    yield t.Triple(claim, t.kg("support"), t.count(d.get("support", len({ev.get("paper") for ev in evidence}))))
+    confidence = d.get("confidence")
+    if confidence is None:
+        confidence = max((ev.get("confidence", 1.0) for ev in evidence), default=1.0)
+    yield t.Triple(claim, t.kg("confidence"), t.decimal(confidence))
+    derived, nodes = [], []
+    for i, ev in enumerate(evidence, start=1):
+        node = t.NamedNode(f"{claim.value}/evidence/{i}")
+        yield t.Triple(claim, t.kg("hasEvidence"), node)
+        nodes.append((node, ev))
+        if ev.get("paper") is not None:
+            derived.append(t.paper(ev["paper"]))
+    for p in derived:
+        yield t.Triple(claim, t.derived, p)
+    for node, ev in nodes:
+        yield from t.evidence(node, ev.get("paper"), ev)
+
+
+def _graph_node(t, attrs):
+    k = t.NamedNode(f"{t.base}graph")
+    yield t.Triple(k, t.type, t.kg("KnowledgeGraph"))
+    if attrs.get("name"):
+        yield t.Triple(k, t.dc["title"], t.text(attrs["name"]))
+    if attrs.get("created"):
+        yield t.Triple(k, t.dc["created"], t.timestamp(attrs["created"]))
+    if attrs.get("papers") is not None:
+        yield t.Triple(k, t.kg("paperCount"), t.count(attrs["papers"]))
+    if attrs.get("link_report"):
+        yield t.Triple(k, t.kg("linkReport"),
+                       t.text(json.dumps(attrs["link_report"], sort_keys=True, ensure_ascii=False)))
+
+
+# -- rdflib, for the formats whose writers need a whole graph ------------------------------------------------
+
+def _rdflib_term(term):
+    from pyoxigraph import BlankNode, NamedNode
+
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+
+
+def to_rdf(G, base=DEFAULT_BASE):
+    """The RDF graph of `G` as an rdflib graph: entities, papers, relations, results, conflicts and their
+    provenance (the triples of :func:`rdf_triples`).
+
+    For large graphs prefer :func:`write_rdf` (Turtle, N-Triples, N-Quads), which streams.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph or kg.view.GraphView
         A graph in the schema of :mod:`kg.graph`.
     base : str
         Base IRI of the resources; should end in ``/`` or ``#``.
@@ -250,166 +506,23 @@ def to_rdf(G, base=DEFAULT_BASE):
     >>> (entity_iri("bert"), KG.paperCount, None) in g
     True
     """
-    check_base(base)
-    g = _new_graph(base)
-    papers, annotations = {}, []
-    for key, d in G.nodes(data=True):
-        kind = d.get("kind")
-        if kind == "paper":
-            papers[key] = _add_paper(g, d.get("id") or str(key).removeprefix("paper:"), d, base)
-        elif kind in ("result", "conflict"):
-            annotations.append((kind, key, d))
-        elif kind != "entity":
-            raise KGError(f"node {key!r} has kind {kind!r}; valid kinds: entity, paper, result, conflict")
-    linked = set()
-    for u, v, key, d in G.edges(keys=True, data=True):
-        predicate = d.get("predicate", key)
-        if predicate == "reports" and u in papers and G.nodes[v].get("kind") == "result":
-            g.add((papers[u], KG.reports, result_iri(v, base)))
-        elif u in papers:
-            if predicate not in PAPER_RELATIONS:
-                raise KGError(f"edge {u!r} -> {v!r} has predicate {predicate!r}; valid paper-level predicates: "
-                              f"{', '.join(PAPER_RELATIONS)}")
-            g.add((papers[u], getattr(KG, predicate), entity_iri(v, base)))
-            linked.add((papers[u], v))
-        elif predicate in ENTITY_RELATIONS:
-            _add_relation(g, u, predicate, v, d, base)
-        else:
-            raise KGError(f"edge {u!r} -> {v!r} has predicate {predicate!r}; valid predicates: "
-                          f"{', '.join(ENTITY_RELATIONS + PAPER_RELATIONS)}")
-    metrics = load_metrics()
-    for key, d in G.nodes(data=True):
-        if d.get("kind") == "entity":
-            _add_entity(g, key, d, base, linked)
-            if d.get("type") == "Metric":
-                direction = metrics.direction(d.get("label"), *(d.get("aliases") or []))
-                if direction is not None:
-                    g.add((entity_iri(key, base), KG.higherIsBetter, Literal(direction == "higher")))
-    from .rdf_results import add_conflict, add_result
-
-    for kind, key, d in annotations:
-        (add_result if kind == "result" else add_conflict)(g, G, key, d, base)
-    _add_graph_node(g, G.graph, base)
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in _prefixes(base).items():
+        g.bind(prefix, ns)
+    for triple in rdf_triples(G, base):
+        g.add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
     return g
 
 
-def _add_paper(g, paper_id, d, base):
-    p = paper_iri(paper_id, base)
-    g.add((p, RDF.type, KG.Paper))
-    g.add((p, DCTERMS.identifier, _text(paper_id)))
-    for attr, prop, make in (("title", DCTERMS.title, _text), ("abstract", DCTERMS.abstract, _text),
-                             ("date", DCTERMS.issued, _date), ("n_authors", KG.authorCount, _count),
-                             ("organisation", KG.organisation, _text), ("upvotes", KG.upvotes, _int),
-                             ("source", KG.sourceFile, _file_name), ("position", KG.sourcePosition, _int)):
-        if d.get(attr) not in (None, ""):
-            g.add((p, prop, make(d[attr])))
-    url = d.get("url")
-    if url:
-        g.add((p, DCTERMS.source, URIRef(url) if _IRI.fullmatch(url) else _text(url)))
-    authors = [a for a in d.get("authors") or [] if a]
-    if authors:
-        names = [_text(a) for a in authors]
-        for name in names:
-            g.add((p, DCTERMS.creator, name))
-        # Labels derived from the paper's IRI, so that identical inputs give identical files
-        # (rdflib's BNode() is a random UUID).
-        stem = "a" + hashlib.sha1(str(p).encode("utf-8")).hexdigest()[:16]
-        nodes = [BNode(f"{stem}n{i}") for i in range(len(names))]
-        for node, name, rest in zip(nodes, names, nodes[1:] + [RDF.nil]):
-            g.add((node, RDF.first, name))
-            g.add((node, RDF.rest, rest))
-        g.add((p, KG.authorList, nodes[0]))
-    return p
-
-
-def _add_entity(g, key, d, base, linked):
-    type_ = d.get("type")
-    if type_ not in ENTITY_CLASSES:
-        raise KGError(f"entity {key!r} has type {type_!r}; valid types: {', '.join(ENTITY_CLASSES)}")
-    e = entity_iri(key, base)
-    g.add((e, RDF.type, ENTITY_CLASSES[type_]))
-    g.add((e, DCTERMS.identifier, _text(key)))
-    g.add((e, SKOS.prefLabel, _text(d.get("label") or key)))
-    for alias in d.get("aliases") or []:
-        g.add((e, SKOS.altLabel, _text(alias)))
-    papers = d.get("papers") or []
-    g.add((e, KG.paperCount, _count(d.get("paper_count", len(papers)))))
-    if d.get("first_seen"):
-        g.add((e, KG.firstSeen, _date(d["first_seen"])))
-    if d.get("generic") is not None:
-        g.add((e, KG.generic, Literal(bool(d["generic"]))))
-    if d.get("confidence") is not None:
-        g.add((e, KG.confidence, _decimal(d["confidence"])))
-    for voted, count in sorted((d.get("type_votes") or {}).items()):
-        if voted not in ENTITY_CLASSES:
-            raise KGError(f"entity {key!r} has a vote for type {voted!r}; valid types: {', '.join(ENTITY_CLASSES)}")
-        vote = URIRef(f"{e}/typeVote/{voted}")
-        g.add((e, KG.hasTypeVote, vote))
-        g.add((vote, RDF.type, KG.TypeVote))
-        g.add((vote, KG.votedType, ENTITY_CLASSES[voted]))
-        g.add((vote, KG.voteCount, _count(count)))
-    # A paper listed without a paper-level edge still mentions the entity: keep it.
-    for pid in papers:
-        p = paper_iri(pid, base)
-        if (p, key) not in linked:
-            g.add((p, KG.mentions, e))
-
-
-def _add_relation(g, u, predicate, v, d, base):
-    s, o, prop = entity_iri(u, base), entity_iri(v, base), getattr(KG, predicate)
-    g.add((s, prop, o))
-    if predicate == "combinesWith":
-        g.add((o, prop, s))
-    claim = claim_iri(u, predicate, v, base)
-    evidence = d.get("evidence") or []
-    g.add((claim, RDF.type, KG.Claim))
-    g.add((claim, KG.subject, s))
-    g.add((claim, KG.predicate, prop))
-    g.add((claim, KG.object, o))
-    g.add((claim, KG.support, _count(d.get("support", len({ev.get("paper") for ev in evidence})))))
-    confidence = d.get("confidence")
-    if confidence is None:
-        confidence = max((ev.get("confidence", 1.0) for ev in evidence), default=1.0)
-    g.add((claim, KG.confidence, _decimal(confidence)))
-    for i, ev in enumerate(evidence, start=1):
-        node = URIRef(f"{claim}/evidence/{i}")
-        g.add((claim, KG.hasEvidence, node))
-        if ev.get("paper") is not None:
-            g.add((claim, PROV.wasDerivedFrom, paper_iri(ev["paper"], base)))
-        _evidence_node(g, node, ev.get("paper"), ev, base)
-
-
-def _evidence_node(g, node, paper, d, base):
-    """A kg:Evidence `node`: the quoted text, its offsets and confidence, derived from `paper`."""
-    g.add((node, RDF.type, KG.Evidence))
-    if paper is not None:
-        g.add((node, PROV.wasDerivedFrom, paper_iri(paper, base)))
-    g.add((node, KG.evidenceText, _text(d.get("sentence") or "")))
-    for attr, prop in (("start", KG.startOffset), ("end", KG.endOffset)):
-        if d.get(attr) is not None:
-            g.add((node, prop, _count(d[attr])))
-    g.add((node, KG.confidence, _decimal(d.get("confidence", 1.0))))
-
-
-def _add_graph_node(g, attrs, base):
-    k = graph_iri(base)
-    g.add((k, RDF.type, KG.KnowledgeGraph))
-    if attrs.get("name"):
-        g.add((k, DCTERMS.title, _text(attrs["name"])))
-    if attrs.get("created"):
-        g.add((k, DCTERMS.created, _timestamp(attrs["created"])))
-    if attrs.get("papers") is not None:
-        g.add((k, KG.paperCount, _count(attrs["papers"])))
-    if attrs.get("link_report"):
-        g.add((k, KG.linkReport, _text(json.dumps(attrs["link_report"], sort_keys=True, ensure_ascii=False))))
-
-
 def write_rdf(G, path, format="turtle", base=DEFAULT_BASE):
-    """Write the RDF of `G` (:func:`to_rdf`) to `path`, atomically.
+    """Write the RDF of `G` (:func:`rdf_triples`) to `path`, atomically.
+
+    Turtle, N-Triples and N-Quads are streamed through pyoxigraph's writers, one node at a time; JSON-LD and
+    RDF/XML are written by rdflib's from a whole graph (:func:`to_rdf`).
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
+    G : networkx.MultiDiGraph or kg.view.GraphView
         A graph in the schema of :mod:`kg.graph`.
     path : str or os.PathLike
     format : {"turtle", "ntriples", "jsonld", "xml", "nquads"}
@@ -429,33 +542,31 @@ def write_rdf(G, path, format="turtle", base=DEFAULT_BASE):
     """
     if format not in RDF_FORMATS:
         raise KGError(f"unknown RDF format {format!r}; valid formats: {', '.join(RDF_FORMATS)}")
-    g = to_rdf(G, base=base)
+    count = 0
     with atomic_path(path) as tmp:
         if format in _OXIGRAPH_FORMATS:
-            _write_with_oxigraph(g, tmp, format, base)
+            from pyoxigraph import Quad, RdfFormat, serialize
+
+            def counted(items):
+                nonlocal count
+                for count, item in enumerate(items, 1):  # noqa: B007 - the count is read after the loop
+                    yield item
+
+            triples = counted(rdf_triples(G, base))
+            if format == "nquads":
+                graph = _node(graph_iri(base))
+                serialize((Quad(t.subject, t.predicate, t.object, graph) for t in triples), str(tmp),
+                          format=RdfFormat.N_QUADS)
+            elif format == "ntriples":
+                serialize(triples, str(tmp), format=RdfFormat.N_TRIPLES)
+            else:
+                serialize(triples, str(tmp), format=RdfFormat.TURTLE, prefixes=_prefixes(base))
         else:
+            g = to_rdf(G, base=base)
+            count = len(g)
             kwargs = {"auto_compact": True} if format == "jsonld" else {}
             g.serialize(destination=str(tmp), format=RDF_FORMATS[format], encoding="utf-8", **kwargs)
-    return {"path": str(path), "format": format, "triples": len(g)}
-
-
-def _write_with_oxigraph(g, path, format, base):
-    """Turtle, N-Triples and N-Quads through pyoxigraph's writers: rdflib's Turtle writer takes about
-    30 s on 80k triples (prefix lookups), pyoxigraph well under one. Triples are sorted so that Turtle
-    groups each subject's statements."""
-    from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
-
-    triples = parse(g.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES)
-    triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    if format == "nquads":
-        graph = NamedNode(str(graph_iri(base)))
-        serialize([Quad(t.subject, t.predicate, t.object, graph) for t in triples], str(path),
-                  format=RdfFormat.N_QUADS)
-    elif format == "ntriples":
-        serialize(triples, str(path), format=RdfFormat.N_TRIPLES)
-    else:
-        serialize(triples, str(path), format=RdfFormat.TURTLE, prefixes=_prefixes(base))
-
+    return {"path": str(path), "format": format, "triples": count}
 
 def read_rdf(path, format=None):
     """Read an RDF file into one rdflib graph (the named graphs of a dataset format are merged).
