@@ -82,9 +82,9 @@ def evaluate(args):
 def top_nodes(graph_dir, n):
     """The `n` nodes with most papers of a built graph, with their aliases, for the hand check."""
     G = json.loads((Path(graph_dir) / "kg.json").read_text())
-    ents = sorted((x for x in G["nodes"] if x.get("kind") == "entity"), key=lambda x: (-x["paper_count"], x["node"]))
+    ents = sorted((x for x in G["nodes"] if x.get("kind") == "entity"), key=lambda x: (-x["paper_count"], x["id"]))
     for i, e in enumerate(ents[:n], 1):
-        print(f"{i:3} {e['node']} [{e['type']}] {e['paper_count']} papers: {e['label']!r} | {e['aliases']}")
+        print(f"{i:3} {e['id']} [{e['type']}] {e['paper_count']} papers: {e['label']!r} | {e['aliases']}")
 
 
 def main():
