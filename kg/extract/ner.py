@@ -1,14 +1,13 @@
-"""``kg_ner``: entity mentions tagged by a small committee of trained ``ner`` models, by majority vote.
+"""``kg_ner``: entity mentions tagged by trained spaCy ``ner`` models (one, or a committee voting).
 
-Each member is a spaCy ``ner`` trained by ``kg train`` (:mod:`kg.train.ner`) with a different seed on the
-same annotated abstracts. A few hundred abstracts leave a single model's precision at the mercy of its seed;
-keeping only the mentions that the members agree on, with the same boundaries, is steadier (committee
-voting as in bagging, Breiman 1996). By default every member of three must agree, all but one of a larger
-committee (:func:`default_votes`): precision matters more than recall for a knowledge graph, and a bare
-majority adds nearly as many wrong mentions as right ones; mentions shaped like names
-(:func:`kg.extract.entity_types.is_name_like`) need only a strict majority. (In a 2-fold check on the training
-abstracts five members with four votes tag a little better, entity F1 +0.01, than three that must all agree,
-but each member costs about a seventh of extraction time; the package ships three.)
+The shipped model directory holds one tagger (``kg/extract/model/ner``), trained by ``kg train``
+(:mod:`kg.train.ner`) on every annotated abstract. Its mentions are one source of candidates among several: the
+mention classifier (:mod:`kg.extract.mentions`) decides which become entities, so the tagger favours recall.
+Several members (``ner-*`` directories, as earlier versions shipped) are combined by vote: a mention needs
+:func:`default_votes` members agreeing on its boundaries (every member of up to three, else all but one), a
+mention shaped like a name (:func:`kg.extract.entity_types.is_name_like`) a strict majority; voting is bagging
+(Breiman 1996) and steadies a tagger trained on a few hundred abstracts, at the cost of one parse of
+``tok2vec`` per member.
 
 Sets ``doc.ents`` (labels: entity types), read by ``kg_candidates`` as its ``ner`` source.
 """
