@@ -4,6 +4,7 @@ import json
 import os
 import pickle
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -11,6 +12,13 @@ import networkx as nx
 import pytest
 
 from kg.records import Entity, Mention, Paper, PaperExtraction, Relation, Result
+
+
+def pytest_configure(config):
+    """A run started in the background (``nohup``, ``&`` in a script) inherits an ignored SIGINT, and so would
+    every process the tests start; the Ctrl-C tests need Python's default handler there, as in a terminal."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _evidence(paper, sentence, confidence=0.9):
