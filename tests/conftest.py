@@ -21,6 +21,16 @@ def pytest_configure(config):
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def parsed(nlp, rows):
+    """A Doc from ``(word, pos, head, dep[, lemma])`` rows (heads are absolute token indices), for the tests of
+    rules over hand-built parses (``from conftest import parsed``)."""
+    from spacy.tokens import Doc
+
+    words, pos, heads, deps = ([r[k] for r in rows] for k in range(4))
+    lemmas = [r[4] if len(r) > 4 else r[0].lower() for r in rows]
+    return Doc(nlp.vocab, words=words, pos=pos, heads=heads, deps=deps, lemmas=lemmas)
+
+
 def _evidence(paper, sentence, confidence=0.9):
     return {"paper": paper, "sentence": sentence, "start": 0, "end": len(sentence), "confidence": confidence}
 

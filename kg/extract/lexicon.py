@@ -130,7 +130,7 @@ def load_lexicon(data_dir=DATA_DIR, learned_dir=None):
         The curated lists.
     learned_dir : str or os.PathLike, optional
         Where ``learned.tsv`` and ``rejected.txt`` (written by ``kg train`` into its model directory) are read
-        from when they are there; default: the shipped model directory (``kg/extract/model``).
+        from when they are there; default: the shipped model directory (:data:`kg.extract.pipeline.MODEL_DIR`).
 
     Returns
     -------
@@ -143,8 +143,9 @@ def load_lexicon(data_dir=DATA_DIR, learned_dir=None):
     ('Dataset', 'Dataset')
     """
     data_dir = Path(data_dir)
-    shipped = Path(__file__).parent / "model"
-    learned_dir = Path(learned_dir) if learned_dir and (Path(learned_dir) / "learned.tsv").exists() else shipped
+    from .pipeline import MODEL_DIR
+
+    learned_dir = Path(learned_dir) if learned_dir and (Path(learned_dir) / "learned.tsv").exists() else MODEL_DIR
     lex = Lexicon()
     for type_, fname in GAZETTEER_FILES.items():
         for term in read_terms(data_dir / fname):

@@ -3,6 +3,7 @@ few real abstracts through the full pipeline (marked ``model``)."""
 
 import pytest
 import spacy
+from conftest import parsed
 from spacy.tokens import Doc
 
 from kg.extract.extensions import register_extensions
@@ -18,13 +19,6 @@ from kg.records import Paper
 def nlp():
     register_extensions()
     return spacy.blank("en")
-
-
-def parsed(nlp, rows):
-    """A Doc from ``(word, pos, head, dep[, lemma])`` rows (heads are absolute token indices)."""
-    words, pos, heads, deps = ([r[k] for r in rows] for k in range(4))
-    lemmas = [r[4] if len(r) > 4 else r[0].lower() for r in rows]
-    return Doc(nlp.vocab, words=words, pos=pos, heads=heads, deps=deps, lemmas=lemmas)
 
 
 def scopes_of(doc):

@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 import spacy
-from spacy.tokens import Doc
+from conftest import parsed
 
 from kg.extract.analysis import DocAnalysis
 from kg.extract.candidates import Candidate
@@ -25,13 +25,6 @@ from kg.records import Entity, Relation
 def nlp():
     register_extensions()
     return spacy.blank("en")
-
-
-def parsed(nlp, rows):
-    """A Doc from ``(word, pos, head, dep[, lemma])`` rows (heads are absolute token indices), one sentence."""
-    words, pos, heads, deps = ([r[k] for r in rows] for k in range(4))
-    lemmas = [r[4] if len(r) > 4 else r[0].lower() for r in rows]
-    return Doc(nlp.vocab, words=words, pos=pos, heads=heads, deps=deps, lemmas=lemmas)
 
 
 # We propose a sparse attention kernel .
