@@ -39,7 +39,7 @@ from .normalize import (
 from .stems import content_stems, family_of, head_family, model_stem_key, stem_keys
 
 __all__ = ["Record", "build_records", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds",
-           "capital_keys"]
+           "capital_keys", "descriptor_rest"]
 
 
 @dataclass
@@ -68,9 +68,23 @@ def local_key(key, paper):
     return f"{key}@{paper}"
 
 
+#: Provenance of the Metric entities that result extraction creates from a reported number (:mod:`kg.extract.results`).
+RESULT_PROVENANCE = "kg_results"
+
+
+def _named_by(entity):
+    """The names of `entity` that may link: all its forms, but only the name of a Metric entity that result
+    extraction made from a number ("accuracy" from "a 2% accuracy loss", "time" from "6 hours"), whose aliases
+    are the result's wording (the change, "accuracy loss"; the unit, "GB") and name other things."""
+    provenance = list(getattr(entity, "provenance", None) or ())
+    if provenance and all(p.split(":")[0] == RESULT_PROVENANCE for p in provenance):
+        return [entity.name]
+    return entity.forms
+
+
 def _forms_of(entity, cache):
     texts = []
-    for text in entity.forms:
+    for text in _named_by(entity):
         if isinstance(text, str):
             texts.append(text)
             texts.extend(parenthetical_forms(text))  # "Key-Value (KV) cache": also "KV cache"
@@ -83,7 +97,7 @@ def _forms_of(entity, cache):
     return forms
 
 
-def build_records(extractions, drop, dropped):
+def build_records(extractions, drop, dropped, terms=frozenset()):
     """One :class:`Record` per per-paper entity with its normalised forms (name first), in paper id order.
 
     Parameters
@@ -93,6 +107,9 @@ def build_records(extractions, drop, dropped):
         Keys never linked (the curation file's ``drop``).
     dropped : collections.Counter
         Counts records left out, by reason (``empty_name``, ``curation``).
+    terms : set of str
+        Keys of established terms of the field (the names of the synonym table): a phrase few papers use is
+        no paper's own vague phrase when it is one of them ("structural pruning").
 
     Returns
     -------
@@ -120,7 +137,7 @@ def build_records(extractions, drop, dropped):
                 used[f.key].add(r.paper)
     lex = load_lexicon()
     for r in records:
-        r.local = [_is_local(r, f, named, titles[r.paper], used, lex) for f in r.forms]
+        r.local = [_is_local(r, f, named, titles[r.paper], used, lex, terms) for f in r.forms]
     return records
 
 
@@ -136,12 +153,12 @@ def _named(text, title):
     return proper_name(text) or name_like(text)
 
 
-def _is_local(record, nf, named, title="", used=None, lexicon=None):
+def _is_local(record, nf, named, title="", used=None, lexicon=None, terms=frozenset()):
     if record.entity.role == "proposed" and not any(expands(g, nf) for g in record.forms if g is not nf):
         # (the long form of the paper's own abbreviation, "Low-Rank Adaptation" of LoRA, is a name)
         lex = lexicon or load_lexicon()
         generic = _singular(nf.spaced.split()[-1]) in lex.generic_heads
-        rare = len((used or {}).get(nf.key, set()) - {record.paper}) < lex.common_papers
+        rare = len((used or {}).get(nf.key, set()) - {record.paper}) < lex.common_papers and nf.key not in terms
         if not _named(nf.text, title) and not named.get(nf.key, set()) - {record.paper} and (generic or rare):
             return True
         if nf.heads and nf.key not in normalize(title).key:  # "an MCMC algorithm" we propose is no MCMC
@@ -286,6 +303,26 @@ def node_of(nf, local, record, bare_families, kinds=None, capitals=frozenset()):
     if nf.key in capitals and nf.text.isupper():
         return f"{nf.key}#caps"
     return nf.key
+
+
+def descriptor_rest(nf, lexicon=None):
+    """The form without a lower-case descriptor head (rule ``descriptor_head`` of the lexicon), or None.
+
+    Examples
+    --------
+    >>> descriptor_rest(normalize("KV cache compression methods")).key
+    'kvcachecompression'
+    >>> [descriptor_rest(normalize(t)) for t in ("Cross-Entropy Method", "LoRA-based methods", "prior methods")]
+    [None, None, None]
+    """
+    lex = lexicon or load_lexicon()
+    words = nf.text.split()
+    if len(words) < 2 or not words[-1].islower() or _singular(words[-1]) not in lex.descriptor_heads:
+        return None
+    if all(w.lower().replace("-", "") in lex.vague | lex.evaluative for w in words[:-1]):
+        return None  # "prior methods", "standard approaches": whose methods, not a name
+    rest = normalize(" ".join(words[:-1]))
+    return rest if rest.key and "based" not in rest.steps and not rest.text.lower().endswith("-based") else None
 
 
 def stem_nodes(records, families):

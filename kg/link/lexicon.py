@@ -30,6 +30,9 @@ class Lexicon:
     phrase_heads, adjective_endings, modifiers, model_heads, quantities, vague, evaluative, rated_terms : tuple or frozenset of str
     part_words : frozenset of str
     generic_heads : frozenset of str
+    descriptor_heads : frozenset of str
+        Heads of the rule ``descriptor_id`` (:func:`kg.link.forms.descriptor_rest`); its merges are counted
+        under that id.
     common_papers : int
     """
 
@@ -47,6 +50,8 @@ class Lexicon:
     part_words: frozenset
     generic_heads: frozenset = frozenset()
     common_papers: int = 5
+    descriptor_heads: frozenset = frozenset()
+    descriptor_id: str = "descriptor_head"
 
 
 def _get(data, keys):
@@ -120,4 +125,6 @@ def load_lexicon(path=LEXICON_PATH):
         part_words=frozenset(_words(path, data, "part_words")),
         generic_heads=frozenset(_words(path, data, "gate", "generic_heads")),
         common_papers=_integer(path, data, "gate", "common_papers"),
+        descriptor_heads=frozenset(_words(path, data, "descriptor", "heads")),
+        descriptor_id=str(_get(data, ("descriptor", "id")) or "descriptor_head"),
     )

@@ -45,14 +45,18 @@ from .forms import (
     acronym_kinds,
     build_records,
     capital_keys,
+    descriptor_rest,
     key_families,
+    local_key,
     node_of,
     stem_nodes,
 )
 from .index import NodeIndex, assign_ids
+from .lexicon import load_lexicon
 from .normalize import _name_like, normalize, slugify
 from .relations import family_candidates, find_variants, merge_relations
 from .results import link_results
+from .spans import truncated_target
 
 __all__ = ["CorpusEntity", "LinkResult", "link", "SYNONYMS_PATH"]
 
@@ -213,6 +217,12 @@ def _cluster(records, merges, apart, ambiguous):
             for node in stems:  # a stem node joins keys: counted from its second key on
                 kc.union(key, node, "stem", count=node in attached)
                 attached.add(node)
+    families, rule = key_families(records), load_lexicon().descriptor_id
+    for r in records:  # "KV cache compression methods" is KV cache compression where the corpus names that
+        for f, n in zip(r.forms, r.nodes):
+            rest = descriptor_rest(f) if n is not None and "@" not in n else None
+            if rest and rest.key in kc.parent and rest.key not in ambiguous and families.get(rest.key) == "process":
+                kc.union(rest.key, n, rule)
     by_type = defaultdict(dict)  # fuzzy matching stays within the type most papers give a key
     for k, votes in key_types.items():
         if k not in ambiguous:
@@ -309,6 +319,23 @@ def _report(extractions, records, entities, kc, forms, ambiguous, dropped, varia
     }
 
 
+def _truncated(records, texts, terms, counts):
+    """Records whose every mention is cut from a longer name (:mod:`kg.link.spans`) link as that name, or within
+    their paper only; counted in `counts` under ``truncated_span`` (the report's ``relinked``)."""
+    known = {f.key for r in records for f, loc in zip(r.forms, r.local) if not loc} | set(terms)
+    for r in records:
+        found = truncated_target(r.entity, texts[r.paper], known) if r.paper in texts else None
+        if found is None:
+            continue
+        text, linked = found
+        own, nf = r.forms[0].key, normalize(text)
+        for i, f in enumerate(r.forms):
+            if f.key == own:
+                r.forms[i] = nf
+                r.nodes[i] = nf.key if linked else local_key(nf.key, r.paper)
+        counts["truncated_span"] += 1
+
+
 def _merges(curation, synonyms):
     """``(rule, keys)`` groups joined whatever the guards but keep-apart say: synonyms, then curation."""
     groups = [("synonym", g) for g in (load_curation(SYNONYMS_PATH).merge if synonyms else [])]
@@ -360,7 +387,8 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     dates = {p.id: p.date for p in papers}
     extractions = list(extractions)
     dropped = Counter()
-    records = build_records(extractions, drop, dropped)
+    terms = {k for rule, group in merges if rule == "synonym" for k in group}
+    records = build_records(extractions, drop, dropped, terms)
 
     # abbreviations whose long forms disagree: a form of one is no node of its own where a long form is given
     pairs = abbreviation_pairs(records)
@@ -374,6 +402,8 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
                    for f, loc in zip(r.forms, r.local)]
         if all(n is None for n in r.nodes):
             r.nodes = [f.key for f in r.forms]
+    relinked = Counter()
+    _truncated(records, {p.id: p.text for p in papers}, terms, relinked)
 
     kc, forms = _cluster(records, merges, apart, ambiguous)
     clusters = defaultdict(list)
@@ -402,4 +432,5 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     variants = find_variants(entities, key_owner)
     report = _report(extractions, records, entities, kc, forms, ambiguous, dropped, variants, rel_report)
     report["results"] = res_report
+    report["relinked"] = dict(relinked)
     return LinkResult(dict(sorted(entities.items())), relations, variants, report, members, index, results)
