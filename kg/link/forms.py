@@ -12,6 +12,9 @@ key unless it is *local*, a node of its own paper only (key ``"<key>@<paper>"``)
   :mod:`kg.link.lexicon`) and for any phrase few other papers use; a phrase many papers use ("fine-tuning",
   "transformer") is an established thing the paper builds on, and joins it. Measured on the annotated papers,
   gating the rare phrases too halves the wrong merges at no cost in recall.
+- **unwritten metrics**: a Metric that result extraction named after the unit of a number ("time" from "takes
+  only 6 hours", "memory" from "merely 8.7MB") names a dimension, not the quantity measured (training time, run
+  time, file size): the paper never writes it, and it stays local.
 - **narrower, broader and paraphrasing aliases**: an alias that adds or drops content words ("accuracy" for
   "top-1 accuracy", "downstream recommendation tasks" for "recommendation"), or an ordinary phrase that says the
   name in other words ("deep networks" for "neural networks", "LLM quantization" for "LLM compression"), is how
@@ -72,14 +75,17 @@ def local_key(key, paper):
 RESULT_PROVENANCE = "kg_results"
 
 
+def result_made(entity):
+    """Whether result extraction alone made `entity` (a Metric named after a reported number)."""
+    provenance = list(getattr(entity, "provenance", None) or ())
+    return bool(provenance) and all(p.split(":")[0] == RESULT_PROVENANCE for p in provenance)
+
+
 def _named_by(entity):
     """The names of `entity` that may link: all its forms, but only the name of a Metric entity that result
     extraction made from a number ("accuracy" from "a 2% accuracy loss", "time" from "6 hours"), whose aliases
     are the result's wording (the change, "accuracy loss"; the unit, "GB") and name other things."""
-    provenance = list(getattr(entity, "provenance", None) or ())
-    if provenance and all(p.split(":")[0] == RESULT_PROVENANCE for p in provenance):
-        return [entity.name]
-    return entity.forms
+    return [entity.name] if result_made(entity) else entity.forms
 
 
 def _forms_of(entity, cache):
@@ -154,6 +160,10 @@ def _named(text, title):
 
 
 def _is_local(record, nf, named, title="", used=None, lexicon=None, terms=frozenset()):
+    if result_made(record.entity) and not record.entity.mentions:
+        # a metric named after the unit of a number ("time" from "6 hours", "memory" from "8.7MB"): the paper
+        # never writes it, and the unit says only the dimension (training time, run time, file size, memory)
+        return True
     if record.entity.role == "proposed" and not any(expands(g, nf) for g in record.forms if g is not nf):
         # (the long form of the paper's own abbreviation, "Low-Rank Adaptation" of LoRA, is a name)
         lex = lexicon or load_lexicon()

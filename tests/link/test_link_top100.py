@@ -43,9 +43,15 @@ def test_name_typed_model_once_joins_the_dataset():
 
 # -- a result-made metric links by its name only --------------------------------------------------------------
 
+def written(entity, text):
+    entity.mentions = [Mention(text, 0, len(text))]
+    return entity
+
+
 def test_result_wording_is_no_name_of_the_metric():
-    exts = [X("r", E("accuracy", "Metric", aliases=["accuracy loss"], provenance=["kg_results"])),
-            X("m", E("memory", "Metric", aliases=["GB"], provenance=["kg_results"])),
+    # b386da78cb: the metric of "... accuracy loss" is accuracy, with the result's words as an alias
+    exts = [X("r", written(E("accuracy", "Metric", aliases=["accuracy loss"], provenance=["kg_results"]), "accuracy")),
+            X("m", written(E("memory", "Metric", aliases=["GB"], provenance=["kg_results"]), "memory")),
             X("a", E("accuracy loss", "Metric")), X("b", E("accuracy", "Metric")),
             X("g", E("GPU", "Model", aliases=["GB"]))]
     r = link([], exts)
@@ -53,6 +59,17 @@ def test_result_wording_is_no_name_of_the_metric():
     assert acc == node_of(r, "b", "accuracy") != node_of(r, "a", "accuracy loss")
     assert "accuracy loss" not in r.entities[acc].aliases
     assert "GB" not in r.entities[node_of(r, "m", "memory")].aliases
+
+
+def test_metric_named_after_a_unit_stays_in_its_paper():
+    # cb6e576269 "takes only 6 hours to train" and e328cafadf's quantization run time: both "time", from "hours"
+    exts = [X("a", E("time", "Metric", aliases=["hours"], provenance=["kg_results"])),
+            X("b", E("time", "Metric", aliases=["hours"], provenance=["kg_results"])),
+            X("c", written(E("latency", "Metric", provenance=["kg_results"]), "latency")),
+            X("d", E("latency", "Metric"))]
+    r = link([], exts)
+    assert node_of(r, "a", "time") != node_of(r, "b", "time")
+    assert node_of(r, "c", "latency") == node_of(r, "d", "latency")
 
 
 def test_an_extracted_entity_keeps_its_aliases():
@@ -85,6 +102,14 @@ def test_unlisted_rare_phrase_a_paper_proposes_stays_local():
     exts += [X(f"u{i}", E("fine-tuning")) for i in range(6)]
     r = link([], exts)
     assert node_of(r, "p", "model fine-tuning") != node_of(r, "u0", "fine-tuning")
+
+
+def test_overall_only_rates_a_quantity():
+    # 875905c576: "a generalized loss function to minimize overall network size"
+    exts = [X("a", E("overall network size", "Metric")), X("b", E("model size", "Metric")),
+            X("c", E("model size", "Metric"))]
+    r = link([], exts)
+    assert node_of(r, "a", "overall network size") == node_of(r, "b", "model size")
 
 
 # -- descriptor heads -----------------------------------------------------------------------------------------
