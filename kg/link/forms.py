@@ -12,9 +12,10 @@ key unless it is *local*, a node of its own paper only (key ``"<key>@<paper>"``)
   :mod:`kg.link.lexicon`) and for any phrase few other papers use; a phrase many papers use ("fine-tuning",
   "transformer") is an established thing the paper builds on, and joins it. Measured on the annotated papers,
   gating the rare phrases too halves the wrong merges at no cost in recall.
-- **unwritten metrics**: a Metric that result extraction named after the unit of a number ("time" from "takes
-  only 6 hours", "memory" from "merely 8.7MB") names a dimension, not the quantity measured (training time, run
-  time, file size): the paper never writes it, and it stays local.
+- **metrics named after a unit**: a Metric that result extraction named after the unit of a number ("time" from
+  "takes only 6 hours", "memory" from "merely 8.7MB"; the units of :mod:`kg.metrics`) and the paper never writes
+  names a dimension, not the quantity measured (training time, run time, file size): it stays local. A metric
+  named after a word ("speedup" from "2.4x faster") links.
 - **narrower, broader and paraphrasing aliases**: an alias that adds or drops content words ("accuracy" for
   "top-1 accuracy", "downstream recommendation tasks" for "recommendation"), or an ordinary phrase that says the
   name in other words ("deep networks" for "neural networks", "LLM quantization" for "LLM compression"), is how
@@ -26,6 +27,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..metrics import load_metrics
 from .abbreviations import expands
 from .cluster import _FUNCTION_WORDS
 from .lexicon import load_lexicon
@@ -79,6 +81,15 @@ def result_made(entity):
     """Whether result extraction alone made `entity` (a Metric named after a reported number)."""
     provenance = list(getattr(entity, "provenance", None) or ())
     return bool(provenance) and all(p.split(":")[0] == RESULT_PROVENANCE for p in provenance)
+
+
+def _named_after_unit(entity):
+    """A metric result extraction named after the unit of a number ("time" from "6 hours", "memory" from
+    "8.7MB", units of :mod:`kg.metrics`) and the paper never writes: the unit says only the dimension (training
+    time, run time, file size, memory), not which quantity was measured."""
+    units = load_metrics().units
+    return (result_made(entity) and not entity.mentions
+            and any(a.lower() in units for a in entity.aliases))
 
 
 def _named_by(entity):
@@ -160,9 +171,7 @@ def _named(text, title):
 
 
 def _is_local(record, nf, named, title="", used=None, lexicon=None, terms=frozenset()):
-    if result_made(record.entity) and not record.entity.mentions:
-        # a metric named after the unit of a number ("time" from "6 hours", "memory" from "8.7MB"): the paper
-        # never writes it, and the unit says only the dimension (training time, run time, file size, memory)
+    if _named_after_unit(record.entity):
         return True
     if record.entity.role == "proposed" and not any(expands(g, nf) for g in record.forms if g is not nf):
         # (the long form of the paper's own abbreviation, "Low-Rank Adaptation" of LoRA, is a name)

@@ -66,10 +66,13 @@ def test_metric_named_after_a_unit_stays_in_its_paper():
     exts = [X("a", E("time", "Metric", aliases=["hours"], provenance=["kg_results"])),
             X("b", E("time", "Metric", aliases=["hours"], provenance=["kg_results"])),
             X("c", written(E("latency", "Metric", provenance=["kg_results"]), "latency")),
-            X("d", E("latency", "Metric"))]
+            X("d", E("latency", "Metric")),
+            X("e", E("speedup", "Metric", aliases=["faster"], provenance=["kg_results"])),  # "2.4x faster"
+            X("f", E("speedup", "Metric", aliases=["faster"], provenance=["kg_results"]))]
     r = link([], exts)
     assert node_of(r, "a", "time") != node_of(r, "b", "time")
     assert node_of(r, "c", "latency") == node_of(r, "d", "latency")
+    assert node_of(r, "e", "speedup") == node_of(r, "f", "speedup")
 
 
 def test_an_extracted_entity_keeps_its_aliases():
