@@ -115,6 +115,18 @@ def test_overall_only_rates_a_quantity():
     assert node_of(r, "a", "overall network size") == node_of(r, "b", "model size")
 
 
+@pytest.mark.parametrize("rated, plain, together", [
+    ("standard adapter", "adapter", True),  # 4a11fba505: "split the standard adapter"
+    ("vanilla attention", "attention", True),
+    ("standard approaches", "approach", False),  # a generic head: whose approaches, not a name
+    ("existing adapters", "adapter", False),  # a vague word: which adapters
+])
+def test_a_rated_term_is_the_term(rated, plain, together):
+    exts = [X("a", E(rated)), X("b", E(plain)), X("c", E(plain))]
+    r = link([], exts)
+    assert (node_of(r, "a", rated) == node_of(r, "b", plain)) is together
+
+
 # -- descriptor heads -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, rest", [
