@@ -7,6 +7,8 @@ The rules, in order:
    abbreviation inside a name gives both names it stands for. Forms with one key are one thing, except the
    forms that link within their paper only (:mod:`kg.link.forms`: a paper's own unnamed "adaptive algorithm",
    an alias narrower or broader than the name).
+   An entity whose every mention the text around it extends into a longer name ("[BERT]-Base", "tiny-[ImageNet]",
+   "FID, [CLIP], and CMMD scores") links as that name, or within its paper only (:mod:`kg.link.spans`).
 2. The forms of one entity of one paper (its name and aliases) are tied: an abbreviation and its long form
    ("LoRA", "Low-Rank Adaptation") are one thing everywhere in the corpus, so "LoRA" alone in another paper
    joins them. A tie is refused when one form is a variant of the other ("LoRA+" / "LoRA") or when the alias
@@ -16,7 +18,9 @@ The rules, in order:
    cluster (the abbreviation is then an alias of each, and its id is disambiguated by the long form), and a
    bare use of it stays apart.
 4. Ordinary noun phrases also meet on their stem key (:mod:`kg.link.stems`: "computational cost" =
-   "computation cost", "self-attention mechanism" = "self-attention"), within one family of entity types.
+   "computation cost", "self-attention mechanism" = "self-attention"), within one family of entity types; a
+   form with a lower-case descriptor head joins the process the corpus names without it (rule
+   ``descriptor_head``, data: "KV cache compression methods" = "KV cache compression").
 5. Keys one edit apart within one entity type are joined (:func:`kg.link.cluster.near_duplicates`).
 6. The bundled synonym table (``kg/link/data/synonyms.toml``: MMLU = Massive Multitask Language
    Understanding, COCO = MS-COCO) and the curation file's merges join their names.
@@ -47,7 +51,6 @@ from .forms import (
     capital_keys,
     descriptor_rest,
     key_families,
-    local_key,
     node_of,
     stem_nodes,
 )
@@ -56,7 +59,7 @@ from .lexicon import load_lexicon
 from .normalize import _name_like, normalize, slugify
 from .relations import family_candidates, find_variants, merge_relations
 from .results import link_results
-from .spans import truncated_target
+from .spans import relink_truncated
 
 __all__ = ["CorpusEntity", "LinkResult", "link", "SYNONYMS_PATH"]
 
@@ -319,23 +322,6 @@ def _report(extractions, records, entities, kc, forms, ambiguous, dropped, varia
     }
 
 
-def _truncated(records, texts, terms, counts):
-    """Records whose every mention is cut from a longer name (:mod:`kg.link.spans`) link as that name, or within
-    their paper only; counted in `counts` under ``truncated_span`` (the report's ``relinked``)."""
-    known = {f.key for r in records for f, loc in zip(r.forms, r.local) if not loc} | set(terms)
-    for r in records:
-        found = truncated_target(r.entity, texts[r.paper], known) if r.paper in texts else None
-        if found is None:
-            continue
-        text, linked = found
-        own, nf = r.forms[0].key, normalize(text)
-        for i, f in enumerate(r.forms):
-            if f.key == own:
-                r.forms[i] = nf
-                r.nodes[i] = nf.key if linked else local_key(nf.key, r.paper)
-        counts["truncated_span"] += 1
-
-
 def _merges(curation, synonyms):
     """``(rule, keys)`` groups joined whatever the guards but keep-apart say: synonyms, then curation."""
     groups = [("synonym", g) for g in (load_curation(SYNONYMS_PATH).merge if synonyms else [])]
@@ -403,7 +389,7 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
         if all(n is None for n in r.nodes):
             r.nodes = [f.key for f in r.forms]
     relinked = Counter()
-    _truncated(records, {p.id: p.text for p in papers}, terms, relinked)
+    relink_truncated(records, {p.id: p.text for p in papers}, terms, relinked)
 
     kc, forms = _cluster(records, merges, apart, ambiguous)
     clusters = defaultdict(list)

@@ -23,11 +23,12 @@ import re
 from collections import Counter
 
 from .cluster import parts_of
+from .forms import local_key
 from .lexicon import load_lexicon
 from .normalize import DETERMINERS, _singular, is_acronym, normalize
 from .stems import family_of
 
-__all__ = ["extensions", "truncated_target"]
+__all__ = ["extensions", "truncated_target", "relink_truncated"]
 
 _WORD = r"[A-Za-z0-9][A-Za-z0-9.+#]*(?:-[A-Za-z0-9.+#]+)*"
 _NUMBER = re.compile(r"\d+(?:x\d+)?")
@@ -155,3 +156,31 @@ def truncated_target(entity, text, known, lexicon=None):
     if None not in parts_seen and len({normalize(x).key for x in parts_seen}) == 1:
         return parts_seen[0], True
     return entity.name, False
+
+
+def relink_truncated(records, texts, terms, counts):
+    """Records whose every mention is cut from a longer name link as that name, or within their paper only.
+
+    Parameters
+    ----------
+    records : list of kg.link.forms.Record
+        With their forms, nodes and local flags set; the forms and nodes of a truncated record are replaced.
+    texts : dict of str to str
+        Paper id -> :attr:`kg.records.Paper.text`; records of papers without a text are left alone.
+    terms : set of str
+        Keys of the synonym table's names, known names even where no paper writes them.
+    counts : collections.Counter
+        Counts the records relinked under ``truncated_span`` (the link report's ``relinked``).
+    """
+    known = {f.key for r in records for f, loc in zip(r.forms, r.local) if not loc} | set(terms)
+    for r in records:
+        found = truncated_target(r.entity, texts[r.paper], known) if r.paper in texts else None
+        if found is None:
+            continue
+        text, linked = found
+        own, nf = r.forms[0].key, normalize(text)
+        for i, f in enumerate(r.forms):
+            if f.key == own:
+                r.forms[i] = nf
+                r.nodes[i] = nf.key if linked else local_key(nf.key, r.paper)
+        counts["truncated_span"] += 1
