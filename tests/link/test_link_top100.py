@@ -5,6 +5,7 @@ import pytest
 
 from kg.link import link, normalize
 from kg.link.forms import descriptor_rest
+from kg.link.lexicon import LEXICON_PATH, load_lexicon
 from kg.link.normalize import is_abbreviation
 from kg.link.spans import extensions, truncated_target
 from kg.records import Entity, Mention, PaperExtraction
@@ -39,6 +40,23 @@ def test_name_typed_model_once_joins_the_dataset():
     node = node_of(r, "a", "CIFAR-100")
     assert node == node_of(r, "d0", "CIFAR-100") == node_of(r, "e", "CIFAR100")
     assert r.entities[node].type == "Dataset"
+
+
+def test_a_kind_one_paper_in_ten_gives_is_a_typing_slip():
+    # the Inception Score spelled out in one paper, written bare as a metric in ten, typed a Method in one
+    exts = [X("s", E("IS", "Metric", aliases=["Inception Score"]))]
+    exts += [X(f"d{i}", E("IS", "Metric")) for i in range(10)]
+    exts += [X("m", E("IS", "Method"))]
+    r = link([], exts)
+    node = node_of(r, "m", "IS")
+    assert node == node_of(r, "d0", "IS") == node_of(r, "s", "IS") and r.entities[node].type == "Metric"
+
+
+def test_two_kinds_of_thing_stay_two():
+    exts = [X("a", E("IS", "Method", aliases=["importance sampling"])), X("b", E("IS", "Metric")),
+            X("c", E("IS", "Metric", aliases=["Inception Score"]))]
+    r = link([], exts)
+    assert node_of(r, "a", "IS") != node_of(r, "b", "IS")
 
 
 # -- a result-made metric links by its name only --------------------------------------------------------------
@@ -200,3 +218,10 @@ def test_without_texts_nothing_is_relinked(truncated_corpus):
     r = link([], exts)
     assert node_of(r, "bert-sizes", "BERT") == node_of(r, "bert", "BERT")
     assert r.report["relinked"] == {}
+
+
+def test_lexicon_share_must_be_a_fraction(bad_file):
+    text = LEXICON_PATH.read_text().replace("minority_share = 0.1", "minority_share = 2")
+    bad_file("lexicon.toml", text, load_lexicon, "types.minority_share must be a number from 0 to 1")
+    lex = load_lexicon(LEXICON_PATH)
+    assert lex.minority_share == 0.1 and lex.descriptor_id == "descriptor_head" and "method" in lex.descriptor_heads
