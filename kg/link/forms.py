@@ -339,16 +339,17 @@ def descriptor_rest(nf, lexicon=None):
     --------
     >>> descriptor_rest(normalize("KV cache compression methods")).key
     'kvcachecompression'
-    >>> [descriptor_rest(normalize(t)) for t in ("Cross-Entropy Method", "LoRA-based methods", "prior methods")]
-    [None, None, None]
+    >>> [descriptor_rest(normalize(t)) for t in ("Cross-Entropy Method", "LoRA-based methods", "prior methods",
+    ...                                          "the state-of-the-art methods")]
+    [None, None, None, None]
     """
     lex = lexicon or load_lexicon()
     words = nf.text.split()
     if len(words) < 2 or not words[-1].islower() or _singular(words[-1]) not in lex.descriptor_heads:
         return None
-    if all(w.lower().replace("-", "") in lex.vague | lex.evaluative for w in words[:-1]):
-        return None  # "prior methods", "standard approaches": whose methods, not a name
     rest = normalize(" ".join(words[:-1]))
+    if all(w.replace("-", "") in lex.vague | lex.evaluative for w in rest.spaced.split()):
+        return None  # "prior methods", "the state-of-the-art methods": whose methods, not a name
     return rest if rest.key and "based" not in rest.steps and not rest.text.lower().endswith("-based") else None
 
 

@@ -153,6 +153,8 @@ def test_a_rated_term_is_the_term(rated, plain, together):
     ("Cross-Entropy Method", None),  # its own algorithm
     ("LoRA-based methods", None),  # methods built on LoRA
     ("prior methods", None),  # whose methods, not a name
+    ("the state-of-the-art methods", None),
+    ("offline RL algorithms", "offlinerl"),
 ])
 def test_descriptor_rest(text, rest):
     found = descriptor_rest(normalize(text))
