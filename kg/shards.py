@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from .errors import InputError
+from .link.forms import RESULT_PROVENANCE
 from .records import Paper, PaperExtraction
 
 __all__ = ["ShardWriter", "read_shards", "shard_files", "remove_shards", "SHARD_PAPERS"]
@@ -27,7 +28,6 @@ _PATTERN = "part-*.jsonl"
 # What linking does not read: dropped when reading for it. Linking reads the mentions of entities (truncated
 # spans, kg.link.spans) and whether result extraction made an entity (kg.link.forms.RESULT_PROVENANCE).
 _UNUSED_BY_LINKING = {"relations": ("provenance",)}
-_KEPT_PROVENANCE = "kg_results"
 
 
 class ShardWriter:
@@ -112,7 +112,7 @@ def _slim(record):
             for key in keys:
                 item.pop(key, None)
     for item in record.get("entities") or ():  # kept only for an entity that result extraction alone made
-        if not all(p.startswith(_KEPT_PROVENANCE) for p in item.get("provenance") or ()):
+        if not all(p.split(":")[0] == RESULT_PROVENANCE for p in item.get("provenance") or ()):
             item.pop("provenance", None)
     return record
 
