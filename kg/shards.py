@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from .errors import InputError
+from .link.forms import RESULT_PROVENANCE
 from .records import Paper, PaperExtraction
 
 __all__ = ["ShardWriter", "read_shards", "shard_files", "remove_shards", "SHARD_PAPERS"]
@@ -24,8 +25,9 @@ __all__ = ["ShardWriter", "read_shards", "shard_files", "remove_shards", "SHARD_
 #: Papers per shard file.
 SHARD_PAPERS = 2000
 _PATTERN = "part-*.jsonl"
-# What linking does not read: dropped when reading for it (about half of an extraction's JSON).
-_UNUSED_BY_LINKING = {"entities": ("mentions", "provenance"), "relations": ("provenance",)}
+# What linking does not read: dropped when reading for it. Linking reads the mentions of entities (truncated
+# spans, kg.link.spans) and whether result extraction made an entity (kg.link.forms.RESULT_PROVENANCE).
+_UNUSED_BY_LINKING = {"relations": ("provenance",)}
 
 
 class ShardWriter:
@@ -109,6 +111,9 @@ def _slim(record):
         for item in record.get(part) or ():
             for key in keys:
                 item.pop(key, None)
+    for item in record.get("entities") or ():  # kept only for an entity that result extraction alone made
+        if not all(p.split(":")[0] == RESULT_PROVENANCE for p in item.get("provenance") or ()):
+            item.pop("provenance", None)
     return record
 
 
@@ -120,7 +125,8 @@ def read_shards(source, slim=False, raw=False):
     source : str or os.PathLike
         A folder of shards or one JSONL file of extractions.
     slim : bool
-        Leave out what linking does not read (mentions and provenance): about half the memory.
+        Leave out what linking does not read (the provenance of relations and of entities but for result
+        extraction's).
     raw : bool
         Yield ``(paper id, line)`` instead, the line as written without its paper (for ``extractions.jsonl``).
 

@@ -3,6 +3,7 @@
 import json
 import os
 import pickle
+import re
 import shutil
 import signal
 import tempfile
@@ -387,3 +388,31 @@ def corpus():
     papers = [Paper(f"p{i}", t, f"Abstract {i}.", date=f"2024-01-{i + 1:02d}", source="corpus.jsonl", position=i + 1)
               for i, t in enumerate(titles)]
     return papers, fake_extract(papers)
+
+
+@pytest.fixture
+def truncated_corpus():
+    """Papers whose sentences (from the bundled corpus) cut a longer name down to a shorter one, and papers
+    that write the names whole: ``(papers, extractions)``."""
+    def paper(pid, abstract, *entities):
+        p = Paper(pid, "A title", abstract)
+        ents = []
+        for name, type_, text in entities:
+            at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", p.text)]
+            ents.append(Entity(name, type_, "used", mentions=[Mention(text, i, i + len(text)) for i in at]))
+        return p, PaperExtraction(pid, p.title, ents)
+
+    rows = [
+        paper("bert-sizes", "We create sparse pre-trained BERT-Base, BERT-Large and DistilBERT.",
+              ("BERT", "Model", "BERT")),
+        paper("bert", "We fine-tune BERT on GLUE.", ("BERT", "Model", "BERT"), ("GLUE", "Dataset", "GLUE")),
+        paper("clip-metric", "It beats pruning baselines in terms of FID, CLIP, and CMMD scores.",
+              ("CLIP", "Model", "CLIP"), ("FID", "Metric", "FID")),
+        paper("clip-score", "Images are scored by CLIP score.", ("CLIP score", "Metric", "CLIP score")),
+        paper("clip", "We use CLIP as the text encoder.", ("CLIP", "Model", "CLIP")),
+        paper("few-shot", "Prompting enables few-shot or even zero-shot learning.", ("few-shot", "Task", "few-shot")),
+        paper("fsl", "We study few-shot learning.", ("few-shot learning", "Task", "few-shot learning")),
+        paper("tiny", "ResNet on the tiny-ImageNet data set.", ("ImageNet", "Dataset", "ImageNet")),
+        paper("imagenet", "Top-1 accuracy on ImageNet.", ("ImageNet", "Dataset", "ImageNet")),
+    ]
+    return [p for p, _ in rows], [x for _, x in rows]

@@ -12,6 +12,10 @@ key unless it is *local*, a node of its own paper only (key ``"<key>@<paper>"``)
   :mod:`kg.link.lexicon`) and for any phrase few other papers use; a phrase many papers use ("fine-tuning",
   "transformer") is an established thing the paper builds on, and joins it. Measured on the annotated papers,
   gating the rare phrases too halves the wrong merges at no cost in recall.
+- **metrics named after a unit**: a Metric that result extraction named after the unit of a number ("time" from
+  "takes only 6 hours", "memory" from "merely 8.7MB"; the units of :mod:`kg.metrics`) and the paper never writes
+  names a dimension, not the quantity measured (training time, run time, file size): it stays local. A metric
+  named after a word ("speedup" from "2.4x faster") links.
 - **narrower, broader and paraphrasing aliases**: an alias that adds or drops content words ("accuracy" for
   "top-1 accuracy", "downstream recommendation tasks" for "recommendation"), or an ordinary phrase that says the
   name in other words ("deep networks" for "neural networks", "LLM quantization" for "LLM compression"), is how
@@ -23,6 +27,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..metrics import load_metrics
 from .abbreviations import expands
 from .cluster import _FUNCTION_WORDS
 from .lexicon import load_lexicon
@@ -39,7 +44,7 @@ from .normalize import (
 from .stems import content_stems, family_of, head_family, model_stem_key, stem_keys
 
 __all__ = ["Record", "build_records", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds",
-           "capital_keys"]
+           "capital_keys", "descriptor_rest"]
 
 
 @dataclass
@@ -68,9 +73,35 @@ def local_key(key, paper):
     return f"{key}@{paper}"
 
 
+#: Provenance of the Metric entities that result extraction creates from a reported number (:mod:`kg.extract.results`).
+RESULT_PROVENANCE = "kg_results"
+
+
+def result_made(entity):
+    """Whether result extraction alone made `entity` (a Metric named after a reported number)."""
+    provenance = list(getattr(entity, "provenance", None) or ())
+    return bool(provenance) and all(p.split(":")[0] == RESULT_PROVENANCE for p in provenance)
+
+
+def _named_after_unit(entity):
+    """A metric result extraction named after the unit of a number ("time" from "6 hours", "memory" from
+    "8.7MB", units of :mod:`kg.metrics`) and the paper never writes: the unit says only the dimension (training
+    time, run time, file size, memory), not which quantity was measured."""
+    units = load_metrics().units
+    return (result_made(entity) and not entity.mentions
+            and any(a.lower() in units for a in entity.aliases))
+
+
+def _named_by(entity):
+    """The names of `entity` that may link: all its forms, but only the name of a Metric entity that result
+    extraction made from a number ("accuracy" from "a 2% accuracy loss", "time" from "6 hours"), whose aliases
+    are the result's wording (the change, "accuracy loss"; the unit, "GB") and name other things."""
+    return [entity.name] if result_made(entity) else entity.forms
+
+
 def _forms_of(entity, cache):
     texts = []
-    for text in entity.forms:
+    for text in _named_by(entity):
         if isinstance(text, str):
             texts.append(text)
             texts.extend(parenthetical_forms(text))  # "Key-Value (KV) cache": also "KV cache"
@@ -83,7 +114,7 @@ def _forms_of(entity, cache):
     return forms
 
 
-def build_records(extractions, drop, dropped):
+def build_records(extractions, drop, dropped, terms=frozenset()):
     """One :class:`Record` per per-paper entity with its normalised forms (name first), in paper id order.
 
     Parameters
@@ -93,6 +124,9 @@ def build_records(extractions, drop, dropped):
         Keys never linked (the curation file's ``drop``).
     dropped : collections.Counter
         Counts records left out, by reason (``empty_name``, ``curation``).
+    terms : set of str
+        Keys of established terms of the field (the names of the synonym table): a phrase few papers use is
+        no paper's own vague phrase when it is one of them ("structural pruning").
 
     Returns
     -------
@@ -120,7 +154,7 @@ def build_records(extractions, drop, dropped):
                 used[f.key].add(r.paper)
     lex = load_lexicon()
     for r in records:
-        r.local = [_is_local(r, f, named, titles[r.paper], used, lex) for f in r.forms]
+        r.local = [_is_local(r, f, named, titles[r.paper], used, lex, terms) for f in r.forms]
     return records
 
 
@@ -136,12 +170,14 @@ def _named(text, title):
     return proper_name(text) or name_like(text)
 
 
-def _is_local(record, nf, named, title="", used=None, lexicon=None):
+def _is_local(record, nf, named, title="", used=None, lexicon=None, terms=frozenset()):
+    if _named_after_unit(record.entity):
+        return True
     if record.entity.role == "proposed" and not any(expands(g, nf) for g in record.forms if g is not nf):
         # (the long form of the paper's own abbreviation, "Low-Rank Adaptation" of LoRA, is a name)
         lex = lexicon or load_lexicon()
         generic = _singular(nf.spaced.split()[-1]) in lex.generic_heads
-        rare = len((used or {}).get(nf.key, set()) - {record.paper}) < lex.common_papers
+        rare = len((used or {}).get(nf.key, set()) - {record.paper}) < lex.common_papers and nf.key not in terms
         if not _named(nf.text, title) and not named.get(nf.key, set()) - {record.paper} and (generic or rare):
             return True
         if nf.heads and nf.key not in normalize(title).key:  # "an MCMC algorithm" we propose is no MCMC
@@ -250,17 +286,25 @@ def acronym_kinds(records, pairs):
     An abbreviation counts when some entities that write it spell it out (`pairs`, from
     :func:`kg.link.abbreviations.abbreviation_pairs`) and entities of another kind write it without doing so: "IS"
     spelled out as importance sampling (a method) and a bare "IS" metric, the Inception Score. A name typed a
-    dataset in one paper and a task in another ("GSM8K") is no such thing.
+    dataset in one paper and a task in another ("GSM8K") is no such thing, and neither is a kind that fewer than
+    the lexicon's ``minority_share`` of the papers writing the name give it (rule ``type_vote``: "CIFAR-100" a
+    Dataset in 12 papers and a Model in one is a typing slip; the node takes the majority type).
     """
-    kinds, spelled = defaultdict(set), defaultdict(set)
+    kinds, spelled = defaultdict(lambda: defaultdict(set)), defaultdict(set)
     for r in records:
         for f, local in zip(r.forms, r.local):
             if not local and _bare_acronym(f.text):
-                kinds[f.key].add(_KINDS.get(r.entity.type, "thing"))
+                kinds[f.key][_KINDS.get(r.entity.type, "thing")].add(r.paper)
     for key, uses in pairs.items():
         for r, _, _ in uses:
             spelled[key].add(_KINDS.get(r.entity.type, "thing"))
-    return {k: v for k, v in kinds.items() if len(v) > 1 and spelled.get(k) and v - spelled[k]}
+    share, out = load_lexicon().minority_share, {}
+    for k, papers in kinds.items():
+        total = len(set().union(*papers.values()))
+        v = {kind for kind, ps in papers.items() if len(ps) >= share * total}
+        if len(v) > 1 and spelled.get(k) and v - spelled[k]:
+            out[k] = v
+    return out
 
 
 def node_of(nf, local, record, bare_families, kinds=None, capitals=frozenset()):
@@ -286,6 +330,27 @@ def node_of(nf, local, record, bare_families, kinds=None, capitals=frozenset()):
     if nf.key in capitals and nf.text.isupper():
         return f"{nf.key}#caps"
     return nf.key
+
+
+def descriptor_rest(nf, lexicon=None):
+    """The form without a lower-case descriptor head (rule ``descriptor_head`` of the lexicon), or None.
+
+    Examples
+    --------
+    >>> descriptor_rest(normalize("KV cache compression methods")).key
+    'kvcachecompression'
+    >>> [descriptor_rest(normalize(t)) for t in ("Cross-Entropy Method", "LoRA-based methods", "prior methods",
+    ...                                          "the state-of-the-art methods")]
+    [None, None, None, None]
+    """
+    lex = lexicon or load_lexicon()
+    words = nf.text.split()
+    if len(words) < 2 or not words[-1].islower() or _singular(words[-1]) not in lex.descriptor_heads:
+        return None
+    rest = normalize(" ".join(words[:-1]))
+    if all(w.replace("-", "") in lex.vague | lex.evaluative for w in rest.spaced.split()):
+        return None  # "prior methods", "the state-of-the-art methods": whose methods, not a name
+    return rest if rest.key and "based" not in rest.steps and not rest.text.lower().endswith("-based") else None
 
 
 def stem_nodes(records, families):

@@ -30,7 +30,13 @@ class Lexicon:
     phrase_heads, adjective_endings, modifiers, model_heads, quantities, vague, evaluative, rated_terms : tuple or frozenset of str
     part_words : frozenset of str
     generic_heads : frozenset of str
+    descriptor_heads : frozenset of str
+        Heads of the rule ``descriptor_id`` (:func:`kg.link.forms.descriptor_rest`); its merges are counted
+        under that id.
     common_papers : int
+    minority_share : float
+        Rule ``type_vote`` (:func:`kg.link.forms.acronym_kinds`): the least share of the papers writing an
+        abbreviation that must give it a kind for that kind to be a second sense.
     """
 
     name_heads: frozenset
@@ -47,6 +53,9 @@ class Lexicon:
     part_words: frozenset
     generic_heads: frozenset = frozenset()
     common_papers: int = 5
+    descriptor_heads: frozenset = frozenset()
+    descriptor_id: str = "descriptor_head"
+    minority_share: float = 0.1
 
 
 def _get(data, keys):
@@ -67,6 +76,13 @@ def _integer(path, data, *keys):
     if not isinstance(value, int) or isinstance(value, bool):
         raise InputError(path, f"{'.'.join(keys)} must be a whole number")
     return value
+
+
+def _share(path, data, *keys):
+    value = _get(data, keys)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+        raise InputError(path, f"{'.'.join(keys)} must be a number from 0 to 1")
+    return float(value)
 
 
 @cache
@@ -120,4 +136,7 @@ def load_lexicon(path=LEXICON_PATH):
         part_words=frozenset(_words(path, data, "part_words")),
         generic_heads=frozenset(_words(path, data, "gate", "generic_heads")),
         common_papers=_integer(path, data, "gate", "common_papers"),
+        descriptor_heads=frozenset(_words(path, data, "descriptor", "heads")),
+        descriptor_id=str(_get(data, ("descriptor", "id")) or "descriptor_head"),
+        minority_share=_share(path, data, "types", "minority_share"),
     )

@@ -7,6 +7,8 @@ The rules, in order:
    abbreviation inside a name gives both names it stands for. Forms with one key are one thing, except the
    forms that link within their paper only (:mod:`kg.link.forms`: a paper's own unnamed "adaptive algorithm",
    an alias narrower or broader than the name).
+   An entity whose every mention the text around it extends into a longer name ("[BERT]-Base", "tiny-[ImageNet]",
+   "FID, [CLIP], and CMMD scores") links as that name, or within its paper only (:mod:`kg.link.spans`).
 2. The forms of one entity of one paper (its name and aliases) are tied: an abbreviation and its long form
    ("LoRA", "Low-Rank Adaptation") are one thing everywhere in the corpus, so "LoRA" alone in another paper
    joins them. A tie is refused when one form is a variant of the other ("LoRA+" / "LoRA") or when the alias
@@ -16,7 +18,9 @@ The rules, in order:
    cluster (the abbreviation is then an alias of each, and its id is disambiguated by the long form), and a
    bare use of it stays apart.
 4. Ordinary noun phrases also meet on their stem key (:mod:`kg.link.stems`: "computational cost" =
-   "computation cost", "self-attention mechanism" = "self-attention"), within one family of entity types.
+   "computation cost", "self-attention mechanism" = "self-attention"), within one family of entity types; a
+   form with a lower-case descriptor head joins the process the corpus names without it (rule
+   ``descriptor_head``, data: "KV cache compression methods" = "KV cache compression").
 5. Keys one edit apart within one entity type are joined (:func:`kg.link.cluster.near_duplicates`).
 6. The bundled synonym table (``kg/link/data/synonyms.toml``: MMLU = Massive Multitask Language
    Understanding, COCO = MS-COCO) and the curation file's merges join their names.
@@ -45,14 +49,17 @@ from .forms import (
     acronym_kinds,
     build_records,
     capital_keys,
+    descriptor_rest,
     key_families,
     node_of,
     stem_nodes,
 )
 from .index import NodeIndex, assign_ids
+from .lexicon import load_lexicon
 from .normalize import _name_like, normalize, slugify
 from .relations import family_candidates, find_variants, merge_relations
 from .results import link_results
+from .spans import relink_truncated
 
 __all__ = ["CorpusEntity", "LinkResult", "link", "SYNONYMS_PATH"]
 
@@ -213,6 +220,12 @@ def _cluster(records, merges, apart, ambiguous):
             for node in stems:  # a stem node joins keys: counted from its second key on
                 kc.union(key, node, "stem", count=node in attached)
                 attached.add(node)
+    families, rule = key_families(records), load_lexicon().descriptor_id
+    for r in records:  # "KV cache compression methods" is KV cache compression where the corpus names that
+        for f, n in zip(r.forms, r.nodes):
+            rest = descriptor_rest(f) if n is not None and "@" not in n else None
+            if rest and rest.key in kc.parent and rest.key not in ambiguous and families.get(rest.key) == "process":
+                kc.union(rest.key, n, rule)
     by_type = defaultdict(dict)  # fuzzy matching stays within the type most papers give a key
     for k, votes in key_types.items():
         if k not in ambiguous:
@@ -360,7 +373,8 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     dates = {p.id: p.date for p in papers}
     extractions = list(extractions)
     dropped = Counter()
-    records = build_records(extractions, drop, dropped)
+    terms = {k for rule, group in merges if rule == "synonym" for k in group}
+    records = build_records(extractions, drop, dropped, terms)
 
     # abbreviations whose long forms disagree: a form of one is no node of its own where a long form is given
     pairs = abbreviation_pairs(records)
@@ -374,6 +388,8 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
                    for f, loc in zip(r.forms, r.local)]
         if all(n is None for n in r.nodes):
             r.nodes = [f.key for f in r.forms]
+    relinked = Counter()
+    relink_truncated(records, {p.id: p.text for p in papers}, terms, relinked)
 
     kc, forms = _cluster(records, merges, apart, ambiguous)
     clusters = defaultdict(list)
@@ -402,4 +418,5 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     variants = find_variants(entities, key_owner)
     report = _report(extractions, records, entities, kc, forms, ambiguous, dropped, variants, rel_report)
     report["results"] = res_report
+    report["relinked"] = dict(relinked)
     return LinkResult(dict(sorted(entities.items())), relations, variants, report, members, index, results)

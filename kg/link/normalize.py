@@ -312,7 +312,8 @@ def is_abbreviation(short, long):
     """True when `short` abbreviates `long` (Schwartz & Hearst 2003).
 
     Every letter or digit of `short` appears in `long` in the same order, its first one at the start of a word
-    of `long`; `short` is one token and `long` has at least two words.
+    of `long`; `short` is one token and `long` has at least two words with letters (a name with a list of
+    numbers, "CIFAR10/100", spells nothing out).
 
     Examples
     --------
@@ -320,12 +321,13 @@ def is_abbreviation(short, long):
     True
     >>> is_abbreviation("3DGS", "3D Gaussian Splatting")
     True
-    >>> is_abbreviation("DPP", "Low-Rank Adaptation")
-    False
+    >>> is_abbreviation("DPP", "Low-Rank Adaptation"), is_abbreviation("CIFAR100", "CIFAR10/100")
+    (False, False)
     """
     s = [c for c in short.lower() if c.isalnum()]
     lo = unicodedata.normalize("NFKC", long).translate(_DASHES).lower()
-    if len(s) < 2 or " " in short.strip() or len(tokens_of(lo)) < 2 or len(s) >= sum(c.isalnum() for c in lo):
+    words = [t for t in tokens_of(lo) if any(c.isalpha() for c in t)]
+    if len(s) < 2 or " " in short.strip() or len(words) < 2 or len(s) >= sum(c.isalnum() for c in lo):
         return False
     si, li = len(s) - 1, len(lo) - 1
     while si >= 0:

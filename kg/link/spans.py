@@ -1,0 +1,186 @@
+"""Mentions that are a truncated part of a longer name, found from the text around them (rule ``truncated_span``).
+
+An extractor may cut a longer name down to a shorter one: "[BERT]-Base", "tiny-[ImageNet]", "[Llama 2] Chat
+Drafter 115M", "Vector [Quantized Variational AutoEncoders]", or one conjunct of a coordination whose shared head
+follows later: "FID, [CLIP], and CMMD scores", "[few-shot] or even zero-shot learning". Such a mention names the
+longer thing, not the short name, and linking it by its own words would put it into the node of the short name.
+
+A mention is *truncated* when the text right around it extends it into
+
+- another name of the same name with a part token (a version, size, flavour or part: :func:`kg.link.cluster.parts_of`)
+  or a number after it: "BERT-Base", "tiny-ImageNet", "Llama 2 Chat", "ImageNet 64";
+- or a name that the corpus writes elsewhere (`known` keys): the word before it when capitalised or joined by a
+  hyphen ("Vision Transformer"), the word after it, or the shared head of a coordination whose last conjunct has
+  the shape of the mention (both abbreviations, or both hyphenated words with the same last part: "CLIP, and CMMD
+  scores" gives "CLIP scores"; "LoRA and full fine-tuning" gives nothing).
+
+A head word that only says the name's type ("ImageNet dataset", "Transformer architecture") extends nothing. An
+entity of a paper whose every mention is truncated links to the longer name the corpus knows, else within its
+paper only, or as the longer name when all its mentions agree on one (:func:`truncated_target`).
+"""
+
+import re
+from collections import Counter
+
+from .cluster import parts_of
+from .forms import local_key
+from .lexicon import load_lexicon
+from .normalize import DETERMINERS, _singular, is_acronym, normalize
+from .stems import family_of
+
+__all__ = ["extensions", "truncated_target", "relink_truncated"]
+
+_WORD = r"[A-Za-z0-9][A-Za-z0-9.+#]*(?:-[A-Za-z0-9.+#]+)*"
+_NUMBER = re.compile(r"\d+(?:x\d+)?")
+_COORD = re.compile(r"\s*,?\s*(?:and|or)\b|\s*,")
+_STOP = re.compile(r"[.;:()\[\]]\s|[;:()\[\]]|\.$")
+
+
+def _shape(word):
+    if is_acronym(word):
+        return "acronym"
+    if "-" in word:
+        return "-" + word.rsplit("-", 1)[-1].lower()
+    return None
+
+
+def extensions(text, start, end, lexicon=None, family=None):
+    """The longer names the text around the mention ``text[start:end]`` may be cut from.
+
+    Parameters
+    ----------
+    text : str
+    start, end : int
+    lexicon : Lexicon, optional
+    family : str, optional
+        The family of the mention's entity type (:func:`kg.link.stems.family_of`): a word after it that says
+        that family extends nothing ("BLEU score" of the metric BLEU is BLEU; "CLIP score" of the model CLIP is
+        another thing).
+
+    Returns
+    -------
+    parts : list of str
+        Extensions by a part token or a number ("BERT-Base", "ImageNet 64").
+    names : list of str
+        Extensions by a neighbouring word or a coordination's shared head, to be looked up among known names.
+
+    Examples
+    --------
+    >>> t = "in terms of FID, CLIP, and CMMD scores. We train BERT-Base"
+    >>> extensions(t, 17, 21)
+    ([], ['CLIP scores'])
+    >>> extensions(t, t.index("BERT"), t.index("BERT") + 4)
+    (['BERT-Base'], ['BERT-Base'])
+    """
+    lex = lexicon or load_lexicon()
+    mention, before, after = text[start:end], text[:start], text[end:]
+    heads = lex.name_heads | lex.phrase_heads | lex.descriptor_heads | lex.model_heads
+    parts, names = [], []
+    m = re.match(r"([-\s])(" + _WORD + ")", after)
+    said = lex.head_types.get(_singular(m.group(2).lower())) if m else None
+    if m and not (family and said and family_of(said) == family):
+        sep, word = m.group(1), m.group(2).rstrip(".")
+        ext = mention + sep + word
+        tagged = any(tag == word.lower() for _, tag in parts_of(normalize(ext), lex))
+        number = _NUMBER.fullmatch(word) and not re.match(r"\s*\\?%", after[m.end():])  # "ChatGLM2 50% faster"
+        # a short token after a space is a word ("BERT is"), a part only when joined ("ImageNet-C")
+        if number or (tagged and (sep == "-" or word.lower() in lex.part_words)):
+            parts.append(ext)
+        if _singular(word.lower()) not in heads:
+            names.append(ext)
+    m = re.search("(" + _WORD + r")([-\s])$", before)
+    if m and m.group(1).lower() not in DETERMINERS:
+        word, sep = m.group(1), m.group(2)
+        ext = word + sep + mention
+        if sep == "-" and any(tag == "^" + word.lower() for _, tag in parts_of(normalize(ext), lex)):
+            parts.append(ext)
+        if sep == "-" or word[:1].isupper():
+            names.append(ext)
+    if _COORD.match(after):  # "CLIP, and CMMD scores": the head after the last conjunct is shared
+        clause = _STOP.split(after, maxsplit=1)[0]
+        words = re.findall(_WORD, clause)[:8]
+        shape = _shape(mention)
+        for last, head in zip(words, words[1:]):
+            if shape and _shape(last) == shape and not _shape(head) and head.lower() not in ("and", "or"):
+                names.append(f"{mention} {head}")
+                break
+    return parts, names
+
+
+def truncated_target(entity, text, known, lexicon=None):
+    """The longer name an entity whose every mention is truncated (module docstring) links as, or None.
+
+    Parameters
+    ----------
+    entity : kg.records.Entity
+        With its mentions (offsets into `text`); mentions that do not match `text` are not judged.
+    text : str
+        The paper's :attr:`kg.records.Paper.text`.
+    known : set of str
+        Keys of the names the corpus writes (linking across papers).
+
+    Returns
+    -------
+    tuple of (str, bool) or None
+        The longer name and whether it links across papers: the known name most mentions extend into, else
+        the one part extension all mentions agree on ("ImageNet 64"), else the entity's own name within its
+        paper only (``False``: "BERT" cut from both "BERT-Base" and "BERT-Large"). None when some mention
+        stands on its own or none can be judged.
+
+    Examples
+    --------
+    >>> from kg.records import Entity, Mention
+    >>> t = "sparse pre-trained BERT-Base and BERT-Large models"
+    >>> e = Entity("BERT", "Model", mentions=[Mention("BERT", 19, 23), Mention("BERT", 33, 37)])
+    >>> truncated_target(e, t, set()), truncated_target(e, t, {"bertbase"})
+    (('BERT', False), ('BERT-Base', True))
+    >>> truncated_target(Entity("BERT", "Model", mentions=[Mention("BERT", 0, 4)]), "BERT is a model", set()) is None
+    True
+    """
+    own = normalize(entity.name).key
+    hits, parts_seen, judged = Counter(), [], 0
+    for m in getattr(entity, "mentions", None) or ():
+        if not (0 <= m.start < m.end <= len(text)) or text[m.start:m.end] != m.text:
+            continue
+        judged += 1
+        parts, names = extensions(text, m.start, m.end, lexicon, family_of(entity.type))
+        found = [x for x in names if normalize(x).key in known and normalize(x).key != own]
+        if not parts and not found:
+            return None
+        hits.update(found[:1])
+        parts_seen.append(parts[0] if parts else None)
+    if not judged:
+        return None
+    if hits:
+        return min(hits, key=lambda x: (-hits[x], x)), True
+    if None not in parts_seen and len({normalize(x).key for x in parts_seen}) == 1:
+        return parts_seen[0], True
+    return entity.name, False
+
+
+def relink_truncated(records, texts, terms, counts):
+    """Records whose every mention is cut from a longer name link as that name, or within their paper only.
+
+    Parameters
+    ----------
+    records : list of kg.link.forms.Record
+        With their forms, nodes and local flags set; the forms and nodes of a truncated record are replaced.
+    texts : dict of str to str
+        Paper id -> :attr:`kg.records.Paper.text`; records of papers without a text are left alone.
+    terms : set of str
+        Keys of the synonym table's names, known names even where no paper writes them.
+    counts : collections.Counter
+        Counts the records relinked under ``truncated_span`` (the link report's ``relinked``).
+    """
+    known = {f.key for r in records for f, loc in zip(r.forms, r.local) if not loc} | set(terms)
+    for r in records:
+        found = truncated_target(r.entity, texts[r.paper], known) if r.paper in texts else None
+        if found is None:
+            continue
+        text, linked = found
+        own, nf = r.forms[0].key, normalize(text)
+        for i, f in enumerate(r.forms):
+            if f.key == own:
+                r.forms[i] = nf
+                r.nodes[i] = nf.key if linked else local_key(nf.key, r.paper)
+        counts["truncated_span"] += 1

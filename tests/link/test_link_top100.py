@@ -1,0 +1,229 @@
+"""Tests of the linking rules that clean the top of the graph (issue 17, the top-100 hand check): each feeds the
+linker the names that split or mixed a big node of the bundled corpus and asserts the node it links them into."""
+
+import pytest
+
+from kg.link import link, normalize
+from kg.link.forms import descriptor_rest
+from kg.link.lexicon import LEXICON_PATH, load_lexicon
+from kg.link.normalize import is_abbreviation
+from kg.link.spans import extensions, truncated_target
+from kg.records import Entity, Mention, PaperExtraction
+from kg.shards import _slim
+
+
+def X(pid, *entities):
+    return PaperExtraction(pid, f"title {pid}", list(entities))
+
+
+def E(name, type_="Method", role="used", aliases=(), provenance=()):
+    return Entity(name, type_, role, list(aliases), provenance=list(provenance))
+
+
+def node_of(result, paper, name):
+    return next(eid for eid, ms in result.members.items() if (paper, name) in ms)
+
+
+# -- one name typed two ways: a list of numbers spells out no abbreviation -----------------------------------
+
+def test_cifar_list_spells_out_nothing():
+    assert not is_abbreviation("CIFAR100", "CIFAR10/100")
+    assert is_abbreviation("3DGS", "3D Gaussian Splatting")
+
+
+def test_name_typed_model_once_joins_the_dataset():
+    # afb2368943 types "CIFAR-100" a Model from "CIFAR-10/100"; other papers write "CIFAR100" with that list
+    exts = [X("a", E("CIFAR-100", "Model", aliases=["CIFAR-10/100"]))]
+    exts += [X(f"d{i}", E("CIFAR-100", "Dataset")) for i in range(3)]
+    exts += [X("e", E("CIFAR100", "Dataset", aliases=["CIFAR10/100"]))]
+    r = link([], exts)
+    node = node_of(r, "a", "CIFAR-100")
+    assert node == node_of(r, "d0", "CIFAR-100") == node_of(r, "e", "CIFAR100")
+    assert r.entities[node].type == "Dataset"
+
+
+def test_a_kind_one_paper_in_ten_gives_is_a_typing_slip():
+    # the Inception Score spelled out in one paper, written bare as a metric in ten, typed a Method in one
+    exts = [X("s", E("IS", "Metric", aliases=["Inception Score"]))]
+    exts += [X(f"d{i}", E("IS", "Metric")) for i in range(10)]
+    exts += [X("m", E("IS", "Method"))]
+    r = link([], exts)
+    node = node_of(r, "m", "IS")
+    assert node == node_of(r, "d0", "IS") == node_of(r, "s", "IS") and r.entities[node].type == "Metric"
+
+
+def test_two_kinds_of_thing_stay_two():
+    exts = [X("a", E("IS", "Method", aliases=["importance sampling"])), X("b", E("IS", "Metric")),
+            X("c", E("IS", "Metric", aliases=["Inception Score"]))]
+    r = link([], exts)
+    assert node_of(r, "a", "IS") != node_of(r, "b", "IS")
+
+
+# -- a result-made metric links by its name only --------------------------------------------------------------
+
+def written(entity, text):
+    entity.mentions = [Mention(text, 0, len(text))]
+    return entity
+
+
+def test_result_wording_is_no_name_of_the_metric():
+    # b386da78cb: the metric of "... accuracy loss" is accuracy, with the result's words as an alias
+    exts = [X("r", written(E("accuracy", "Metric", aliases=["accuracy loss"], provenance=["kg_results"]), "accuracy")),
+            X("m", written(E("memory", "Metric", aliases=["GB"], provenance=["kg_results"]), "memory")),
+            X("a", E("accuracy loss", "Metric")), X("b", E("accuracy", "Metric")),
+            X("g", E("GPU", "Model", aliases=["GB"]))]
+    r = link([], exts)
+    acc = node_of(r, "r", "accuracy")
+    assert acc == node_of(r, "b", "accuracy") != node_of(r, "a", "accuracy loss")
+    assert "accuracy loss" not in r.entities[acc].aliases
+    assert "GB" not in r.entities[node_of(r, "m", "memory")].aliases
+
+
+def test_metric_named_after_a_unit_stays_in_its_paper():
+    # cb6e576269 "takes only 6 hours to train" and e328cafadf's quantization run time: both "time", from "hours"
+    exts = [X("a", E("time", "Metric", aliases=["hours"], provenance=["kg_results"])),
+            X("b", E("time", "Metric", aliases=["hours"], provenance=["kg_results"])),
+            X("c", written(E("latency", "Metric", provenance=["kg_results"]), "latency")),
+            X("d", E("latency", "Metric")),
+            X("e", E("speedup", "Metric", aliases=["faster"], provenance=["kg_results"])),  # "2.4x faster"
+            X("f", E("speedup", "Metric", aliases=["faster"], provenance=["kg_results"]))]
+    r = link([], exts)
+    assert node_of(r, "a", "time") != node_of(r, "b", "time")
+    assert node_of(r, "c", "latency") == node_of(r, "d", "latency")
+    assert node_of(r, "e", "speedup") == node_of(r, "f", "speedup")
+
+
+def test_an_extracted_entity_keeps_its_aliases():
+    r = link([], [X("a", E("accuracy", "Metric", aliases=["model accuracy"], provenance=["candidates.ner"]))])
+    assert r.entities["accuracy"].aliases == ["model accuracy"]
+
+
+def test_slim_shards_keep_what_linking_reads():
+    record = {"entities": [{"name": "time", "mentions": [{"text": "t", "start": 0, "end": 1}],
+                            "provenance": ["kg_results"]},
+                           {"name": "LoRA", "provenance": ["candidates.ner", "kg_results:retyped"]}],
+              "relations": [{"subject": "a", "provenance": ["x"]}]}
+    out = _slim(record)
+    assert out["entities"][0]["mentions"] and out["entities"][0]["provenance"] == ["kg_results"]
+    assert "provenance" not in out["entities"][1] and "provenance" not in out["relations"][0]
+
+
+# -- a term of the synonym table passes the specificity gate ---------------------------------------------------
+
+def test_synonym_term_a_paper_lists_as_its_own_links():
+    # ee288a627d: "across all compression approaches: structural pruning (block/layer dropping)", role proposed
+    exts = [X("p", E("structural pruning", role="proposed")), X("a", E("structured pruning")),
+            X("b", E("structured pruning"))]
+    r = link([], exts)
+    assert node_of(r, "p", "structural pruning") == node_of(r, "a", "structured pruning")
+
+
+def test_unlisted_rare_phrase_a_paper_proposes_stays_local():
+    exts = [X("p", E("model fine-tuning", role="proposed", aliases=["model fine-tuning method"]))]
+    exts += [X(f"u{i}", E("fine-tuning")) for i in range(6)]
+    r = link([], exts)
+    assert node_of(r, "p", "model fine-tuning") != node_of(r, "u0", "fine-tuning")
+
+
+def test_overall_only_rates_a_quantity():
+    # 875905c576: "a generalized loss function to minimize overall network size"
+    exts = [X("a", E("overall network size", "Metric")), X("b", E("model size", "Metric")),
+            X("c", E("model size", "Metric"))]
+    r = link([], exts)
+    assert node_of(r, "a", "overall network size") == node_of(r, "b", "model size")
+
+
+@pytest.mark.parametrize("rated, plain, together", [
+    ("standard adapter", "adapter", True),  # 4a11fba505: "split the standard adapter"
+    ("vanilla attention", "attention", True),
+    ("standard approaches", "approach", False),  # a generic head: whose approaches, not a name
+    ("existing adapters", "adapter", False),  # a vague word: which adapters
+])
+def test_a_rated_term_is_the_term(rated, plain, together):
+    exts = [X("a", E(rated)), X("b", E(plain)), X("c", E(plain))]
+    r = link([], exts)
+    assert (node_of(r, "a", rated) == node_of(r, "b", plain)) is together
+
+
+# -- descriptor heads -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, rest", [
+    ("KV cache compression methods", "kvcachecompression"),
+    ("importance sampling framework", "importancesampling"),
+    ("Cross-Entropy Method", None),  # its own algorithm
+    ("LoRA-based methods", None),  # methods built on LoRA
+    ("prior methods", None),  # whose methods, not a name
+    ("the state-of-the-art methods", None),
+    ("offline RL algorithms", "offlinerl"),
+])
+def test_descriptor_rest(text, rest):
+    found = descriptor_rest(normalize(text))
+    assert (found.key if found else None) == rest
+
+
+def test_descriptor_head_joins_the_process_the_corpus_names():
+    # b338410213: "compared with previous KV cache compression methods"
+    exts = [X("z", E("KV cache compression methods", "Task")), X("a", E("KV cache compression", "Task")),
+            X("c", E("cross-entropy", "Method")), X("d", E("cross-entropy method", "Method")),
+            X("e", E("PRIOR", "Method")), X("f", E("prior methods", "Method"))]
+    r = link([], exts)
+    assert node_of(r, "z", "KV cache compression methods") == node_of(r, "a", "KV cache compression")
+    assert r.report["merges"]["descriptor_head"] >= 1
+    assert node_of(r, "e", "PRIOR") != node_of(r, "f", "prior methods")
+
+
+# -- truncated spans ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, mention, parts, names", [
+    ("sparse pre-trained BERT-Base, BERT-Large", "BERT", ["BERT-Base"], ["BERT-Base"]),
+    ("ResNet on the tiny-ImageNet data set", "ImageNet", ["tiny-ImageNet"], ["ImageNet data", "tiny-ImageNet"]),
+    ("we train Llama 2 Chat Drafter 115M", "Llama 2", ["Llama 2 Chat"], ["Llama 2 Chat"]),
+    ("EDM on ImageNet 64 with only 19 NFEs", "ImageNet", ["ImageNet 64"], ["ImageNet 64"]),
+    ("the inference time of ChatGLM2 50% faster", "ChatGLM2", [], ["ChatGLM2 50"]),
+    ("in terms of FID, CLIP, and CMMD scores.", "CLIP", [], ["CLIP scores"]),
+    ("enabling few-shot or even zero-shot learning.", "few-shot", [], ["few-shot or", "few-shot learning"]),
+    # candidates only: no known name is "LoRA and" or "BERT is"; the conjunct "full" has not the shape of LoRA
+    ("We compare LoRA and full fine-tuning.", "LoRA", [], ["LoRA and"]),
+    ("BERT is a model", "BERT", [], ["BERT is"]),
+    ("the ImageNet dataset", "ImageNet", [], []),
+])
+def test_extensions(text, mention, parts, names):
+    start = text.index(mention)
+    assert extensions(text, start, start + len(mention)) == (parts, names)
+
+
+def test_words_that_extend_into_no_known_name_leave_a_mention_alone():
+    text = "We compare LoRA and full fine-tuning."
+    e = Entity("LoRA", "Method", mentions=[Mention("LoRA", 11, 15)])
+    assert truncated_target(e, text, {"lorafinetuning", "fullfinetuning"}) is None
+
+
+def test_metric_with_its_own_head_is_not_truncated():
+    text = "a BLEU score of 30"
+    e = Entity("BLEU", "Metric", mentions=[Mention("BLEU", 2, 6)])
+    assert truncated_target(e, text, {"bleuscore"}) is None
+
+
+def test_truncated_mentions_link_as_the_longer_name(truncated_corpus):
+    papers, exts = truncated_corpus
+    r = link(papers, exts)
+    assert node_of(r, "bert-sizes", "BERT") != node_of(r, "bert", "BERT")  # BERT-Base and BERT-Large: local
+    assert node_of(r, "clip-metric", "CLIP") == node_of(r, "clip-score", "CLIP score") != node_of(r, "clip", "CLIP")
+    assert node_of(r, "few-shot", "few-shot") == node_of(r, "fsl", "few-shot learning")
+    assert node_of(r, "tiny", "ImageNet") != node_of(r, "imagenet", "ImageNet")
+    assert r.entities[node_of(r, "tiny", "ImageNet")].label == "tiny-ImageNet"
+    assert r.report["relinked"]["truncated_span"] == 4
+
+
+def test_without_texts_nothing_is_relinked(truncated_corpus):
+    _, exts = truncated_corpus
+    r = link([], exts)
+    assert node_of(r, "bert-sizes", "BERT") == node_of(r, "bert", "BERT")
+    assert r.report["relinked"] == {}
+
+
+def test_lexicon_share_must_be_a_fraction(bad_file):
+    text = LEXICON_PATH.read_text().replace("minority_share = 0.1", "minority_share = 2")
+    bad_file("lexicon.toml", text, load_lexicon, "types.minority_share must be a number from 0 to 1")
+    lex = load_lexicon(LEXICON_PATH)
+    assert lex.minority_share == 0.1 and lex.descriptor_id == "descriptor_head" and "method" in lex.descriptor_heads
