@@ -42,7 +42,7 @@ def write_view_html(view, path, max_nodes=HTML_NODES):
     """
     import networkx as nx
 
-    from .export.html import write_html
+    from .export.html import PAGE_ATTRS, write_html
 
     degrees = view.degrees() if hasattr(view, "degrees") else None
     if degrees is None or max_nodes is None or max_nodes >= len(degrees):
@@ -50,24 +50,35 @@ def write_view_html(view, path, max_nodes=HTML_NODES):
     keep = set(heapq.nsmallest(max_nodes, degrees, key=lambda n: (-degrees[n][0], -degrees[n][1], str(n))))
     G = nx.MultiDiGraph(**view.graph)
     edges, cited = [], set()
+    # Only what the page shows is kept of each node (PAGE_ATTRS): the papers' abstracts and authors, and the
+    # offsets of every evidence item, were half of the writer's peak memory at 100,000 papers.
     for node, attrs, out in view.units(kinds=("entity",)):
         if node in keep:
-            G.add_node(node, **attrs)
+            G.add_node(node, **_only(attrs, PAGE_ATTRS["entity"]))
             cited.update(attrs.get("papers") or ())
             for target, key, data in out:
                 if target in keep:
+                    data = _only(data, PAGE_ATTRS["relation"])
+                    if data.get("evidence"):
+                        data["evidence"] = [_only(e, PAGE_ATTRS["evidence"]) for e in data["evidence"]]
                     edges.append((node, target, key, data))
                     cited.update(e.get("paper") for e in data.get("evidence") or ())
     G.add_edges_from(edges)
     # the results about the entities shown (their leaderboard panels), with their papers
     for node, attrs, _ in view.units(kinds=("other",)):
         if attrs.get("kind") == "result" and attrs.get("subject") in keep:
-            G.add_node(node, **attrs)
+            G.add_node(node, **_only(attrs, PAGE_ATTRS["result"]))
             cited.add(attrs.get("paper"))
-    G.add_nodes_from(view.papers_by_id(sorted(p for p in cited if p)))
+    G.add_nodes_from((key, _only(attrs, PAGE_ATTRS["paper"]))
+                     for key, attrs in view.papers_by_id(sorted(p for p in cited if p)))
     totals = {"entities": len(degrees), "relations": sum(d for d, _ in degrees.values()) // 2,
               "papers": view.graph.get("papers")}
     return write_html(G, path, max_nodes=max_nodes, totals=totals)
+
+
+def _only(attrs, names):
+    """The items of `attrs` named in `names`."""
+    return {k: attrs[k] for k in names if k in attrs}
 
 
 def _write_extractions(result, path, options):

@@ -75,6 +75,7 @@ class KG(DefinedNamespace):
     endOffset: URIRef
 
     # Entity statistics and linking
+    nameKey: URIRef  # a lower-cased label or alias: exact, indexed case-insensitive lookup
     paperCount: URIRef
     firstSeen: URIRef
     generic: URIRef

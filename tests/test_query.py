@@ -92,7 +92,7 @@ def test_leaderboard_query_gives_the_leaderboard_of_kg_leaderboard(result_graph,
 
     text = (QUERIES / "12-leaderboard-on-d.rq").read_text(encoding="utf-8")
     for name in ("GLUE", "WikiText-2"):
-        rows = _values(run_query(result_graph_dir, text.replace('"GLUE"', f'"{name}"')))
+        rows = _values(run_query(result_graph_dir, text.replace('"glue"', f'"{name.lower()}"')))
         board = leaderboard(result_graph, name)
         assert [(r[0], r[2], r[3], r[4]) for r in rows] == [
             (b.metric_label, b.method_label, b.value, b.paper) for b in board.rows if b.rank is not None]
@@ -215,10 +215,10 @@ def test_cli_missing_graph(tmp_path):
 
 
 @pytest.mark.parametrize("name, values, expected", [
-    ("04-evidence-for-claim.rq", '("GPT-4" kg:outperforms "llama 2")',
+    ("04-evidence-for-claim.rq", '("gpt-4" kg:outperforms "llama 2")',
      [("GPT-4", "LLaMA-2", "GPT-4 beats LLaMA-2 <script>alert(3)</script> on question answering.", "0", "68", "0.9",
        "f0f0f0f0f0")]),
-    ("04-evidence-for-claim.rq", '("LLaMA-2-7B" kg:combinesWith "")',
+    ("04-evidence-for-claim.rq", '("llama-2-7b" kg:combinesWith UNDEF)',
      [("LLaMA-2-7B", "LoRA", "We fine-tune LLaMA-2-7B with LoRA", "0", "33", "0.9", "a1b2c3d4e5")]),
     ("11-claims-of-paper.rq", '("" "f0f0f0f0f0")',
      [("f0f0f0f0f0", "GPT-4", "evaluatedOn", "question answering", "0.9", "GPT-4 beats LLaMA-2 on QA."),
@@ -231,6 +231,32 @@ def test_example_query_with_other_values(graph_dir, name, values, expected):
     start = text.index("{", start) + 1
     text = text[:start] + f" {values} " + text[text.index("}", start):]
     assert _values(run_query(graph_dir, text)) == expected
+
+
+@pytest.mark.parametrize("key", ["low-rank adaptation", "lora"])
+def test_name_key_finds_an_entity_by_an_alias_in_another_case(graph_dir, key):
+    # the graph has the alias "Low-Rank Adaptation" and the label "LoRA": the lower-cased key finds LoRA by either
+    query = f'SELECT ?label WHERE {{ ?e kg:nameKey "{key}" ; skos:prefLabel ?label }}'
+    assert _values(run_query(graph_dir, query)) == [("LoRA",)]
+
+
+def test_example_queries_find_their_entity_by_name_key_whatever_its_case(graph_dir):
+    # 08 asks for the family "llama-2": the graph's label is "LLaMA-2", its alias "Llama 2"
+    text = (QUERIES / "08-variants-of-family.rq").read_text(encoding="utf-8")
+    assert 'VALUES ?key { "llama-2" }' in text
+    by_alias = text.replace('VALUES ?key { "llama-2" }', 'VALUES ?key { "llama 2" }')
+    assert _values(run_query(graph_dir, by_alias)) == EXPECTED["08-variants-of-family.rq"]
+
+
+def test_every_example_lookup_key_is_in_lower_case():
+    # kg:nameKey holds lower-cased names: a key with a capital letter would find nothing
+    import re
+
+    for path in QUERIES.glob("*.rq"):
+        for values in re.findall(r"VALUES \(?[?\w ]*Key\w*\)? \{([^}]*)\}|VALUES \?key\d? \{([^}]*)\}",
+                                 path.read_text(encoding="utf-8")):
+            keys = re.findall(r'"([^"]*)"', "".join(values))
+            assert keys and keys == [k.lower() for k in keys], path.name
 
 
 def test_invalid_turtle(tmp_path):

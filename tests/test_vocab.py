@@ -2,7 +2,7 @@
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from kg.vocab import FABIO, KG, MLS, OA, ONTOLOGY_IRI, ontology_path
 
@@ -116,3 +116,10 @@ def test_the_record_schema_matches_the_ontology(ontology):
     assert set(ROLE_TO_PAPER_RELATION) == set(ROLES)
     for role, prop in ROLE_TO_PAPER_RELATION.items():
         assert (KG[prop], RDF.type, OWL.ObjectProperty) in ontology, role
+
+
+def test_name_key_is_declared_as_a_string_property_of_entities(ontology):
+    # the key of case-insensitive lookups (kg:nameKey), which the RDF writer emits for every name of an entity
+    assert (KG.nameKey, RDF.type, OWL.DatatypeProperty) in ontology
+    assert (KG.nameKey, RDFS.domain, KG.Entity) in ontology
+    assert (KG.nameKey, RDFS.range, XSD.string) in ontology

@@ -2,18 +2,39 @@
 
 A command parses options, calls ONE library function, and prints. Errors of the library
 (:class:`kg.errors.KGError`) become one line on stderr and exit status 1, never a traceback.
+A command's module is imported when the command is called (click's lazy loading of subcommands): ``kg query``
+then starts without importing the build's pipeline, networkx or spaCy (0.35 -> 0.15 s of CPU; issue 20).
 """
+
+import importlib
 
 import click
 
 from ..errors import KGError
 from ._common import echo_warnings
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "cli", "main"]
+
+
+#: Command name -> the module of kg.cli that defines it (as ``command``); ``kg --help`` lists them sorted.
+COMMANDS = {"build": "build", "update": "update", "extract": "extract", "show": "show", "stats": "stats",
+            "leaderboard": "leaderboard", "conflicts": "conflicts", "export": "export", "query": "query",
+            "validate": "validate", "serve": "serve", "train": "train"}
 
 
 class _Group(click.Group):
-    """A group that turns library errors into one-line click errors (exit 1, no traceback)."""
+    """A group that turns library errors into one-line click errors (exit 1, no traceback) and imports each
+    command's module only when the command is asked for."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        if name not in self.commands:
+            self.add_command(importlib.import_module(f"{__name__}.{COMMANDS[name]}").command, name)
+        return self.commands[name]
 
     def invoke(self, ctx):
         try:
@@ -30,18 +51,6 @@ class _Group(click.Group):
 @click.version_option(package_name="kg")
 def cli():
     """kg: a knowledge graph of ML research, built offline from paper abstracts."""
-
-
-def _register():
-    from . import (build, conflicts, export, extract, leaderboard, query, serve, show, stats, train, update,
-                   validate)
-
-    for module in (build, update, extract, show, stats, leaderboard, conflicts, export, query, validate, serve,
-                   train):
-        cli.add_command(module.command)
-
-
-_register()
 
 
 def main():

@@ -11,7 +11,10 @@ IRIs are stable and built from the graph's ids under a configurable base (defaul
 ``claim/<s>/<predicate>/<o>`` and ``claim/.../evidence/<n>`` (ids percent-encoded). The output is a function of
 the graph alone: blank nodes (the nodes of author lists) get labels derived from their paper, triples come in
 the view's order (papers, then entities in id order, each node's statements together), and a paper's source is
-recorded as its file name, never a local path. Every extracted relation is asserted twice over:
+recorded as its file name, never a local path. An entity carries each of its names (label and aliases)
+lower-cased once as ``kg:nameKey``, as SPARQL ``LCASE`` gives it: a case-insensitive lookup by name is then an
+indexed triple pattern, where a FILTER on ``LCASE`` of the labels reads every label of the graph. Every extracted
+relation is asserted twice over:
 
 * the direct triple ``<s> kg:outperforms <o>`` (``kg:combinesWith`` in both directions, it is symmetric);
 * a ``kg:Claim`` with ``kg:subject`` / ``kg:predicate`` / ``kg:object``, the support (papers),
@@ -383,6 +386,9 @@ def _entity(t, key, d, edges, unlinked):
     yield t.Triple(e, t.pref, t.text(d.get("label") or key))
     for alias in d.get("aliases") or []:
         yield t.Triple(e, t.alt, t.text(alias))
+    # each name once in lower case, the key of an indexed case-insensitive lookup (LCASE in a FILTER scans)
+    for form in dict.fromkeys(str(name).lower() for name in [d.get("label") or key, *(d.get("aliases") or [])]):
+        yield t.Triple(e, t.kg("nameKey"), t.text(form))
     yield t.Triple(e, t.kg("paperCount"), t.count(d.get("paper_count", len(d.get("papers") or []))))
     if d.get("first_seen"):
         yield t.Triple(e, t.kg("firstSeen"), t.date(d["first_seen"]))

@@ -49,6 +49,9 @@ def test_entities(g):
     assert set(g.objects(lora, RDF.type)) == {KG.Method}
     assert g.value(lora, SKOS.prefLabel) == Literal("LoRA")
     assert set(g.objects(lora, SKOS.altLabel)) == {Literal("Low-Rank Adaptation"), Literal("low-rank adaptation")}
+    # every name lower-cased, each distinct form once: the key of case-insensitive lookups
+    assert sorted(g.objects(lora, KG.nameKey)) == [Literal("lora"), Literal("low-rank adaptation")]
+    assert set(g.objects(E("llama-2"), KG.nameKey)) == {Literal("llama-2"), Literal("llama 2")}
     assert g.value(lora, KG.paperCount).toPython() == 2
     assert g.value(lora, KG.firstSeen) == Literal("2021-06-17", datatype=XSD.date)
     assert g.value(lora, DCTERMS.identifier) == Literal("lora")
