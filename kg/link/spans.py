@@ -8,7 +8,8 @@ longer thing, not the short name, and linking it by its own words would put it i
 A mention is *truncated* when the text right around it extends it into
 
 - another name of the same name with a part token (a version, size, flavour or part: :func:`kg.link.cluster.parts_of`)
-  or a number after it: "BERT-Base", "tiny-ImageNet", "Llama 2 Chat", "ImageNet 64";
+  or a number after it: "BERT-Base", "tiny-ImageNet", "Llama 2 Chat", "ImageNet 64" (a part word after a space
+  only after an abbreviation or a name with a digit: "[Finetuning] large language models" is no size of anything);
 - or a name that the corpus writes elsewhere (`known` keys): the word before it when capitalised or joined by a
   hyphen ("Vision Transformer"), the word after it, or the shared head of a coordination whose last conjunct has
   the shape of the mention (both abbreviations, or both hyphenated words with the same last part: "CLIP, and CMMD
@@ -83,8 +84,11 @@ def extensions(text, start, end, lexicon=None, family=None):
         ext = mention + sep + word
         tagged = any(tag == word.lower() for _, tag in parts_of(normalize(ext), lex))
         number = _NUMBER.fullmatch(word) and not re.match(r"\s*\\?%", after[m.end():])  # "ChatGLM2 50% faster"
-        # a short token after a space is a word ("BERT is"), a part only when joined ("ImageNet-C")
-        if number or (tagged and (sep == "-" or word.lower() in lex.part_words)):
+        # a short token after a space is a word ("BERT is"), a part only when joined ("ImageNet-C"); a part word
+        # after a space sizes a proper name ("BERT large", "Llama 2 Chat"), not a common word ("Finetuning large
+        # language models")
+        proper = is_acronym(mention) or any(c.isdigit() for c in mention)
+        if number or (tagged and (sep == "-" or word.lower() in lex.part_words and proper)):
             parts.append(ext)
         if _singular(word.lower()) not in heads:
             names.append(ext)

@@ -185,6 +185,9 @@ def test_descriptor_head_joins_the_process_the_corpus_names():
     # candidates only: no known name is "LoRA and" or "BERT is"; the conjunct "full" has not the shape of LoRA
     ("We compare LoRA and full fine-tuning.", "LoRA", [], ["LoRA and"]),
     ("BERT is a model", "BERT", [], ["BERT is"]),
+    ("we train BERT large on it", "BERT", ["BERT large"], ["BERT large"]),
+    # a capitalised common word at a sentence start is no name a size word can follow
+    ("Finetuning large language models is costly", "Finetuning", [], ["Finetuning large"]),
     ("the ImageNet dataset", "ImageNet", [], []),
 ])
 def test_extensions(text, mention, parts, names):
