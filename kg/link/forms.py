@@ -14,7 +14,8 @@ key unless it is *local*, a node of its own paper only (key ``"<key>@<paper>"``)
   gating the rare phrases too halves the wrong merges at no cost in recall.
 - **metrics named after a unit**: a Metric that result extraction named after the unit of a number ("time" from
   "takes only 6 hours", "memory" from "merely 8.7MB"; the units of :mod:`kg.metrics`) and the paper never writes
-  names a dimension, not the quantity measured (training time, run time, file size): it stays local. A metric
+  names a dimension, not the quantity measured (training time, run time, file size): it stays local, as does a
+  Metric whose name is a bare unit wherever it comes from ("hours" of calibration and "hours" of training). A metric
   named after a word ("speedup" from "2.4x faster") links.
 - **narrower, broader and paraphrasing aliases**: an alias that adds or drops content words ("accuracy" for
   "top-1 accuracy", "downstream recommendation tasks" for "recommendation"), or an ordinary phrase that says the
@@ -85,9 +86,12 @@ def result_made(entity):
 
 def _named_after_unit(entity):
     """A metric result extraction named after the unit of a number ("time" from "6 hours", "memory" from
-    "8.7MB", units of :mod:`kg.metrics`) and the paper never writes: the unit says only the dimension (training
-    time, run time, file size, memory), not which quantity was measured."""
+    "8.7MB", units of :mod:`kg.metrics`) and the paper never writes, or any Metric named by a bare unit ("hours"):
+    the unit says only the dimension (training time, run time, file size, memory), not which quantity was
+    measured."""
     units = load_metrics().units
+    if entity.type == "Metric" and entity.name.lower() in units:  # a written bare unit ("6 [hours]") as well
+        return True
     return (result_made(entity) and not entity.mentions
             and any(a.lower() in units for a in entity.aliases))
 

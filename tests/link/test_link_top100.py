@@ -93,6 +93,16 @@ def test_metric_named_after_a_unit_stays_in_its_paper():
     assert node_of(r, "e", "speedup") == node_of(r, "f", "speedup")
 
 
+def test_metric_named_by_a_bare_unit_stays_in_its_paper():
+    # "calibration takes 6 [hours]" and "training takes 3 [hours]": a written unit is no quantity either
+    exts = [X("a", written(E("hours", "Metric"), "hours")), X("b", written(E("hours", "Metric"), "hours")),
+            X("c", written(E("training time", "Metric"), "training time")),
+            X("d", written(E("training time", "Metric"), "training time"))]
+    r = link([], exts)
+    assert node_of(r, "a", "hours") != node_of(r, "b", "hours")
+    assert node_of(r, "c", "training time") == node_of(r, "d", "training time")
+
+
 def test_an_extracted_entity_keeps_its_aliases():
     r = link([], [X("a", E("accuracy", "Metric", aliases=["model accuracy"], provenance=["candidates.ner"]))])
     assert r.entities["accuracy"].aliases == ["model accuracy"]
