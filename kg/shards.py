@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from .errors import InputError
-from .link.forms import RESULT_PROVENANCE
+from .link.forms import results_only
 from .records import Paper, PaperExtraction
 
 __all__ = ["ShardWriter", "read_shards", "shard_files", "remove_shards", "SHARD_PAPERS"]
@@ -26,7 +26,7 @@ __all__ = ["ShardWriter", "read_shards", "shard_files", "remove_shards", "SHARD_
 SHARD_PAPERS = 2000
 _PATTERN = "part-*.jsonl"
 # What linking does not read: dropped when reading for it. Linking reads the mentions of entities (truncated
-# spans, kg.link.spans) and whether result extraction made an entity (kg.link.forms.RESULT_PROVENANCE).
+# spans, kg.link.spans) and whether result extraction made an entity (kg.link.forms.results_only).
 _UNUSED_BY_LINKING = {"relations": ("provenance",)}
 
 
@@ -112,7 +112,7 @@ def _slim(record):
             for key in keys:
                 item.pop(key, None)
     for item in record.get("entities") or ():  # kept only for an entity that result extraction alone made
-        if not all(p.split(":")[0] == RESULT_PROVENANCE for p in item.get("provenance") or ()):
+        if not results_only(item.get("provenance")):
             item.pop("provenance", None)
     return record
 

@@ -45,7 +45,7 @@ from .normalize import (
 from .stems import content_stems, family_of, head_family, model_stem_key, stem_keys
 
 __all__ = ["Record", "build_records", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds",
-           "capital_keys", "descriptor_rest"]
+           "capital_keys", "descriptor_rest", "results_only"]
 
 
 @dataclass
@@ -78,10 +78,15 @@ def local_key(key, paper):
 RESULT_PROVENANCE = "kg_results"
 
 
+def results_only(provenance):
+    """Whether a provenance list names result extraction and nothing else."""
+    provenance = list(provenance or ())
+    return bool(provenance) and all(p.split(":")[0] == RESULT_PROVENANCE for p in provenance)
+
+
 def result_made(entity):
     """Whether result extraction alone made `entity` (a Metric named after a reported number)."""
-    provenance = list(getattr(entity, "provenance", None) or ())
-    return bool(provenance) and all(p.split(":")[0] == RESULT_PROVENANCE for p in provenance)
+    return results_only(getattr(entity, "provenance", None))
 
 
 def _named_after_unit(entity):
@@ -158,7 +163,10 @@ def build_records(extractions, drop, dropped, terms=frozenset()):
                 used[f.key].add(r.paper)
     lex = load_lexicon()
     for r in records:
-        r.local = [_is_local(r, f, named, titles[r.paper], used, lex, terms) for f in r.forms]
+        if _named_after_unit(r.entity):  # every form of it
+            r.local = [True] * len(r.forms)
+        else:
+            r.local = [_is_local(r, f, named, titles[r.paper], used, lex, terms) for f in r.forms]
     return records
 
 
@@ -175,8 +183,6 @@ def _named(text, title):
 
 
 def _is_local(record, nf, named, title="", used=None, lexicon=None, terms=frozenset()):
-    if _named_after_unit(record.entity):
-        return True
     if record.entity.role == "proposed" and not any(expands(g, nf) for g in record.forms if g is not nf):
         # (the long form of the paper's own abbreviation, "Low-Rank Adaptation" of LoRA, is a name)
         lex = lexicon or load_lexicon()
