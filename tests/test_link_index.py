@@ -6,6 +6,7 @@ import pytest
 
 from kg.errors import InputError
 from kg.link import NodeIndex, link, read_index, write_index
+from kg.link.index import assign_ids
 from kg.records import Entity, PaperExtraction
 
 
@@ -104,3 +105,17 @@ def test_build_with_a_bad_id_table_names_it_before_extracting(tmp_path):
     (out / "ids.json").write_text("{broken")
     with pytest.raises(InputError, match="ids.json"):
         build([_corpus(tmp_path)], out)
+
+
+def test_two_nodes_that_share_a_key_keep_their_ids_build_after_build():
+    # A paper-local key can be held by two nodes the linker keeps apart; each rebuild must give both their ids
+    # back instead of a fresh '-2', '-3'... to the one the key's other holder out-voted.
+    drafts = [("transition-matrix", "Method", ["transitionmatrix", "noisetransitionmatrix@p1"]),
+              ("noise-transition-matrix", "Method", ["noisetransitionmatrix@p1"])]
+    index = NodeIndex()
+    for _ in range(3):
+        ids = assign_ids(drafts, index)
+        for eid, (_, type_, keys) in zip(ids, drafts):
+            index.record(eid, eid, type_, keys, papers=1)
+        assert ids == ["transition-matrix", "noise-transition-matrix"]
+    assert set(index.ids) == {"transition-matrix", "noise-transition-matrix"} and not index.redirects

@@ -63,13 +63,24 @@ class NodeIndex:
         return set(self.ids) | set(self.redirects)
 
     def owners(self):
-        """Key -> the current id that stands for it."""
-        return {k: eid for eid, v in sorted(self.ids.items()) for k in v.get("keys", ())}
+        """Key -> the current ids that stand for it, sorted (a key two nodes kept apart both held has two)."""
+        owners = {}
+        for eid, v in sorted(self.ids.items()):
+            for k in v.get("keys", ()):
+                owners.setdefault(k, []).append(eid)
+        return owners
 
     def votes(self, keys, owners=None):
-        """Counter id -> how many of `keys` the current ids stand for (`owners` from :meth:`owners`)."""
+        """Counter id -> how many of `keys` each current id stands for (`owners` from :meth:`owners`).
+
+        Examples
+        --------
+        >>> index = NodeIndex({"a": {"keys": ["x", "y"]}, "b": {"keys": ["y"]}})
+        >>> sorted(index.votes(["x", "y"]).items())
+        [('a', 2), ('b', 1)]
+        """
         owners = self.owners() if owners is None else owners
-        return Counter(self.resolve(owners[k]) for k in keys if k in owners)
+        return Counter(self.resolve(eid) for k in keys for eid in owners.get(k, ()))
 
     def record(self, eid, label, type_, keys, papers=0):
         """Give `eid` to a node with `keys` and `papers` papers (adding to the keys it held before)."""
@@ -134,6 +145,7 @@ def assign_ids(drafts, index):
     for _, _, order, eid in sorted(claims):  # old ids of nodes that papers joined: redirected to the one kept
         if eid not in owner_of:
             index.retire(eid, ids[order])
+            owner_of[eid] = order  # retired once, into its strongest claimant
     return [ids[order] for order in range(len(drafts))]
 
 
