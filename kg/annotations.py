@@ -105,7 +105,10 @@ def find_mentions(text, entities):
     """Every mention of every entity: occurrences of its name and aliases at word boundaries.
 
     Case-sensitive matches first (a form found nowhere is then searched ignoring case); overlapping
-    occurrences keep the longer one, so "Low-Rank Adaptation (LoRA)" gives two mentions, not one.
+    occurrences keep the longer one, so "Low-Rank Adaptation (LoRA)" gives two mentions, not one. An entity
+    written only inside a longer one's mention ("ImageNet" in "ImageNet classifiers", both entities) keeps those
+    nested occurrences: it is still an entity of the paper (training's tagger drops the nested span, see
+    :func:`kg.train.ner.gold_spans`).
 
     Parameters
     ----------
@@ -123,6 +126,8 @@ def find_mentions(text, entities):
     >>> find_mentions("We use LoRA. Low-Rank Adaptation (LoRA) works.",
     ...               [{"name": "LoRA", "aliases": ["Low-Rank Adaptation"]}])
     [[[7, 11], [13, 32], [34, 38]]]
+    >>> find_mentions("ImageNet classifiers fail.", [{"name": "ImageNet classifiers"}, {"name": "ImageNet"}])
+    [[[0, 20]], [[0, 8]]]
     """
     found = []
     for k, e in enumerate(entities):
@@ -136,6 +141,12 @@ def find_mentions(text, entities):
             continue
         taken.update(range(s, t))
         out[k].append([s, t])
+    for k in [k for k, m in enumerate(out) if not m]:  # written only inside a longer name: nested mentions
+        own = set()
+        for s, t, j in sorted(found, key=lambda x: (-(x[1] - x[0]), x[0])):
+            if j == k and not any(i in own for i in range(s, t)):
+                own.update(range(s, t))
+                out[k].append([s, t])
     return [sorted(m) for m in out]
 
 

@@ -60,6 +60,18 @@ def test_find_mentions_word_boundaries():
     assert find_mentions(text, [{"name": "latency"}, {"name": "LoRA"}]) == [[[0, 7]], [[42, 46]]]
 
 
+def test_an_entity_written_only_inside_a_longer_one_is_kept_with_its_nested_mention():
+    # "full fine-tuning" occurs only inside the baseline's longer name: still an entity of the paper
+    d = draft()
+    d["entities"][1] = {"name": "LoRA outperforms full fine-tuning", "type": "Method", "role": "baseline"}
+    d["entities"].append({"name": "full fine-tuning", "type": "Method", "role": "mentioned"})
+    d["relations"], d["results"] = [], []
+    rec = to_standoff(d, PAPER, "a1")
+    nested = rec["entities"][-1]
+    assert [PAPER.text[s:e] for s, e in nested["mentions"]] == ["full fine-tuning"]
+    assert "full fine-tuning" in {e["name"] for e in resolve(rec, PAPER)["entities"]}
+
+
 def test_resolve_refuses_a_changed_text():
     rec = to_standoff(draft(), PAPER, "a1")
     with pytest.raises(Exception, match="text has changed"):
