@@ -267,6 +267,21 @@ def test_page_loads_offline_and_opens_on_the_connected_entities(html_path, open_
 
 
 @pytest.mark.browser
+def test_every_program_draws_plainly_and_a_click_on_a_drawn_node_selects_it(html_path, open_page):
+    # instanced draws run per instance in software WebGL (3 frames a second panning 5,000 nodes); the plain
+    # programs must still be pickable: a click on a node's pixels opens its panel
+    page = open_page(html_path)
+    assert page.evaluate("""() => { const r = kg.renderer, ps = [...Object.values(r.nodePrograms), ...Object.values(r.edgePrograms)];
+        return ps.flatMap(p => p.programs || [p]).filter(p => p.capacity > 0).map(p => p.isInstanced); }""") == [False] * 4
+    node = max(drawn(page)["nodes"], key=lambda n: page.evaluate("id => kg.renderer.getNodeDisplayData(id).size", n))
+    x, y = page.evaluate("""id => { const r = kg.renderer, p = r.framedGraphToViewport(r.getNodeDisplayData(id)),
+        box = document.getElementById('kg-graph').getBoundingClientRect(); return [box.left + p.x, box.top + p.y]; }""", node)
+    page.mouse.click(x, y)
+    page.wait_for_function("id => (location.hash || '').includes('entity=' + encodeURIComponent(id))", arg=node)
+    assert page.log["errors"] == []
+
+
+@pytest.mark.browser
 def test_the_four_questions_in_two_interactions_each(html_path, open_page):
     page = open_page(html_path)
     # 1. Which datasets are used most? One choice in the entity table (sorted by papers by default).

@@ -130,6 +130,36 @@ void main(void) {
   gl_FragColor = mix(c, vec4(0.0), clamp(d / aa, 0.0, 1.0));
   #endif
 }`;
+  /* Every program draws as one plain drawArrays, not an instanced draw: the per-vertex constants of an instanced
+   * program are written out per item instead. Software WebGL (SwiftShader, and so headless Chromium and machines
+   * without a GPU) runs an instanced draw per instance, hidden items included: panning 5,000 nodes drew about
+   * 3 frames a second instanced (issue 18). The shaders are unchanged, and so is every pixel. */
+  function plain(Base) {
+    return class extends Base {
+      getDefinition() {
+        const d = super.getDefinition();
+        if (!d.CONSTANT_ATTRIBUTES) return d;
+        const items = d.ATTRIBUTES.reduce((k, a) => k + (a.normalized ? 1 : a.size), 0);
+        this.plainInstance = {items: items, scratch: new Float32Array(items), constants: d.CONSTANT_DATA};
+        const def = Object.assign({}, d, {ATTRIBUTES: d.ATTRIBUTES.concat(d.CONSTANT_ATTRIBUTES)});
+        delete def.CONSTANT_ATTRIBUTES;
+        delete def.CONSTANT_DATA;
+        return def;
+      }
+      processVisibleItem(index, offset, ...rest) {
+        const p = this.plainInstance;
+        if (!p) return super.processVisibleItem(index, offset, ...rest);
+        const array = this.array;
+        this.array = p.scratch;  // the base program writes one instance's attributes
+        try { super.processVisibleItem(index, 0, ...rest); } finally { this.array = array; }
+        p.constants.forEach((vertex) => {
+          array.set(p.scratch, offset);
+          array.set(vertex, offset + p.items);
+          offset += p.items + vertex.length;
+        });
+      }
+    };
+  }
   class NodeShapeProgram extends V.NodeProgram {
     getDefinition() {
       return {VERTICES: 3, VERTEX_SHADER_SOURCE: VERTEX, FRAGMENT_SHADER_SOURCE: FRAGMENT,
@@ -226,8 +256,9 @@ void main(void) {
   let renderer = null;
   try {
     renderer = new V.Sigma(overview, container, {
-      nodeProgramClasses: {shape: NodeShapeProgram}, defaultNodeType: "shape",
-      edgeProgramClasses: {arrow: V.EdgeArrowProgram, line: V.EdgeRectangleProgram}, defaultEdgeType: "line",
+      nodeProgramClasses: {shape: plain(NodeShapeProgram)}, defaultNodeType: "shape",
+      edgeProgramClasses: {arrow: V.createEdgeCompoundProgram([plain(V.EdgeClampedProgram), plain(V.EdgeArrowHeadProgram)]),
+                           line: plain(V.EdgeRectangleProgram)}, defaultEdgeType: "line",
       labelFont: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", labelSize: 13, labelWeight: "600",
       labelDensity: 1, labelGridCellSize: 90, labelRenderedSizeThreshold: 7, defaultDrawNodeLabel: drawLabel,
       edgeLabelFont: "system-ui, sans-serif", edgeLabelSize: 11, edgeLabelWeight: "600",
