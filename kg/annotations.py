@@ -95,9 +95,10 @@ def load_texts(source, path=None):
     return {p.id: p for p in read_papers([str(path)])}
 
 
-def _occurrences(text, form, ignore_case=False):
-    # a word boundary that a hyphen joining two words is not ("LoRA-based"), but a dash is ("latency---but")
-    pattern = r"(?<!\w)(?<!\w-)" + re.escape(form) + r"(?!\w)(?!-\w)"
+def _occurrences(text, form, ignore_case=False, compounds=False):
+    # a word boundary that a hyphen joining two words is not ("LoRA-based"), but a dash is ("latency---but");
+    # `compounds` lets a hyphen join it after all (the last resort of a name written only as "AdaGrad-inspired")
+    pattern = (r"(?<!\w)" if compounds else r"(?<!\w)(?<!\w-)") + re.escape(form) + (r"(?!\w)" if compounds else r"(?!\w)(?!-\w)")
     return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE if ignore_case else 0)]
 
 
@@ -107,8 +108,8 @@ def find_mentions(text, entities):
     Case-sensitive matches first (a form found nowhere is then searched ignoring case); overlapping
     occurrences keep the longer one, so "Low-Rank Adaptation (LoRA)" gives two mentions, not one. An entity
     written only inside a longer one's mention ("ImageNet" in "ImageNet classifiers", both entities) keeps those
-    nested occurrences: it is still an entity of the paper (training's tagger drops the nested span, see
-    :func:`kg.train.ner.gold_spans`).
+    nested occurrences, and one written only in a hyphenated compound ("AdaGrad-inspired") those: it is still
+    an entity of the paper (training's tagger drops a nested span, see :func:`kg.train.ner.gold_spans`).
 
     Parameters
     ----------
@@ -128,6 +129,8 @@ def find_mentions(text, entities):
     [[[7, 11], [13, 32], [34, 38]]]
     >>> find_mentions("ImageNet classifiers fail.", [{"name": "ImageNet classifiers"}, {"name": "ImageNet"}])
     [[[0, 20]], [[0, 8]]]
+    >>> find_mentions("An AdaGrad-inspired step.", [{"name": "AdaGrad"}])
+    [[[3, 10]]]
     """
     found = []
     for k, e in enumerate(entities):
@@ -147,6 +150,10 @@ def find_mentions(text, entities):
             if j == k and not any(i in own for i in range(s, t)):
                 own.update(range(s, t))
                 out[k].append([s, t])
+        if not out[k]:  # ... or only in a hyphenated compound ("AdaGrad-inspired")
+            forms = {entities[k]["name"], *(entities[k].get("aliases") or [])}
+            out[k] = [[s, t] for f in forms if f.strip()
+                      for s, t in (_occurrences(text, f, compounds=True) or _occurrences(text, f, True, True))]
     return [sorted(m) for m in out]
 
 
