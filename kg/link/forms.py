@@ -42,9 +42,9 @@ from .normalize import (
     proper_name,
     tokens_of,
 )
-from .stems import content_stems, family_of, head_family, model_stem_key, stem_keys
+from .stems import compound_words, content_stems, family_of, head_family, model_stem_key, stem_keys
 
-__all__ = ["Record", "build_records", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds",
+__all__ = ["Record", "build_records", "qualified_rest", "release_title_terms", "title_role", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds",
            "capital_keys", "descriptor_rest", "results_only"]
 
 
@@ -168,6 +168,46 @@ def build_records(extractions, drop, dropped, terms=frozenset()):
         else:
             r.local = [_is_local(r, f, named, titles[r.paper], used, lex, terms) for f in r.forms]
     return records
+
+
+def title_role(entity, lexicon=None):
+    """Whether `entity` is ``proposed`` by a title cue alone (:attr:`Lexicon.title_cues`): the role extractor
+    found no proposing words in the abstract, only the phrase leading or naming the title."""
+    lex = lexicon or load_lexicon()
+    cues = {p for p in getattr(entity, "provenance", None) or () if p.startswith(lex.role_cue_prefix)}
+    return entity.role == "proposed" and bool(cues) and cues <= lex.title_cues
+
+
+def release_title_terms(records, lexicon=None, counts=None):
+    """Rule ``title_role``: a phrase proposed by a title cue alone that another paper writes (not as its own)
+    is the established term the title is about, not the paper's own thing: it links ("[Scaling Laws] for Neural
+    Language Models", 24dd9498f6; "[Cross-Entropy Loss Functions]: Theoretical Analysis", 2897651c27). The
+    specificity gate keeps it local otherwise.
+
+    Parameters
+    ----------
+    records : list of Record
+        With :attr:`Record.local` and :attr:`Record.nodes` set (after the truncated spans are relinked, whose
+        longer names count as written); a released form is no longer local and its node is its key.
+    lexicon : Lexicon, optional
+    counts : collections.Counter, optional
+        Counts the forms released under the rule's id.
+    """
+    lex = lexicon or load_lexicon()
+    others = defaultdict(set)  # key -> papers that write it, not as their own proposal
+    for r in records:
+        if r.entity.role != "proposed":
+            for f, n in zip(r.forms, r.nodes):
+                if n == f.key:
+                    others[f.key].add(r.paper)
+    for r in records:
+        if not title_role(r.entity, lex):
+            continue
+        for i, (f, local) in enumerate(zip(r.forms, r.local)):
+            if local and others.get(f.key, set()) - {r.paper}:
+                r.local[i], r.nodes[i] = False, f.key
+                if counts is not None:
+                    counts[lex.title_id] += 1
 
 
 def _named(text, title):
@@ -363,12 +403,46 @@ def descriptor_rest(nf, lexicon=None):
     return rest if rest.key and "based" not in rest.steps and not rest.text.lower().endswith("-based") else None
 
 
+def _said_family(nf, lexicon=None):
+    """The family of the Model type when the head of an ordinary phrase says it names a model ("generative
+    model", "ensemble of neural networks"; :attr:`Lexicon.model_said_by`), else None: such a phrase meets the stem
+    keys of models only, never those of the process it names a model of ("generative modeling")."""
+    lex = lexicon or load_lexicon()
+    words = compound_words(nf)
+    return family_of("Model") if words and _singular(words[-1]) in lex.model_said_by else None
+
+
+def qualified_rest(nf, lexicon=None):
+    """The dataset name before a lower-case task qualifier and a dataset head (rule ``task_qualifier``), or None.
+
+    Examples
+    --------
+    >>> [getattr(qualified_rest(normalize(t)), "key", None) for t in ("ImageNet classification datasets",
+    ...     "GLUE language understanding benchmark", "MNIST testing dataset", "ImageNet based robustness benchmarks",
+    ...     "synthetic and real datasets", "ImageNet dataset")]
+    ['imagenet', 'glue', None, None, None, None]
+    """
+    lex = lexicon or load_lexicon()
+    words = nf.text.split()
+    if len(words) < 3 or not words[-1].islower() or _singular(words[-1]) not in lex.qualified_heads:
+        return None
+    for i in range(1, len(words) - 1):
+        middle = words[i:-1]
+        if all(w.islower() for w in middle):
+            name = " ".join(words[:i])
+            if (len(middle) > lex.qualified_words or not (is_acronym(name) or name_like(name))
+                    or any(w.replace("-", "") in lex.qualified_splits or w in _FUNCTION_WORDS for w in middle)):
+                return None
+            return normalize(name)
+    return None
+
+
 def stem_nodes(records, families):
     """Key -> sorted stem nodes (``"~<family>:<stem key>"``) of the global ordinary-phrase forms with that key."""
     out = defaultdict(set)
     for r in records:
         for f, local in zip(r.forms, r.local):
             if not local:
-                fam = families[f.key]
+                fam = _said_family(f) or families[f.key]
                 out[f.key].update(f"~{fam}:{model_stem_key(s) if fam == 'model' else s}" for s in stem_keys(f))
     return {k: sorted(v) for k, v in out.items() if v}

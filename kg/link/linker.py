@@ -52,6 +52,8 @@ from .forms import (
     descriptor_rest,
     key_families,
     node_of,
+    qualified_rest,
+    release_title_terms,
     stem_nodes,
 )
 from .index import NodeIndex, assign_ids
@@ -60,6 +62,7 @@ from .normalize import _name_like, normalize, slugify
 from .relations import family_candidates, find_variants, merge_relations
 from .results import link_results
 from .spans import relink_truncated
+from .stems import family_of
 
 __all__ = ["CorpusEntity", "LinkResult", "link", "SYNONYMS_PATH"]
 
@@ -226,6 +229,14 @@ def _cluster(records, merges, apart, ambiguous):
             rest = descriptor_rest(f) if n is not None and "@" not in n else None
             if rest and rest.key in kc.parent and rest.key not in ambiguous and families.get(rest.key) == "process":
                 kc.union(rest.key, n, rule)
+    lex = load_lexicon()
+    for r in records:  # "ImageNet classification datasets" is ImageNet where the corpus names that dataset
+        if family_of(r.entity.type) != "data":
+            continue
+        for f, n in zip(r.forms, r.nodes):
+            rest = qualified_rest(f, lex) if n is not None and "@" not in n else None
+            if rest and rest.key in kc.parent and rest.key not in ambiguous and families.get(rest.key) == "data":
+                kc.union(rest.key, n, lex.qualified_id)
     by_type = defaultdict(dict)  # fuzzy matching stays within the type most papers give a key
     for k, votes in key_types.items():
         if k not in ambiguous:
@@ -390,6 +401,7 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
             r.nodes = [f.key for f in r.forms]
     relinked = Counter()
     relink_truncated(records, {p.id: p.text for p in papers}, terms, relinked)
+    release_title_terms(records, counts=relinked)
 
     kc, forms = _cluster(records, merges, apart, ambiguous)
     clusters = defaultdict(list)

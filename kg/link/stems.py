@@ -32,7 +32,7 @@ from .lexicon import load_lexicon
 from .normalize import _name_like, tokens_of
 from .normalize import _singular as _singular_word
 
-__all__ = ["stem_key", "stem_keys", "model_stem_key", "content_words", "content_stems", "stem", "plain_stem", "head_family", "FAMILIES",
+__all__ = ["stem_key", "stem_keys", "compound_words", "model_stem_key", "content_words", "content_stems", "stem", "plain_stem", "head_family", "FAMILIES",
            "family_of"]
 
 _FUNCTION = frozenset("a an and at by for from in into of on or the to via with using only".split())
@@ -106,6 +106,17 @@ def _words(nf, split=False):
     if split:
         return [w for w in tokens_of(" ".join(words)) if w not in _FUNCTION]
     return [w.replace("-", "") for w in words if w not in _FUNCTION and w.strip("-")]
+
+
+def compound_words(nf):
+    """The words of a form in the order of a compound, function words dropped ("ensemble of neural networks" ->
+    ``["neural", "networks", "ensemble"]``).
+
+    >>> from kg.link.normalize import normalize
+    >>> compound_words(normalize("ensemble of neural networks"))
+    ['neural', 'networks', 'ensemble']
+    """
+    return _words(nf)
 
 
 def _adjective(word, lex):
