@@ -34,6 +34,11 @@ class Lexicon:
     qualified_id, qualified_heads, qualified_splits, qualified_words : str, frozenset, frozenset, int
         Rule ``task_qualifier`` (:func:`kg.link.forms.qualified_rest`): dataset heads, the words that make a split
         or a derived set of a dataset, and the most lower-case words between the name and the head.
+    phase_id, phase_prepositions, phase_heads, ratio_id, ratio_heads
+        Rules ``phase_word`` and ``ratio_metric`` (:mod:`kg.link.context`).
+    gerund_objects : frozenset of str
+        Rule ``gerund_object`` (:func:`kg.link.stems.stem_key`): plural objects after a gerund that make the
+        phrase the compound in the other order.
     model_said_by : frozenset of str
         Heads that make an ordinary phrase the name of a model whatever type a paper gives it (rule
         ``model_head``: :func:`kg.link.forms.stem_nodes`).
@@ -66,8 +71,14 @@ class Lexicon:
     descriptor_id: str = "descriptor_head"
     minority_share: float = 0.1
     model_said_by: frozenset = frozenset()
+    gerund_objects: frozenset = frozenset()
     title_id: str = "title_role"
     qualified_id: str = "task_qualifier"
+    phase_id: str = "phase_word"
+    phase_prepositions: frozenset = frozenset()
+    phase_heads: frozenset = frozenset()
+    ratio_id: str = "ratio_metric"
+    ratio_heads: tuple = ()
     qualified_heads: frozenset = frozenset()
     qualified_splits: frozenset = frozenset()
     qualified_words: int = 3
@@ -157,8 +168,14 @@ def load_lexicon(path=LEXICON_PATH):
         descriptor_id=str(_get(data, ("descriptor", "id")) or "descriptor_head"),
         minority_share=_share(path, data, "types", "minority_share"),
         model_said_by=frozenset(_words(path, data, "phrase", "model_said_by")),
+        gerund_objects=frozenset(_words(path, data, "phrase", "gerund_objects")),
         title_id=str(_get(data, ("title", "id")) or "title_role"),
         qualified_id=str(_get(data, ("qualified", "id")) or "task_qualifier"),
+        phase_id=str(_get(data, ("phase", "id")) or "phase_word"),
+        phase_prepositions=frozenset(_words(path, data, "phase", "prepositions")),
+        phase_heads=frozenset(_words(path, data, "phase", "heads")),
+        ratio_id=str(_get(data, ("ratio", "id")) or "ratio_metric"),
+        ratio_heads=tuple(_words(path, data, "ratio", "heads")),
         qualified_heads=frozenset(_words(path, data, "qualified", "heads")),
         qualified_splits=frozenset(w.replace("-", "") for w in _words(path, data, "qualified", "splits")),
         qualified_words=_integer(path, data, "qualified", "max_words"),

@@ -44,6 +44,7 @@ from pathlib import Path
 from ..records import ENTITY_TYPES, ROLES, strongest_role
 from .abbreviations import abbreviates, abbreviation_pairs, ambiguous_abbreviations
 from .cluster import KeyClusters, near_duplicates, parts_of, plausible_alias
+from .context import relink_context
 from .curation import Curation, load_curation
 from .forms import (
     acronym_kinds,
@@ -400,8 +401,10 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
         if all(n is None for n in r.nodes):
             r.nodes = [f.key for f in r.forms]
     relinked = Counter()
-    relink_truncated(records, {p.id: p.text for p in papers}, terms, relinked)
+    texts = {p.id: p.text for p in papers}
+    relink_truncated(records, texts, terms, relinked)
     release_title_terms(records, counts=relinked)
+    relink_context(records, texts, relinked)
 
     kc, forms = _cluster(records, merges, apart, ambiguous)
     clusters = defaultdict(list)

@@ -103,6 +103,11 @@ def _words(nf, split=False):
         if w in _INVERTING:
             words = words[i + 1:] + words[:i]
             break
+    lex = load_lexicon()
+    original = nf.text.split()
+    if (len(words) == 2 and len(original) == 2 and words[0].endswith("ing") and original[1].lower().endswith("s")
+            and words[1] in lex.gerund_objects):
+        words = [words[1], words[0]]  # rule gerund_object: "pruning tokens" is token pruning
     if split:
         return [w for w in tokens_of(" ".join(words)) if w not in _FUNCTION]
     return [w.replace("-", "") for w in words if w not in _FUNCTION and w.strip("-")]
