@@ -115,11 +115,11 @@ def _words(nf, split=False):
 
 def compound_words(nf):
     """The words of a form in the order of a compound, function words dropped ("ensemble of neural networks" ->
-    ``["neural", "networks", "ensemble"]``).
+    ``["neural", "network", "ensemble"]``).
 
     >>> from kg.link.normalize import normalize
     >>> compound_words(normalize("ensemble of neural networks"))
-    ['neural', 'networks', 'ensemble']
+    ['neural', 'network', 'ensemble']
     """
     return _words(nf)
 
