@@ -44,7 +44,7 @@ from .normalize import (
 )
 from .stems import compound_words, content_stems, family_of, head_family, model_stem_key, stem_keys
 
-__all__ = ["Record", "build_records", "qualified_rest", "release_title_terms", "title_role", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds",
+__all__ = ["Record", "build_records", "provenance_read", "qualified_rest", "release_title_terms", "title_role", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds",
            "capital_keys", "descriptor_rest", "results_only"]
 
 
@@ -82,6 +82,24 @@ def results_only(provenance):
     """Whether a provenance list names result extraction and nothing else."""
     provenance = list(provenance or ())
     return bool(provenance) and all(p.split(":")[0] == RESULT_PROVENANCE for p in provenance)
+
+
+def provenance_read(provenance, role=None, lexicon=None):
+    """The part of an entity's provenance that linking reads, or None: all of it for a metric result extraction
+    alone made (:func:`results_only`), the role cues of a ``proposed`` entity (rule ``title_role``,
+    :func:`title_role`), nothing else (what :func:`kg.shards.read_shards` keeps when it slims extractions).
+
+    >>> provenance_read(["candidates.ner", "roles.title_lead", "model:role"], "proposed")
+    ['roles.title_lead']
+    >>> provenance_read(["kg_results"], "used"), provenance_read(["candidates.ner", "roles.used_phrase"], "used")
+    (['kg_results'], None)
+    """
+    provenance = list(provenance or ())
+    if results_only(provenance):
+        return provenance
+    prefix = (lexicon or load_lexicon()).role_cue_prefix
+    cues = [p for p in provenance if isinstance(p, str) and p.startswith(prefix)] if role == "proposed" else []
+    return cues or None
 
 
 def result_made(entity):

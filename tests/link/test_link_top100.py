@@ -113,11 +113,14 @@ def test_an_extracted_entity_keeps_its_aliases():
 def test_slim_shards_keep_what_linking_reads():
     record = {"entities": [{"name": "time", "mentions": [{"text": "t", "start": 0, "end": 1}],
                             "provenance": ["kg_results"]},
-                           {"name": "LoRA", "provenance": ["candidates.ner", "kg_results:retyped"]}],
+                           {"name": "LoRA", "provenance": ["candidates.ner", "kg_results:retyped"]},
+                           {"name": "Scaling Laws", "role": "proposed",
+                            "provenance": ["candidates.ner", "roles.title_lead", "model:role"]}],
               "relations": [{"subject": "a", "provenance": ["x"]}]}
     out = _slim(record)
     assert out["entities"][0]["mentions"] and out["entities"][0]["provenance"] == ["kg_results"]
     assert "provenance" not in out["entities"][1] and "provenance" not in out["relations"][0]
+    assert out["entities"][2]["provenance"] == ["roles.title_lead"]  # the role cues rule title_role reads
 
 
 # -- a term of the synonym table passes the specificity gate ---------------------------------------------------
