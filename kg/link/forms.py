@@ -197,10 +197,12 @@ def title_role(entity, lexicon=None):
 
 
 def release_title_terms(records, lexicon=None, counts=None):
-    """Rule ``title_role``: a phrase proposed by a title cue alone that another paper writes (not as its own)
-    is the established term the title is about, not the paper's own thing: it links ("[Scaling Laws] for Neural
-    Language Models", 24dd9498f6; "[Cross-Entropy Loss Functions]: Theoretical Analysis", 2897651c27). The
-    specificity gate keeps it local otherwise.
+    """Rule ``title_role``: a phrase with a generic head proposed by a title cue alone that another paper writes
+    (not as its own) is the established term the title is about, not the paper's own thing: it links ("[Scaling
+    Laws] for Neural Language Models", 24dd9498f6; "[Cross-Entropy Loss Functions]: Theoretical Analysis",
+    2897651c27). The specificity gate keeps it local otherwise, and keeps a rare phrase without a generic head
+    local whatever the cue ("Multi-Vector Document Retrieval with [Dynamic Pruning]" prunes document vectors, not
+    a model as the other papers' "dynamic pruning").
 
     Parameters
     ----------
@@ -222,7 +224,8 @@ def release_title_terms(records, lexicon=None, counts=None):
         if not title_role(r.entity, lex):
             continue
         for i, (f, local) in enumerate(zip(r.forms, r.local)):
-            if local and others.get(f.key, set()) - {r.paper}:
+            generic = _singular(f.spaced.split()[-1]) in lex.generic_heads
+            if local and generic and others.get(f.key, set()) - {r.paper}:
                 r.local[i], r.nodes[i] = False, f.key
                 if counts is not None:
                     counts[lex.title_id] += 1

@@ -362,3 +362,12 @@ def test_lexicon_reads_the_v3_rules():
     assert "dataset" in lex.qualified_heads and "test" in lex.qualified_splits and lex.qualified_words == 3
     assert lex.phase_prepositions == {"at", "during"} and lex.ratio_heads[0] == "ratio"
     assert "model" in lex.model_said_by and "token" in lex.gerund_objects
+
+
+def test_a_rare_title_phrase_without_a_generic_head_keeps_the_gate():
+    # cff63ff771 "Multi-Vector Document Retrieval with [Dynamic Pruning] and Quantization" (document vectors)
+    title = "Multi-Vector Document Retrieval with Dynamic Pruning and Quantization"
+    exts = [PaperExtraction("t", title, [E("Dynamic Pruning", role="proposed", provenance=["roles.title_name"])]),
+            X("a", E("dynamic pruning"))]
+    r = link([], exts)
+    assert node_of(r, "t", "Dynamic Pruning") != node_of(r, "a", "dynamic pruning")
