@@ -465,5 +465,6 @@ def stem_nodes(records, families):
         for f, local in zip(r.forms, r.local):
             if not local:
                 fam = _said_family(f) or families[f.key]
-                out[f.key].update(f"~{fam}:{model_stem_key(s) if fam == 'model' else s}" for s in stem_keys(f))
+                model = fam == "model"  # the name of a model keeps the acts its words name (rule model_head)
+                out[f.key].update(f"~{fam}:{model_stem_key(s) if model else s}" for s in stem_keys(f, gerunds=model))
     return {k: sorted(v) for k, v in out.items() if v}

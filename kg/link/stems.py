@@ -166,7 +166,7 @@ def model_stem_key(key, lexicon=None):
     return " ".join(rest) if rest else key
 
 
-def stem_keys(nf, lexicon=None):
+def stem_keys(nf, lexicon=None, gerunds=False):
     """The stem keys of an ordinary phrase: of its words as written and with hyphenated words split, so that
     "self attention layer" meets "self-attention" and "auto-regressive" meets "autoregressive" (empty for a
     proper name).
@@ -179,10 +179,11 @@ def stem_keys(nf, lexicon=None):
     >>> bool(stem_keys(normalize("self attention layer")) & stem_keys(normalize("self-attention")))
     True
     """
-    return {k for k in (stem_key(nf, lexicon), stem_key(nf, lexicon, split=True)) if k}
+    return {k for k in (stem_key(nf, lexicon, gerunds=gerunds), stem_key(nf, lexicon, split=True, gerunds=gerunds))
+            if k}
 
 
-def stem_key(nf, lexicon=None, split=False):
+def stem_key(nf, lexicon=None, split=False, gerunds=False):
     """The stem key of an ordinary noun phrase, or None for a proper name or a form without content words.
 
     Parameters
@@ -217,7 +218,18 @@ def stem_key(nf, lexicon=None, split=False):
     words = _strip([_singular_word(w) for w in _words(nf, split)], lex)
     if not words:
         return None
-    return " ".join(stem(w) for w in words)
+    return " ".join(gerund_stem(w) if gerunds else stem(w) for w in words)
+
+
+def gerund_stem(word):
+    """The stem of `word` marked ``~g`` when the stemmer dropped an ``-ing``: in the name of a model, the act a
+    word names is not the thing ("full ranking model", a ranker, is no "full-rank model").
+
+    >>> gerund_stem("ranking"), gerund_stem("rank"), gerund_stem("string")
+    ('rank~g', 'rank', 'string')
+    """
+    s = stem(word)
+    return s + "~g" if word.endswith("ing") and not s.endswith("ing") and "~" not in s and len(word) > 5 else s
 
 
 

@@ -371,3 +371,12 @@ def test_a_rare_title_phrase_without_a_generic_head_keeps_the_gate():
             X("a", E("dynamic pruning"))]
     r = link([], exts)
     assert node_of(r, "t", "Dynamic Pruning") != node_of(r, "a", "dynamic pruning")
+
+
+def test_the_name_of_a_model_keeps_its_acts():
+    # 544ee4f450 "full ranking model" (a ranker) is no "full-rank model" (9f8de0a0fa, matrix rank)
+    exts = [X("a", E("full ranking model", "Model")), X("b", E("full-rank models", "Method")),
+            X("c", E("deep learning models", "Model")), X("d", E("deep learning architectures", "Model"))]
+    r = link([], exts)
+    assert node_of(r, "a", "full ranking model") != node_of(r, "b", "full-rank models")
+    assert node_of(r, "c", "deep learning models") == node_of(r, "d", "deep learning architectures")
