@@ -151,6 +151,7 @@ def test_overall_only_rates_a_quantity():
 @pytest.mark.parametrize("rated, plain, together", [
     ("standard adapter", "adapter", True),  # 4a11fba505: "split the standard adapter"
     ("vanilla attention", "attention", True),
+    ("suboptimal finetuning", "fine-tuning", True),  # f1fe584a34: "LoRA ... leads to suboptimal finetuning"
     ("standard approaches", "approach", False),  # a generic head: whose approaches, not a name
     ("existing adapters", "adapter", False),  # a vague word: which adapters
 ])
