@@ -42,7 +42,7 @@ from .normalize import (
     proper_name,
     tokens_of,
 )
-from .stems import compound_words, content_stems, family_of, head_family, model_stem_key, stem_keys
+from .stems import compound_words, content_stems, stem, family_of, head_family, model_stem_key, stem_keys
 
 __all__ = ["Record", "build_records", "provenance_read", "qualified_rest", "release_title_terms", "title_role", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds",
            "capital_keys", "descriptor_rest", "results_only"]
@@ -458,6 +458,19 @@ def qualified_rest(nf, lexicon=None):
     return None
 
 
+def _family_stem(key, family, lexicon=None):
+    """A stem key as its family compares it: a class of models without its model head (:func:`model_stem_key`),
+    a measure without a head that says only what it costs (rule ``cost_head``: "communication" and
+    "communication cost", "reducing [computation] by 25%" and "computational cost" are one measure)."""
+    if family == "model":
+        return model_stem_key(key)
+    words = key.split()
+    heads = {stem(h) for h in (lexicon or load_lexicon()).measure_heads}
+    if family == "measure" and len(words) > 1 and words[-1] in heads:
+        return " ".join(words[:-1])
+    return key
+
+
 def stem_nodes(records, families):
     """Key -> sorted stem nodes (``"~<family>:<stem key>"``) of the global ordinary-phrase forms with that key."""
     out = defaultdict(set)
@@ -466,5 +479,5 @@ def stem_nodes(records, families):
             if not local:
                 fam = _said_family(f) or families[f.key]
                 model = fam == "model"  # the name of a model keeps the acts its words name (rule model_head)
-                out[f.key].update(f"~{fam}:{model_stem_key(s) if model else s}" for s in stem_keys(f, gerunds=model))
+                out[f.key].update(f"~{fam}:{_family_stem(s, fam)}" for s in stem_keys(f, gerunds=model))
     return {k: sorted(v) for k, v in out.items() if v}

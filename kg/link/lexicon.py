@@ -36,6 +36,8 @@ class Lexicon:
         or a derived set of a dataset, and the most lower-case words between the name and the head.
     phase_id, phase_prepositions, phase_heads, ratio_id, ratio_heads
         Rules ``phase_word`` and ``ratio_metric`` (:mod:`kg.link.context`).
+    measure_heads : frozenset of str
+        Rule ``cost_head``: heads a measure may carry or drop (:func:`kg.link.forms.stem_nodes`).
     gerund_objects : frozenset of str
         Rule ``gerund_object`` (:func:`kg.link.stems.stem_key`): plural objects after a gerund that make the
         phrase the compound in the other order.
@@ -72,6 +74,7 @@ class Lexicon:
     minority_share: float = 0.1
     model_said_by: frozenset = frozenset()
     gerund_objects: frozenset = frozenset()
+    measure_heads: frozenset = frozenset()
     title_id: str = "title_role"
     qualified_id: str = "task_qualifier"
     phase_id: str = "phase_word"
@@ -169,6 +172,7 @@ def load_lexicon(path=LEXICON_PATH):
         minority_share=_share(path, data, "types", "minority_share"),
         model_said_by=frozenset(_words(path, data, "phrase", "model_said_by")),
         gerund_objects=frozenset(_words(path, data, "phrase", "gerund_objects")),
+        measure_heads=frozenset(_words(path, data, "phrase", "measure_heads")),
         title_id=str(_get(data, ("title", "id")) or "title_role"),
         qualified_id=str(_get(data, ("qualified", "id")) or "task_qualifier"),
         phase_id=str(_get(data, ("phase", "id")) or "phase_word"),

@@ -381,3 +381,15 @@ def test_the_name_of_a_model_keeps_its_acts():
     r = link([], exts)
     assert node_of(r, "a", "full ranking model") != node_of(r, "b", "full-rank models")
     assert node_of(r, "c", "deep learning models") == node_of(r, "d", "deep learning architectures")
+
+
+def test_a_measure_may_drop_its_cost_head():
+    # f746ec582a "reducing [computation] by 25%" is the computational cost; a process keeps its own stem key
+    exts = [X("a", E("computation", "Metric")), X("b", E("computational cost", "Metric")),
+            X("c", E("computation cost", "Metric")), X("d", E("communication", "Method")),
+            X("g", E("communication cost", "Metric")),
+            X("e", E("error", "Metric")), X("f", E("error rate", "Metric"))]
+    r = link([], exts)
+    assert node_of(r, "a", "computation") == node_of(r, "b", "computational cost") == node_of(r, "c", "computation cost")
+    assert node_of(r, "d", "communication") != node_of(r, "g", "communication cost")
+    assert node_of(r, "e", "error") != node_of(r, "f", "error rate")
