@@ -32,22 +32,22 @@ class Lexicon:
         Rule ``title_role`` (:func:`kg.link.forms.release_title_terms`): the provenance of the role cues that
         look at the title only, and the prefix every role cue's provenance starts with.
     qualified_id, qualified_heads, qualified_splits, qualified_words : str, frozenset, frozenset, int
-        Rule ``task_qualifier`` (:func:`kg.link.forms.qualified_rest`): dataset heads, the words that make a split
+        Rule ``task_qualifier`` (:func:`kg.link.heads.qualified_rest`): dataset heads, the words that make a split
         or a derived set of a dataset, and the most lower-case words between the name and the head.
     phase_id, phase_prepositions, phase_heads, ratio_id, ratio_heads
         Rules ``phase_word`` and ``ratio_metric`` (:mod:`kg.link.context`).
     measure_heads : frozenset of str
-        Rule ``cost_head``: heads a measure may carry or drop (:func:`kg.link.forms.stem_nodes`).
+        Rule ``cost_head``: heads a measure may carry or drop (:func:`kg.link.heads.stem_nodes`).
     gerund_objects : frozenset of str
         Rule ``gerund_object`` (:func:`kg.link.stems.stem_key`): plural objects after a gerund that make the
         phrase the compound in the other order.
     model_said_by : frozenset of str
         Heads that make an ordinary phrase the name of a model whatever type a paper gives it (rule
-        ``model_head``: :func:`kg.link.forms.stem_nodes`).
+        ``model_head``: :func:`kg.link.heads.stem_nodes`).
     part_words : frozenset of str
     generic_heads : frozenset of str
     descriptor_heads : frozenset of str
-        Heads of the rule ``descriptor_id`` (:func:`kg.link.forms.descriptor_rest`); its merges are counted
+        Heads of the rule ``descriptor_id`` (:func:`kg.link.heads.descriptor_rest`); its merges are counted
         under that id.
     common_papers : int
     minority_share : float

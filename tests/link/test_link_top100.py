@@ -5,7 +5,7 @@ import pytest
 
 from kg.link import link, normalize
 from kg.link.context import multiplied_mention, phase_mention
-from kg.link.forms import descriptor_rest, qualified_rest
+from kg.link.heads import descriptor_rest, qualified_rest
 from kg.link.lexicon import LEXICON_PATH, load_lexicon
 from kg.link.normalize import is_abbreviation
 from kg.link.spans import extensions, truncated_target
