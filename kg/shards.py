@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from .errors import InputError
-from .link.forms import results_only
+from .link.forms import provenance_read
 from .records import Paper, PaperExtraction
 
 __all__ = ["ShardWriter", "read_shards", "shard_files", "remove_shards", "SHARD_PAPERS"]
@@ -26,7 +26,7 @@ __all__ = ["ShardWriter", "read_shards", "shard_files", "remove_shards", "SHARD_
 SHARD_PAPERS = 2000
 _PATTERN = "part-*.jsonl"
 # What linking does not read: dropped when reading for it. Linking reads the mentions of entities (truncated
-# spans, kg.link.spans) and whether result extraction made an entity (kg.link.forms.results_only).
+# spans, kg.link.spans) and the provenance it reads (kg.link.forms.provenance_read).
 _UNUSED_BY_LINKING = {"relations": ("provenance",)}
 
 
@@ -111,9 +111,12 @@ def _slim(record):
         for item in record.get(part) or ():
             for key in keys:
                 item.pop(key, None)
-    for item in record.get("entities") or ():  # kept only for an entity that result extraction alone made
-        if not results_only(item.get("provenance")):
+    for item in record.get("entities") or ():  # kept only where linking reads it (kg.link.forms.provenance_read)
+        kept = provenance_read(item.get("provenance"), item.get("role"))
+        if kept is None:
             item.pop("provenance", None)
+        else:
+            item["provenance"] = kept
     return record
 
 

@@ -416,3 +416,31 @@ def truncated_corpus():
         paper("imagenet", "Top-1 accuracy on ImageNet.", ("ImageNet", "Dataset", "ImageNet")),
     ]
     return [p for p, _ in rows], [x for _, x in rows]
+
+
+@pytest.fixture
+def context_corpus():
+    """Papers whose sentences (from the bundled corpus) use a metric's name for a phase or multiply a process,
+    and papers that write the metric itself: ``(papers, extractions)`` (rules of :mod:`kg.link.context`)."""
+    def paper(pid, abstract, *entities):
+        p = Paper(pid, "A title", abstract)
+        ents = []
+        for name, text, provenance in entities:
+            at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", p.text)]
+            ents.append(Entity(name, "Metric", "used", mentions=[Mention(text, i, i + len(text)) for i in at],
+                               provenance=list(provenance)))
+        return p, PaperExtraction(pid, p.title, ents)
+
+    rows = [
+        paper("phase", "Input variations which are unseen at training time.", ("training time", "training time", ())),
+        paper("both", "It should be cheap, both at train and inference time.",
+              ("inference time", "inference time", ())),
+        paper("d1", "We obtain a 5x reduction in training time.", ("training time", "training time", ())),
+        paper("d2", "The training time of the model grows.", ("training time", "training time", ())),
+        paper("d3", "This makes the inference time 50% shorter.", ("inference time", "inference time", ())),
+        paper("x2", "BLAST achieves a 2x compression of the weights.", ("compression", "compression", ["kg_results"])),
+        paper("plain", "We study compression of images.", ("compression", "compression", ["kg_results"])),
+        paper("r1", "It reaches a high compression ratio.", ("compression ratio", "compression ratio", ())),
+        paper("r2", "The compression ratio is 20.", ("compression ratio", "compression ratio", ())),
+    ]
+    return [p for p, _ in rows], [x for _, x in rows]

@@ -8,6 +8,8 @@ across papers. One module per concern:
 - :mod:`kg.link.stems`      the second key of ordinary phrases: word stems without descriptor heads
 - :mod:`kg.link.lexicon`    the word lists the linker reads (``data/lexicon.toml``)
 - :mod:`kg.link.forms`      per-paper records, and the forms that link within their paper only
+- :mod:`kg.link.heads`      head words: stem nodes by family, descriptor heads, task qualifiers
+- :mod:`kg.link.context`    metrics read from the words around their mentions (a phase, a ratio)
 - :mod:`kg.link.cluster`    the guarded union-find and near-duplicate candidates
 - :mod:`kg.link.index`      the id table that keeps ids stable across builds
 - :mod:`kg.link.curation`   the user's curation file

@@ -28,6 +28,13 @@ def _initials(nf):
     return out
 
 
+def _title_case_words(word):
+    """A hyphenated word in title case ("Semi-Supervised", "Pre-Trained"): capitals that start words, no
+    abbreviation to spell out (else "Semi-Supervised Learning" would read as "self supervised learning")."""
+    parts = [p for p in word.split("-") if p]
+    return len(parts) > 1 and all(len(p) >= 3 and p[0].isupper() and p[1:].islower() for p in parts)
+
+
 def _expand_against(a, b):
     """`a` with each abbreviation in it replaced by the words of `b` it stands for ("Sparse MoE" against
     "Sparsely-activated Mixture-of-Experts" -> "Sparse Mixture Experts")."""
@@ -37,7 +44,7 @@ def _expand_against(a, b):
     for w in words:
         caps = "".join(c for c in w if c.isupper()).lower()
         span = None
-        if is_acronym(w) and len(caps) >= 2:
+        if is_acronym(w) and len(caps) >= 2 and not _title_case_words(w):
             for i in range(len(content) - len(caps) + 1):
                 if "".join(t[0] for t in content[i:i + len(caps)]) == caps:
                     span = content[i:i + len(caps)]
@@ -81,6 +88,8 @@ def compatible_expansions(short, a, b):
     >>> compatible_expansions("CL", normalize("continual learning"), normalize("contrastive learning"))
     False
     >>> compatible_expansions("SSL", normalize("self-supervised learning"), normalize("semi-supervised learning"))
+    False
+    >>> compatible_expansions("SSL", normalize("self-supervised learning"), normalize("Semi-Supervised Learning"))
     False
     >>> compatible_expansions("SMoE", normalize("Sparse MoE"), normalize("Sparsely-activated Mixture-of-Experts"))
     True

@@ -42,10 +42,10 @@ from .normalize import (
     proper_name,
     tokens_of,
 )
-from .stems import content_stems, family_of, head_family, model_stem_key, stem_keys
+from .stems import content_stems, family_of, head_family, stem_keys
 
-__all__ = ["Record", "build_records", "local_key", "key_families", "stem_nodes", "node_of", "acronym_kinds",
-           "capital_keys", "descriptor_rest", "results_only"]
+__all__ = ["Record", "build_records", "provenance_read", "release_title_terms", "title_role", "local_key",
+           "key_families", "node_of", "acronym_kinds", "capital_keys", "results_only"]
 
 
 @dataclass
@@ -82,6 +82,24 @@ def results_only(provenance):
     """Whether a provenance list names result extraction and nothing else."""
     provenance = list(provenance or ())
     return bool(provenance) and all(p.split(":")[0] == RESULT_PROVENANCE for p in provenance)
+
+
+def provenance_read(provenance, role=None, lexicon=None):
+    """The part of an entity's provenance that linking reads, or None: all of it for a metric result extraction
+    alone made (:func:`results_only`), the role cues of a ``proposed`` entity (rule ``title_role``,
+    :func:`title_role`), nothing else (what :func:`kg.shards.read_shards` keeps when it slims extractions).
+
+    >>> provenance_read(["candidates.ner", "roles.title_lead", "model:role"], "proposed")
+    ['roles.title_lead']
+    >>> provenance_read(["kg_results"], "used"), provenance_read(["candidates.ner", "roles.used_phrase"], "used")
+    (['kg_results'], None)
+    """
+    provenance = list(provenance or ())
+    if results_only(provenance):
+        return provenance
+    prefix = (lexicon or load_lexicon()).role_cue_prefix
+    cues = [p for p in provenance if isinstance(p, str) and p.startswith(prefix)] if role == "proposed" else []
+    return cues or None
 
 
 def result_made(entity):
@@ -168,6 +186,49 @@ def build_records(extractions, drop, dropped, terms=frozenset()):
         else:
             r.local = [_is_local(r, f, named, titles[r.paper], used, lex, terms) for f in r.forms]
     return records
+
+
+def title_role(entity, lexicon=None):
+    """Whether `entity` is ``proposed`` by a title cue alone (:attr:`Lexicon.title_cues`): the role extractor
+    found no proposing words in the abstract, only the phrase leading or naming the title."""
+    lex = lexicon or load_lexicon()
+    cues = {p for p in getattr(entity, "provenance", None) or () if p.startswith(lex.role_cue_prefix)}
+    return entity.role == "proposed" and bool(cues) and cues <= lex.title_cues
+
+
+def release_title_terms(records, lexicon=None, counts=None):
+    """Rule ``title_role``: a phrase with a generic head proposed by a title cue alone that another paper writes
+    (not as its own) is the established term the title is about, not the paper's own thing: it links ("[Scaling
+    Laws] for Neural Language Models", 24dd9498f6; "[Cross-Entropy Loss Functions]: Theoretical Analysis",
+    2897651c27). The specificity gate keeps it local otherwise, and keeps a rare phrase without a generic head
+    local whatever the cue ("Multi-Vector Document Retrieval with [Dynamic Pruning]" prunes document vectors, not
+    a model as the other papers' "dynamic pruning").
+
+    Parameters
+    ----------
+    records : list of Record
+        With :attr:`Record.local` and :attr:`Record.nodes` set (after the truncated spans are relinked, whose
+        longer names count as written); a released form is no longer local and its node is its key.
+    lexicon : Lexicon, optional
+    counts : collections.Counter, optional
+        Counts the forms released under the rule's id.
+    """
+    lex = lexicon or load_lexicon()
+    others = defaultdict(set)  # key -> papers that write it, not as their own proposal
+    for r in records:
+        if r.entity.role != "proposed":
+            for f, n in zip(r.forms, r.nodes):
+                if n == f.key:
+                    others[f.key].add(r.paper)
+    for r in records:
+        if not title_role(r.entity, lex):
+            continue
+        for i, (f, local) in enumerate(zip(r.forms, r.local)):
+            generic = _singular(f.spaced.split()[-1]) in lex.generic_heads
+            if local and generic and others.get(f.key, set()) - {r.paper}:
+                r.local[i], r.nodes[i] = False, f.key
+                if counts is not None:
+                    counts[lex.title_id] += 1
 
 
 def _named(text, title):
@@ -340,35 +401,3 @@ def node_of(nf, local, record, bare_families, kinds=None, capitals=frozenset()):
     if nf.key in capitals and nf.text.isupper():
         return f"{nf.key}#caps"
     return nf.key
-
-
-def descriptor_rest(nf, lexicon=None):
-    """The form without a lower-case descriptor head (rule ``descriptor_head`` of the lexicon), or None.
-
-    Examples
-    --------
-    >>> descriptor_rest(normalize("KV cache compression methods")).key
-    'kvcachecompression'
-    >>> [descriptor_rest(normalize(t)) for t in ("Cross-Entropy Method", "LoRA-based methods", "prior methods",
-    ...                                          "the state-of-the-art methods")]
-    [None, None, None, None]
-    """
-    lex = lexicon or load_lexicon()
-    words = nf.text.split()
-    if len(words) < 2 or not words[-1].islower() or _singular(words[-1]) not in lex.descriptor_heads:
-        return None
-    rest = normalize(" ".join(words[:-1]))
-    if all(w.replace("-", "") in lex.vague | lex.evaluative for w in rest.spaced.split()):
-        return None  # "prior methods", "the state-of-the-art methods": whose methods, not a name
-    return rest if rest.key and "based" not in rest.steps and not rest.text.lower().endswith("-based") else None
-
-
-def stem_nodes(records, families):
-    """Key -> sorted stem nodes (``"~<family>:<stem key>"``) of the global ordinary-phrase forms with that key."""
-    out = defaultdict(set)
-    for r in records:
-        for f, local in zip(r.forms, r.local):
-            if not local:
-                fam = families[f.key]
-                out[f.key].update(f"~{fam}:{model_stem_key(s) if fam == 'model' else s}" for s in stem_keys(f))
-    return {k: sorted(v) for k, v in out.items() if v}

@@ -28,10 +28,26 @@ class Lexicon:
     acronym_heads : dict of str to str
         Head -> the letters an abbreviation must end with for the head to be dropped.
     phrase_heads, adjective_endings, modifiers, model_heads, quantities, vague, evaluative, rated_terms : tuple or frozenset of str
+    title_id, title_cues, role_cue_prefix : str, frozenset of str, str
+        Rule ``title_role`` (:func:`kg.link.forms.release_title_terms`): the provenance of the role cues that
+        look at the title only, and the prefix every role cue's provenance starts with.
+    qualified_id, qualified_heads, qualified_splits, qualified_words : str, frozenset, frozenset, int
+        Rule ``task_qualifier`` (:func:`kg.link.heads.qualified_rest`): dataset heads, the words that make a split
+        or a derived set of a dataset, and the most lower-case words between the name and the head.
+    phase_id, phase_prepositions, phase_heads, ratio_id, ratio_heads
+        Rules ``phase_word`` and ``ratio_metric`` (:mod:`kg.link.context`).
+    measure_heads : frozenset of str
+        Rule ``cost_head``: heads a measure may carry or drop (:func:`kg.link.heads.stem_nodes`).
+    gerund_objects : frozenset of str
+        Rule ``gerund_object`` (:func:`kg.link.stems.stem_key`): plural objects after a gerund that make the
+        phrase the compound in the other order.
+    model_said_by : frozenset of str
+        Heads that make an ordinary phrase the name of a model whatever type a paper gives it (rule
+        ``model_head``: :func:`kg.link.heads.stem_nodes`).
     part_words : frozenset of str
     generic_heads : frozenset of str
     descriptor_heads : frozenset of str
-        Heads of the rule ``descriptor_id`` (:func:`kg.link.forms.descriptor_rest`); its merges are counted
+        Heads of the rule ``descriptor_id`` (:func:`kg.link.heads.descriptor_rest`); its merges are counted
         under that id.
     common_papers : int
     minority_share : float
@@ -56,6 +72,21 @@ class Lexicon:
     descriptor_heads: frozenset = frozenset()
     descriptor_id: str = "descriptor_head"
     minority_share: float = 0.1
+    model_said_by: frozenset = frozenset()
+    gerund_objects: frozenset = frozenset()
+    measure_heads: frozenset = frozenset()
+    title_id: str = "title_role"
+    qualified_id: str = "task_qualifier"
+    phase_id: str = "phase_word"
+    phase_prepositions: frozenset = frozenset()
+    phase_heads: frozenset = frozenset()
+    ratio_id: str = "ratio_metric"
+    ratio_heads: tuple = ()
+    qualified_heads: frozenset = frozenset()
+    qualified_splits: frozenset = frozenset()
+    qualified_words: int = 3
+    title_cues: frozenset = frozenset()
+    role_cue_prefix: str = "roles."
 
 
 def _get(data, keys):
@@ -139,4 +170,19 @@ def load_lexicon(path=LEXICON_PATH):
         descriptor_heads=frozenset(_words(path, data, "descriptor", "heads")),
         descriptor_id=str(_get(data, ("descriptor", "id")) or "descriptor_head"),
         minority_share=_share(path, data, "types", "minority_share"),
+        model_said_by=frozenset(_words(path, data, "phrase", "model_said_by")),
+        gerund_objects=frozenset(_words(path, data, "phrase", "gerund_objects")),
+        measure_heads=frozenset(_words(path, data, "phrase", "measure_heads")),
+        title_id=str(_get(data, ("title", "id")) or "title_role"),
+        qualified_id=str(_get(data, ("qualified", "id")) or "task_qualifier"),
+        phase_id=str(_get(data, ("phase", "id")) or "phase_word"),
+        phase_prepositions=frozenset(_words(path, data, "phase", "prepositions")),
+        phase_heads=frozenset(_words(path, data, "phase", "heads")),
+        ratio_id=str(_get(data, ("ratio", "id")) or "ratio_metric"),
+        ratio_heads=tuple(_words(path, data, "ratio", "heads")),
+        qualified_heads=frozenset(_words(path, data, "qualified", "heads")),
+        qualified_splits=frozenset(w.replace("-", "") for w in _words(path, data, "qualified", "splits")),
+        qualified_words=_integer(path, data, "qualified", "max_words"),
+        title_cues=frozenset(_words(path, data, "title", "cues")),
+        role_cue_prefix=str(_get(data, ("title", "cue_prefix")) or "roles."),
     )

@@ -44,18 +44,11 @@ from pathlib import Path
 from ..records import ENTITY_TYPES, ROLES, strongest_role
 from .abbreviations import abbreviates, abbreviation_pairs, ambiguous_abbreviations
 from .cluster import KeyClusters, near_duplicates, parts_of, plausible_alias
+from .context import relink_context
 from .curation import Curation, load_curation
-from .forms import (
-    acronym_kinds,
-    build_records,
-    capital_keys,
-    descriptor_rest,
-    key_families,
-    node_of,
-    stem_nodes,
-)
+from .forms import acronym_kinds, build_records, capital_keys, key_families, node_of, release_title_terms
+from .heads import join_by_heads
 from .index import NodeIndex, assign_ids
-from .lexicon import load_lexicon
 from .normalize import _name_like, normalize, slugify
 from .relations import family_candidates, find_variants, merge_relations
 from .results import link_results
@@ -214,18 +207,7 @@ def _cluster(records, merges, apart, ambiguous):
                 kc.refused["implausible_alias"] += 1
                 continue
             kc.union(anchor, n, "abbreviation" if abbr else "alias")
-    attached = set()
-    for key, stems in sorted(stem_nodes(records, key_families(records)).items()):
-        if key in kc.parent and key not in ambiguous:
-            for node in stems:  # a stem node joins keys: counted from its second key on
-                kc.union(key, node, "stem", count=node in attached)
-                attached.add(node)
-    families, rule = key_families(records), load_lexicon().descriptor_id
-    for r in records:  # "KV cache compression methods" is KV cache compression where the corpus names that
-        for f, n in zip(r.forms, r.nodes):
-            rest = descriptor_rest(f) if n is not None and "@" not in n else None
-            if rest and rest.key in kc.parent and rest.key not in ambiguous and families.get(rest.key) == "process":
-                kc.union(rest.key, n, rule)
+    join_by_heads(records, kc, ambiguous)  # stem keys, descriptor heads, task qualifiers
     by_type = defaultdict(dict)  # fuzzy matching stays within the type most papers give a key
     for k, votes in key_types.items():
         if k not in ambiguous:
@@ -389,7 +371,10 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
         if all(n is None for n in r.nodes):
             r.nodes = [f.key for f in r.forms]
     relinked = Counter()
-    relink_truncated(records, {p.id: p.text for p in papers}, terms, relinked)
+    texts = {p.id: p.text for p in papers}
+    relink_truncated(records, texts, terms, relinked)
+    release_title_terms(records, counts=relinked)
+    relink_context(records, texts, relinked)
 
     kc, forms = _cluster(records, merges, apart, ambiguous)
     clusters = defaultdict(list)

@@ -32,7 +32,7 @@ from .lexicon import load_lexicon
 from .normalize import _name_like, tokens_of
 from .normalize import _singular as _singular_word
 
-__all__ = ["stem_key", "stem_keys", "model_stem_key", "content_words", "content_stems", "stem", "plain_stem", "head_family", "FAMILIES",
+__all__ = ["stem_key", "stem_keys", "compound_words", "model_stem_key", "content_words", "content_stems", "stem", "plain_stem", "head_family", "FAMILIES",
            "family_of"]
 
 _FUNCTION = frozenset("a an and at by for from in into of on or the to via with using only".split())
@@ -103,9 +103,25 @@ def _words(nf, split=False):
         if w in _INVERTING:
             words = words[i + 1:] + words[:i]
             break
+    lex = load_lexicon()
+    original = nf.text.split()
+    if (len(words) == 2 and len(original) == 2 and words[0].endswith("ing") and original[1].lower().endswith("s")
+            and words[1] in lex.gerund_objects):
+        words = [words[1], words[0]]  # rule gerund_object: "pruning tokens" is token pruning
     if split:
         return [w for w in tokens_of(" ".join(words)) if w not in _FUNCTION]
     return [w.replace("-", "") for w in words if w not in _FUNCTION and w.strip("-")]
+
+
+def compound_words(nf):
+    """The words of a form in the order of a compound, function words dropped ("ensemble of neural networks" ->
+    ``["neural", "network", "ensemble"]``).
+
+    >>> from kg.link.normalize import normalize
+    >>> compound_words(normalize("ensemble of neural networks"))
+    ['neural', 'network', 'ensemble']
+    """
+    return _words(nf)
 
 
 def _adjective(word, lex):
@@ -150,7 +166,7 @@ def model_stem_key(key, lexicon=None):
     return " ".join(rest) if rest else key
 
 
-def stem_keys(nf, lexicon=None):
+def stem_keys(nf, lexicon=None, gerunds=False):
     """The stem keys of an ordinary phrase: of its words as written and with hyphenated words split, so that
     "self attention layer" meets "self-attention" and "auto-regressive" meets "autoregressive" (empty for a
     proper name).
@@ -163,10 +179,11 @@ def stem_keys(nf, lexicon=None):
     >>> bool(stem_keys(normalize("self attention layer")) & stem_keys(normalize("self-attention")))
     True
     """
-    return {k for k in (stem_key(nf, lexicon), stem_key(nf, lexicon, split=True)) if k}
+    return {k for k in (stem_key(nf, lexicon, gerunds=gerunds), stem_key(nf, lexicon, split=True, gerunds=gerunds))
+            if k}
 
 
-def stem_key(nf, lexicon=None, split=False):
+def stem_key(nf, lexicon=None, split=False, gerunds=False):
     """The stem key of an ordinary noun phrase, or None for a proper name or a form without content words.
 
     Parameters
@@ -201,7 +218,18 @@ def stem_key(nf, lexicon=None, split=False):
     words = _strip([_singular_word(w) for w in _words(nf, split)], lex)
     if not words:
         return None
-    return " ".join(stem(w) for w in words)
+    return " ".join(gerund_stem(w) if gerunds else stem(w) for w in words)
+
+
+def gerund_stem(word):
+    """The stem of `word` marked ``~g`` when the stemmer dropped an ``-ing``: in the name of a model, the act a
+    word names is not the thing ("full ranking model", a ranker, is no "full-rank model").
+
+    >>> gerund_stem("ranking"), gerund_stem("rank"), gerund_stem("string")
+    ('rank~g', 'rank', 'string')
+    """
+    s = stem(word)
+    return s + "~g" if word.endswith("ing") and not s.endswith("ing") and "~" not in s and len(word) > 5 else s
 
 
 

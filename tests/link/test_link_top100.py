@@ -4,10 +4,12 @@ linker the names that split or mixed a big node of the bundled corpus and assert
 import pytest
 
 from kg.link import link, normalize
-from kg.link.forms import descriptor_rest
+from kg.link.context import multiplied_mention, phase_mention
+from kg.link.heads import descriptor_rest, qualified_rest
 from kg.link.lexicon import LEXICON_PATH, load_lexicon
 from kg.link.normalize import is_abbreviation
 from kg.link.spans import extensions, truncated_target
+from kg.link.stems import stem_keys
 from kg.records import Entity, Mention, PaperExtraction
 from kg.shards import _slim
 
@@ -111,11 +113,14 @@ def test_an_extracted_entity_keeps_its_aliases():
 def test_slim_shards_keep_what_linking_reads():
     record = {"entities": [{"name": "time", "mentions": [{"text": "t", "start": 0, "end": 1}],
                             "provenance": ["kg_results"]},
-                           {"name": "LoRA", "provenance": ["candidates.ner", "kg_results:retyped"]}],
+                           {"name": "LoRA", "provenance": ["candidates.ner", "kg_results:retyped"]},
+                           {"name": "Scaling Laws", "role": "proposed",
+                            "provenance": ["candidates.ner", "roles.title_lead", "model:role"]}],
               "relations": [{"subject": "a", "provenance": ["x"]}]}
     out = _slim(record)
     assert out["entities"][0]["mentions"] and out["entities"][0]["provenance"] == ["kg_results"]
     assert "provenance" not in out["entities"][1] and "provenance" not in out["relations"][0]
+    assert out["entities"][2]["provenance"] == ["roles.title_lead"]  # the role cues rule title_role reads
 
 
 # -- a term of the synonym table passes the specificity gate ---------------------------------------------------
@@ -146,6 +151,7 @@ def test_overall_only_rates_a_quantity():
 @pytest.mark.parametrize("rated, plain, together", [
     ("standard adapter", "adapter", True),  # 4a11fba505: "split the standard adapter"
     ("vanilla attention", "attention", True),
+    ("suboptimal finetuning", "fine-tuning", True),  # f1fe584a34: "LoRA ... leads to suboptimal finetuning"
     ("standard approaches", "approach", False),  # a generic head: whose approaches, not a name
     ("existing adapters", "adapter", False),  # a vague word: which adapters
 ])
@@ -240,3 +246,150 @@ def test_lexicon_share_must_be_a_fraction(bad_file):
     bad_file("lexicon.toml", text, load_lexicon, "types.minority_share must be a number from 0 to 1")
     lex = load_lexicon(LEXICON_PATH)
     assert lex.minority_share == 0.1 and lex.descriptor_id == "descriptor_head" and "method" in lex.descriptor_heads
+
+
+# -- the third hand check: rules of linking v3 -----------------------------------------------------------------
+
+def test_a_model_head_keeps_a_phrase_among_models():
+    # 745f816a3e, d6104232f4 type "generative model" a Method; a27308a355 studies the task "generative modeling"
+    exts = [X("a", E("generative model", "Method")), X("b", E("generative model", "Method")),
+            X("c", E("generative modeling", "Task")), X("d", E("generative modeling", "Task")),
+            X("e", E("self-attention mechanism")), X("f", E("self-attention layer"))]
+    r = link([], exts)
+    assert node_of(r, "a", "generative model") == node_of(r, "b", "generative model")
+    assert node_of(r, "a", "generative model") != node_of(r, "c", "generative modeling")
+    assert node_of(r, "e", "self-attention mechanism") == node_of(r, "f", "self-attention layer")
+
+
+def test_a_title_case_word_is_no_abbreviation():
+    # the NeurIPS 2022 papers write SSL for self-supervised and for "Semi-Supervised Learning"
+    from kg.link.abbreviations import compatible_expansions
+    assert not compatible_expansions("SSL", normalize("self-supervised learning"), normalize("Semi-Supervised Learning"))
+    assert compatible_expansions("MoE", normalize("Mixture-of-Experts"), normalize("mixture of experts"))
+    exts = [X("a", E("SSL", aliases=["self-supervised learning"])), X("b", E("SSL", aliases=["Semi-Supervised Learning"])),
+            X("c", E("self-supervised learning")), X("d", E("semi-supervised learning"))]
+    r = link([], exts)
+    assert node_of(r, "c", "self-supervised learning") != node_of(r, "d", "semi-supervised learning")
+
+
+@pytest.mark.parametrize("cues, together", [
+    (["roles.title_lead"], True),  # 24dd9498f6 "[Scaling Laws] for Neural Language Models"
+    (["roles.title_name"], True),  # 2897651c27 "[Cross-Entropy Loss Functions]: Theoretical Analysis"
+    (["roles.title_lead", "roles.own_marker"], False),  # the abstract proposes it too: the paper's own
+    ([], False),
+])
+def test_a_title_alone_proposes_no_established_term(cues, together):
+    title = "Scaling Laws for Neural Language Models"
+    exts = [PaperExtraction("t", title, [E("Scaling Laws", role="proposed", provenance=["candidates.ner", *cues])]),
+            X("a", E("scaling laws")), X("b", E("scaling law"))]
+    r = link([], exts)
+    assert (node_of(r, "t", "Scaling Laws") == node_of(r, "a", "scaling laws")) is together
+    if together:
+        assert r.report["relinked"]["title_role"] == 1
+
+
+def test_a_title_term_no_other_paper_writes_stays_local():
+    title = "Scaling Laws for Neural Language Models"
+    exts = [PaperExtraction(p, title, [E("Scaling Laws", role="proposed", provenance=["roles.title_lead"])])
+            for p in ("t", "u")]
+    r = link([], exts)
+    assert node_of(r, "t", "Scaling Laws") != node_of(r, "u", "Scaling Laws")
+
+
+@pytest.mark.parametrize("text, rest", [
+    ("ImageNet classification datasets", "imagenet"),  # eebcaa2079
+    ("GLUE language understanding benchmark", "glue"),
+    ("MNIST testing dataset", None),  # a split
+    ("ImageNet based robustness benchmarks", None),  # derived sets
+    ("synthetic and real datasets", None),  # no name
+    ("ImageNet dataset", None),  # a name head alone: the normal key already drops it
+    ("Long Range Arena Benchmark", None),
+])
+def test_qualified_rest(text, rest):
+    found = qualified_rest(normalize(text))
+    assert (found.key if found else None) == rest
+
+
+def test_a_task_qualifier_joins_the_dataset_the_corpus_names():
+    exts = [X("q", E("ImageNet classification datasets", "Dataset")), X("a", E("ImageNet", "Dataset")),
+            X("b", E("ImageNet", "Dataset")), X("m", E("MNIST testing dataset", "Dataset")), X("n", E("MNIST", "Dataset"))]
+    r = link([], exts)
+    assert node_of(r, "q", "ImageNet classification datasets") == node_of(r, "a", "ImageNet")
+    assert node_of(r, "m", "MNIST testing dataset") != node_of(r, "n", "MNIST")
+    assert r.report["merges"]["task_qualifier"] == 1
+
+
+def test_model_distillation_is_knowledge_distillation():
+    # 1f1d26b929 "integrating weight pruning and [model distillation]"
+    exts = [X("a", E("model distillation")), X("b", E("knowledge distillation", aliases=["KD"]))]
+    r = link([], exts)
+    assert node_of(r, "a", "model distillation") == node_of(r, "b", "knowledge distillation")
+
+
+def test_phase_and_ratio_read_from_the_context(context_corpus):
+    papers, exts = context_corpus
+    r = link(papers, exts)
+    duration = node_of(r, "d1", "training time")
+    assert duration == node_of(r, "d2", "training time") != node_of(r, "phase", "training time")
+    assert node_of(r, "both", "inference time") != node_of(r, "d3", "inference time")
+    ratio = node_of(r, "r1", "compression ratio")
+    assert node_of(r, "x2", "compression") == ratio != node_of(r, "plain", "compression")
+    assert r.report["relinked"]["phase_word"] == 2 and r.report["relinked"]["ratio_metric"] == 1
+
+
+def test_phase_and_multiplier_mentions():
+    t = "unseen at training time; both at train and inference time; a reduction in training time"
+    assert phase_mention(t, t.index("training time")) and phase_mention(t, t.index("inference time"))
+    assert not phase_mention(t, t.rindex("training time"))
+    t = "achieves a 2x compression, up to 5times compression improvement, and less compression"
+    assert multiplied_mention(t, t.index("compression")) and multiplied_mention(t, t.index("compression improvement"))
+    assert not multiplied_mention(t, t.rindex("compression"))
+
+
+@pytest.mark.parametrize("a, b, meet", [
+    ("pruning tokens", "token pruning", True),  # 1340cb0456
+    ("fine-tuning models", "fine-tuning", True),  # 3c6ce54828
+    ("pruning weights", "weight pruning", True),
+    ("learning rates", "rate learning", False),  # a thing, not an act
+    ("embedding layers", "layer embedding", False),
+])
+def test_a_gerund_and_its_object(a, b, meet):
+    assert bool(stem_keys(normalize(a)) & stem_keys(normalize(b))) is meet
+
+
+def test_lexicon_reads_the_v3_rules():
+    lex = load_lexicon()
+    assert lex.title_cues == {"roles.title_lead", "roles.title_name"} and lex.title_id == "title_role"
+    assert "dataset" in lex.qualified_heads and "test" in lex.qualified_splits and lex.qualified_words == 3
+    assert lex.phase_prepositions == {"at", "during"} and lex.ratio_heads[0] == "ratio"
+    assert "model" in lex.model_said_by and "token" in lex.gerund_objects
+
+
+def test_a_rare_title_phrase_without_a_generic_head_keeps_the_gate():
+    # cff63ff771 "Multi-Vector Document Retrieval with [Dynamic Pruning] and Quantization" (document vectors)
+    title = "Multi-Vector Document Retrieval with Dynamic Pruning and Quantization"
+    exts = [PaperExtraction("t", title, [E("Dynamic Pruning", role="proposed", provenance=["roles.title_name"])]),
+            X("a", E("dynamic pruning"))]
+    r = link([], exts)
+    assert node_of(r, "t", "Dynamic Pruning") != node_of(r, "a", "dynamic pruning")
+
+
+def test_the_name_of_a_model_keeps_its_acts():
+    # 544ee4f450 "full ranking model" (a ranker) is no "full-rank model" (9f8de0a0fa, matrix rank)
+    exts = [X("a", E("full ranking model", "Model")), X("b", E("full-rank models", "Method")),
+            X("c", E("deep learning models", "Model")), X("d", E("deep learning architectures", "Model"))]
+    r = link([], exts)
+    assert node_of(r, "a", "full ranking model") != node_of(r, "b", "full-rank models")
+    assert node_of(r, "c", "deep learning models") == node_of(r, "d", "deep learning architectures")
+
+
+def test_a_measure_may_drop_its_cost_head():
+    # f746ec582a "reducing [computation] by 25%" is the computational cost; a process keeps its own stem key
+    exts = [X("a", E("computation", "Metric")), X("b", E("computational cost", "Metric")),
+            X("c", E("computation cost", "Metric")), X("d", E("communication", "Method")),
+            X("g", E("communication cost", "Metric")),
+            X("e", E("error", "Metric")), X("f", E("error rate", "Metric"))]
+    r = link([], exts)
+    assert node_of(r, "a", "computation") == node_of(r, "b", "computational cost") == node_of(r, "c", "computation cost")
+    assert node_of(r, "d", "communication") != node_of(r, "g", "communication cost")
+    assert node_of(r, "e", "error") != node_of(r, "f", "error rate")

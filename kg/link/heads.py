@@ -1,0 +1,129 @@
+"""Head words of names and phrases: which forms meet on their stem keys, and which heads a form may drop.
+
+- **stem nodes** (:func:`stem_nodes`): every global ordinary phrase meets the others of its family of entity types
+  on its stem keys (:mod:`kg.link.stems`). A phrase whose head says it names a model ("generative model") is of the
+  Model family whatever type a paper gives it (rule ``model_head``), and the name of a model keeps the acts its
+  words name ("full ranking model" is no "full-rank model"); a measure may drop a ``cost`` head (rule
+  ``cost_head``: "computation" and "computational cost").
+- **descriptor heads** (:func:`descriptor_rest`, rule ``descriptor_head``): "KV cache compression methods" is KV
+  cache compression where the corpus names that process.
+- **task qualifiers** (:func:`qualified_rest`, rule ``task_qualifier``): "ImageNet classification datasets" is
+  ImageNet where the corpus names that dataset.
+
+:func:`join_by_heads` applies the three to a clustering. The word lists are data (:mod:`kg.link.lexicon`).
+"""
+
+from collections import defaultdict
+
+from .cluster import _FUNCTION_WORDS
+from .forms import key_families
+from .lexicon import load_lexicon
+from .normalize import _singular, is_acronym, name_like, normalize
+from .stems import compound_words, family_of, model_stem_key, stem, stem_keys
+
+__all__ = ["stem_nodes", "descriptor_rest", "qualified_rest", "join_by_heads"]
+
+
+def descriptor_rest(nf, lexicon=None):
+    """The form without a lower-case descriptor head (rule ``descriptor_head`` of the lexicon), or None.
+
+    Examples
+    --------
+    >>> descriptor_rest(normalize("KV cache compression methods")).key
+    'kvcachecompression'
+    >>> [descriptor_rest(normalize(t)) for t in ("Cross-Entropy Method", "LoRA-based methods", "prior methods",
+    ...                                          "the state-of-the-art methods")]
+    [None, None, None, None]
+    """
+    lex = lexicon or load_lexicon()
+    words = nf.text.split()
+    if len(words) < 2 or not words[-1].islower() or _singular(words[-1]) not in lex.descriptor_heads:
+        return None
+    rest = normalize(" ".join(words[:-1]))
+    if all(w.replace("-", "") in lex.vague | lex.evaluative for w in rest.spaced.split()):
+        return None  # "prior methods", "the state-of-the-art methods": whose methods, not a name
+    return rest if rest.key and "based" not in rest.steps and not rest.text.lower().endswith("-based") else None
+
+
+def _said_family(nf, lexicon=None):
+    """The family of the Model type when the head of an ordinary phrase says it names a model ("generative
+    model", "ensemble of neural networks"; :attr:`Lexicon.model_said_by`), else None: such a phrase meets the stem
+    keys of models only, never those of the process it names a model of ("generative modeling")."""
+    lex = lexicon or load_lexicon()
+    words = compound_words(nf)
+    return family_of("Model") if words and _singular(words[-1]) in lex.model_said_by else None
+
+
+def qualified_rest(nf, lexicon=None):
+    """The dataset name before a lower-case task qualifier and a dataset head (rule ``task_qualifier``), or None.
+
+    Examples
+    --------
+    >>> [getattr(qualified_rest(normalize(t)), "key", None) for t in ("ImageNet classification datasets",
+    ...     "GLUE language understanding benchmark", "MNIST testing dataset", "ImageNet based robustness benchmarks",
+    ...     "synthetic and real datasets", "ImageNet dataset")]
+    ['imagenet', 'glue', None, None, None, None]
+    """
+    lex = lexicon or load_lexicon()
+    words = nf.text.split()
+    if len(words) < 3 or not words[-1].islower() or _singular(words[-1]) not in lex.qualified_heads:
+        return None
+    for i in range(1, len(words) - 1):
+        middle = words[i:-1]
+        if all(w.islower() for w in middle):
+            name = " ".join(words[:i])
+            if (len(middle) > lex.qualified_words or not (is_acronym(name) or name_like(name))
+                    or any(w.replace("-", "") in lex.qualified_splits or w in _FUNCTION_WORDS for w in middle)):
+                return None
+            return normalize(name)
+    return None
+
+
+def _family_stem(key, family, lexicon=None):
+    """A stem key as its family compares it: a class of models without its model head (:func:`model_stem_key`),
+    a measure without a head that says only what it costs (rule ``cost_head``: "communication" and
+    "communication cost", "reducing [computation] by 25%" and "computational cost" are one measure)."""
+    if family == "model":
+        return model_stem_key(key)
+    words = key.split()
+    heads = {stem(h) for h in (lexicon or load_lexicon()).measure_heads}
+    if family == "measure" and len(words) > 1 and words[-1] in heads:
+        return " ".join(words[:-1])
+    return key
+
+
+def stem_nodes(records, families):
+    """Key -> sorted stem nodes (``"~<family>:<stem key>"``) of the global ordinary-phrase forms with that key."""
+    out = defaultdict(set)
+    for r in records:
+        for f, local in zip(r.forms, r.local):
+            if not local:
+                fam = _said_family(f) or families[f.key]
+                model = fam == "model"  # the name of a model keeps the acts its words name (rule model_head)
+                out[f.key].update(f"~{fam}:{_family_stem(s, fam)}" for s in stem_keys(f, gerunds=model))
+    return {k: sorted(v) for k, v in out.items() if v}
+
+
+def join_by_heads(records, kc, ambiguous):
+    """Union the nodes of `records` in `kc` (:class:`kg.link.cluster.KeyClusters`) by stem keys, descriptor heads
+    and task qualifiers (module docstring); keys of `ambiguous` abbreviations take no part."""
+    families, lex = key_families(records), load_lexicon()
+    attached = set()
+    for key, stems in sorted(stem_nodes(records, families).items()):
+        if key in kc.parent and key not in ambiguous:
+            for node in stems:  # a stem node joins keys: counted from its second key on
+                kc.union(key, node, "stem", count=node in attached)
+                attached.add(node)
+    for r in records:
+        data = family_of(r.entity.type) == "data"
+        for f, n in zip(r.forms, r.nodes):
+            if n is None or "@" in n:
+                continue
+            # "KV cache compression methods" is KV cache compression where the corpus names that
+            rest = descriptor_rest(f, lex)
+            if rest and rest.key in kc.parent and rest.key not in ambiguous and families.get(rest.key) == "process":
+                kc.union(rest.key, n, lex.descriptor_id)
+            # "ImageNet classification datasets" is ImageNet where the corpus names that dataset
+            rest = qualified_rest(f, lex) if data else None
+            if rest and rest.key in kc.parent and rest.key not in ambiguous and families.get(rest.key) == "data":
+                kc.union(rest.key, n, lex.qualified_id)
