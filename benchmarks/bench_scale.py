@@ -19,6 +19,7 @@ each paper keeps its own unnamed phrases.
 """
 
 import argparse
+import datetime
 import json
 import math
 import os
@@ -132,7 +133,7 @@ def synthetic_shards(n, folder, seed=0):
     from kg.records import Paper, PaperExtraction
     from kg.shards import ShardWriter
 
-    out = Path(folder) / f"shards-{n}"
+    out = Path(folder) / f"shards-{n}-v2"  # v2: a paper a day or more over six years (v1 had 72 month-first dates)
     if out.is_dir():
         return out
     rng = random.Random(seed)
@@ -151,7 +152,8 @@ def synthetic_shards(n, folder, seed=0):
                  "relations": a["relations"] + [r for r in b["relations"]
                                                 if r["subject_key"] not in keys and r["object_key"] not in keys]}
             pa = texts.get(a["id"])
-            paper = Paper(d["id"], d["title"], pa.abstract if pa else "", date=f"20{20 + i % 6}-{1 + i % 12:02d}-01",
+            day = datetime.date(2020, 1, 1) + datetime.timedelta(days=i * 2191 // n)  # spread over six years, daily
+            paper = Paper(d["id"], d["title"], pa.abstract if pa else "", date=day.isoformat(),
                           source="synthetic.jsonl", position=i + 1, authors=["A. Author", "B. Author"])
             shards.write([(paper, PaperExtraction.from_dict(d))])
     os.replace(tmp, out)
