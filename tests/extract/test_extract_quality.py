@@ -20,18 +20,21 @@ DEVSET = Path(__file__).parent.parent / "data" / "devset"
 TARGETS = {"ent": 0.80, "ent_typed": 0.72, "proposed": 0.85, "rel": 0.58,
            "rel:outperforms": 0.45, "rel:combinesWith": 0.45, "rel:evaluatedOn": 0.45, "rel:outperforms:p": 0.85,
            "result": 0.70, "result_full": 0.55}
-#: Targets not reached yet by the shipped models (trained by ``kg train`` on 1,596 abstracts, 2026-12-06: entity
-#: F1 0.733, typed 0.683, proposed 0.785, relation 0.439, outperforms 0.421 at precision 0.727, combinesWith
-#: 0.316, evaluatedOn 0.618). Their tests are strict xfails: they fail the suite as soon as a target is met, so that this
+#: Targets not reached yet by the shipped models (trained by ``kg train`` on 2,436 abstracts, 2026-12-06: entity
+#: F1 0.741, typed 0.680, proposed 0.777, relation 0.463, outperforms 0.444 at precision 0.556, combinesWith
+#: 0.368, evaluatedOn 0.609). Their tests are strict xfails: they fail the suite as soon as a target is met, so that this
 #: set is emptied then.
 NOT_YET = {"ent", "ent_typed", "proposed", "rel", "rel:outperforms", "rel:combinesWith",
            "rel:outperforms:p"}
-#: Regression floors: what the shipped models reach today, less a margin for 40-paper noise (combinesWith was
-#: lowered from 0.33 when the models trained on 140 more abstracts gained in cross-validation, 0.350 -> 0.352, and
-#: lost on these 40 papers, 0.351 -> 0.316: models ship by cross-validation, not by the dev set). Every score must
-#: stay at or above its floor (and its target, once reached).
-FLOORS = {"ent": 0.71, "ent_typed": 0.66, "proposed": 0.76, "rel": 0.43, "rel:outperforms": 0.38,
-          "rel:combinesWith": 0.30, "rel:evaluatedOn": 0.59, "rel:outperforms:p": 0.70,
+#: Regression floors: what the shipped models reach today, less a margin for 40-paper noise. The precision floor
+#: of ``outperforms`` went from 0.70 to 0.50 when the models trained on 840 more abstracts: the out-of-fold rule
+#: (best F0.5 when no threshold reaches 0.85 precision) then chose 0.25 instead of 0.4, and on these 40 papers
+#: precision fell 0.727 -> 0.556 (8 right and 3 wrong -> 10 right and 8 wrong) while F1 rose 0.421 -> 0.444; on 240
+#: annotated papers neither model had seen, precision held (0.43 -> 0.44) and recall rose 0.11 -> 0.20. Models ship
+#: by cross-validation and held-out papers, not by the dev set. Every score must stay at or above its floor (and its
+#: target, once reached).
+FLOORS = {"ent": 0.72, "ent_typed": 0.66, "proposed": 0.76, "rel": 0.44, "rel:outperforms": 0.42,
+          "rel:combinesWith": 0.34, "rel:evaluatedOn": 0.59, "rel:outperforms:p": 0.50,
           "result": 0.72, "result_full": 0.59}
 
 
