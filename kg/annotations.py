@@ -98,7 +98,8 @@ def load_texts(source, path=None):
 def _occurrences(text, form, ignore_case=False, compounds=False):
     # a word boundary that a hyphen joining two words is not ("LoRA-based"), but a dash is ("latency---but");
     # `compounds` lets a hyphen join it after all (the last resort of a name written only as "AdaGrad-inspired")
-    pattern = (r"(?<!\w)" if compounds else r"(?<!\w)(?<!\w-)") + re.escape(form) + (r"(?!\w)" if compounds else r"(?!\w)(?!-\w)")
+    before, after = (r"(?<!\w)", r"(?!\w)") if compounds else (r"(?<!\w)(?<!\w-)", r"(?!\w)(?!-\w)")
+    pattern = before + re.escape(form) + after
     return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE if ignore_case else 0)]
 
 
@@ -134,27 +135,30 @@ def find_mentions(text, entities):
     """
     found = []
     for k, e in enumerate(entities):
-        for form in {e["name"], *(e.get("aliases") or [])}:
-            if form.strip():
-                occ = _occurrences(text, form) or _occurrences(text, form, True)
-                found.extend((s, t, k) for s, t in occ)
+        for form in _forms(e):
+            found.extend((s, t, k) for s, t in _occurrences(text, form) or _occurrences(text, form, True))
     taken, out = set(), [[] for _ in entities]
     for s, t, k in sorted(found, key=lambda x: (-(x[1] - x[0]), x[0], x[2])):
         if any(i in taken for i in range(s, t)):
             continue
         taken.update(range(s, t))
         out[k].append([s, t])
-    for k in [k for k, m in enumerate(out) if not m]:  # written only inside a longer name: nested mentions
-        own = set()
-        for s, t, j in sorted(found, key=lambda x: (-(x[1] - x[0]), x[0])):
-            if j == k and not any(i in own for i in range(s, t)):
-                own.update(range(s, t))
+    for k in [k for k, m in enumerate(out) if not m]:
+        # written only inside a longer name (nested mentions), or only in a hyphenated compound ("AdaGrad-inspired")
+        own = [(s, t) for s, t, j in found if j == k] or [
+            (s, t) for form in _forms(entities[k])
+            for s, t in _occurrences(text, form, compounds=True) or _occurrences(text, form, True, True)]
+        seen = set()
+        for s, t in sorted(own, key=lambda x: (x[0] - x[1], x[0])):
+            if not seen & set(range(s, t)):
+                seen.update(range(s, t))
                 out[k].append([s, t])
-        if not out[k]:  # ... or only in a hyphenated compound ("AdaGrad-inspired")
-            forms = {entities[k]["name"], *(entities[k].get("aliases") or [])}
-            out[k] = [[s, t] for f in forms if f.strip()
-                      for s, t in (_occurrences(text, f, compounds=True) or _occurrences(text, f, True, True))]
     return [sorted(m) for m in out]
+
+
+def _forms(entity):
+    """The name and aliases of `entity` that are not blank."""
+    return [f for f in {entity["name"], *(entity.get("aliases") or [])} if f.strip()]
 
 
 def _locate(text, fragment):

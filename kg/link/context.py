@@ -13,10 +13,12 @@ Two readings of a metric that its name alone does not settle, decided from the t
 """
 
 import re
+from functools import cache
 
 from .forms import local_key, result_made
 from .lexicon import load_lexicon
 from .normalize import _singular, normalize
+from .spans import matching_mentions
 
 __all__ = ["phase_mention", "multiplied_mention", "relink_context"]
 
@@ -35,11 +37,13 @@ def phase_mention(text, start, lexicon=None):
     >>> phase_mention(t, t.rindex("training time"))
     False
     """
-    lex = lexicon or load_lexicon()
-    preps = "|".join(map(re.escape, sorted(lex.phase_prepositions)))
-    before = text[max(0, start - 60):start]
-    pattern = rf"\b(?:{preps})\s+(?:the\s+)?(?:[\w-]+\s*(?:,|and|or)\s+)?$"
-    return bool(re.search(pattern, before, re.IGNORECASE))
+    return bool(_phase_pattern((lexicon or load_lexicon()).phase_prepositions).search(text[max(0, start - 60):start]))
+
+
+@cache
+def _phase_pattern(prepositions):
+    preps = "|".join(map(re.escape, sorted(prepositions)))
+    return re.compile(rf"\b(?:{preps})\s+(?:the\s+)?(?:[\w-]+\s*(?:,|and|or)\s+)?$", re.IGNORECASE)
 
 
 def multiplied_mention(text, start):
@@ -50,14 +54,6 @@ def multiplied_mention(text, start):
     (True, False)
     """
     return bool(_MULTIPLIER.search(text[max(0, start - 30):start]))
-
-
-def _mentions(entity, text):
-    out = []
-    for m in getattr(entity, "mentions", None) or ():
-        if 0 <= m.start < m.end <= len(text) and text[m.start:m.end] == m.text:
-            out.append(m)
-    return out
 
 
 def relink_context(records, texts, counts, lexicon=None):
@@ -78,7 +74,7 @@ def relink_context(records, texts, counts, lexicon=None):
         text = texts.get(r.paper)
         if text is None or r.entity.type != "Metric":
             continue
-        mentions = _mentions(r.entity, text)
+        mentions = matching_mentions(r.entity, text)
         if not mentions:
             continue
         words = r.forms[0].spaced.split()
@@ -89,8 +85,8 @@ def relink_context(records, texts, counts, lexicon=None):
             counts[lex.phase_id] += 1
             continue
         if result_made(r.entity) and all(multiplied_mention(text, m.start) for m in mentions):
-            ratio = next((normalize(f"{r.entity.name} {h}") for h in lex.ratio_heads
-                          if normalize(f"{r.entity.name} {h}").key in metrics), None)
+            ratio = next((nf for nf in (normalize(f"{r.entity.name} {h}") for h in lex.ratio_heads)
+                          if nf.key in metrics), None)
             if ratio is not None:
                 r.forms, r.nodes, r.local = [ratio], [ratio.key], [False]
                 counts[lex.ratio_id] += 1

@@ -14,6 +14,7 @@
 """
 
 from collections import defaultdict
+from functools import cache
 
 from .cluster import _FUNCTION_WORDS
 from .forms import key_families
@@ -86,10 +87,14 @@ def _family_stem(key, family, lexicon=None):
     if family == "model":
         return model_stem_key(key)
     words = key.split()
-    heads = {stem(h) for h in (lexicon or load_lexicon()).measure_heads}
-    if family == "measure" and len(words) > 1 and words[-1] in heads:
+    if family == "measure" and len(words) > 1 and words[-1] in _measure_stems((lexicon or load_lexicon()).measure_heads):
         return " ".join(words[:-1])
     return key
+
+
+@cache
+def _measure_stems(heads):
+    return frozenset(stem(h) for h in heads)
 
 
 def stem_nodes(records, families):

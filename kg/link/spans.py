@@ -29,7 +29,7 @@ from .lexicon import load_lexicon
 from .normalize import DETERMINERS, _singular, is_acronym, normalize
 from .stems import family_of
 
-__all__ = ["extensions", "truncated_target", "relink_truncated"]
+__all__ = ["extensions", "matching_mentions", "truncated_target", "relink_truncated"]
 
 _WORD = r"[A-Za-z0-9][A-Za-z0-9.+#]*(?:-[A-Za-z0-9.+#]+)*"
 _NUMBER = re.compile(r"\d+(?:x\d+)?")
@@ -111,6 +111,12 @@ def extensions(text, start, end, lexicon=None, family=None):
     return parts, names
 
 
+def matching_mentions(entity, text):
+    """The mentions of `entity` whose offsets find their own words in `text` (others are not judged)."""
+    return [m for m in getattr(entity, "mentions", None) or ()
+            if 0 <= m.start < m.end <= len(text) and text[m.start:m.end] == m.text]
+
+
 def truncated_target(entity, text, known, lexicon=None):
     """The longer name an entity whose every mention is truncated (module docstring) links as, or None.
 
@@ -143,9 +149,7 @@ def truncated_target(entity, text, known, lexicon=None):
     """
     own = normalize(entity.name).key
     hits, parts_seen, judged = Counter(), [], 0
-    for m in getattr(entity, "mentions", None) or ():
-        if not (0 <= m.start < m.end <= len(text)) or text[m.start:m.end] != m.text:
-            continue
+    for m in matching_mentions(entity, text):
         judged += 1
         parts, names = extensions(text, m.start, m.end, lexicon, family_of(entity.type))
         found = [x for x in names if normalize(x).key in known and normalize(x).key != own]
