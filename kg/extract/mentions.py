@@ -35,6 +35,8 @@ _DEPS = ("nsubj", "dobj", "pobj", "compound", "conj", "appos", "nsubjpass", "att
 _NEXT_HEADS = ("dataset", "datasets", "benchmark", "benchmarks", "model", "models", "method", "methods", "task",
                "tasks")
 _SKIP_POS = ("DET", "PRON", "CCONJ", "ADP")
+#: Scopes of the document analysis that give a feature each (``scope_<name>``: the span has a token in it).
+_SCOPES = ("proposed", "baseline", "used", "appos", "means", "named", "winner", "title_def", "negated")
 
 
 def phrase_spans(doc, lexicon, max_words=7):
@@ -98,20 +100,30 @@ def span_features(doc, cands, lexicon, analysis):
     scopes = analysis.scopes
     end = analysis.title_end or 0
     sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
-    sent_of = {t.i: k for k, s in enumerate(sents) for t in s}
+    sent_of = [0] * len(doc)
+    for k, sent in enumerate(sents):
+        sent_of[sent.start:sent.end] = [k] * len(sent)
+    # token attributes and scope sets read once per document, not once per span
+    pos = [t.pos_ for t in doc]
+    lower = [t.lower_ for t in doc]
+    tags = [t.tag_ for t in doc]
+    scope_sets = {name: set(scopes.get(name, ())) for name in _SCOPES}
+    title_names = set(scopes.get("title") or ())
+    own = set(scopes.get("own", ()))
     by_span = defaultdict(list)
     for c in cands:
         by_span[(c.start, c.end)].append(c)
-    keys = Counter(norm_key(doc[s:e].text) for s, e in by_span)
-    texts = Counter(doc[s:e].text.lower() for s, e in by_span)
+    span_of = {(s, e): doc[s:e] for s, e in by_span}
+    keys = Counter(norm_key(span.text) for span in span_of.values())
+    texts = Counter(span.text.lower() for span in span_of.values())
     shorts = {(a.start, a.end) for a, _ in analysis.abbreviations}
     longs = {(b.start, b.end) for _, b in analysis.abbreviations}
-    title_names = set(scopes.get("title") or ())
     full_text = doc.text  # a property that joins every token: read it once
     spans, rows = list(by_span), []
     for s, e in spans:
-        span, info = doc[s:e], by_span[(s, e)]
-        text, low = span.text, span.text.lower()
+        span, info = span_of[(s, e)], by_span[(s, e)]
+        text = span.text
+        low = text.lower()
         f = {f"src_{src}": 0 for src in SOURCES}
         for c in info:
             f[f"src_{c.source}"] = f.get(f"src_{c.source}", 0) + 1
@@ -127,27 +139,27 @@ def span_features(doc, cands, lexicon, analysis):
         f["first_upper"], f["all_lower"] = int(text[:1].isupper()), int(text.islower())
         f["title_case"] = int(all(w[:1].isupper() for w in text.split() if w[:1].isalpha()))
         f["hyphen"], f["paren"] = int("-" in text), int("(" in text)
-        f["plural"] = int(span[-1].tag_ in ("NNS", "NNPS"))
+        f["plural"] = int(tags[e - 1] in ("NNS", "NNPS"))
         f["in_title"] = int(s < end)
-        k = sent_of.get(s, 0)
+        k = sent_of[s] if s < len(sent_of) else 0
         f["sentence"], f["sentence_rel"] = k, k / max(1, len(sents) - 1)
-        f["own_sentence"] = int(sents[k].start in scopes.get("own", ()))
+        f["own_sentence"] = int(sents[k].start in own)
         f["first_sentence"] = int(k == 1)
-        tokens = set(range(s, e))
-        for name in ("proposed", "baseline", "used", "appos", "means", "named", "winner", "title_def", "negated"):
-            f[f"scope_{name}"] = int(bool(tokens & set(scopes.get(name, ()))))
-        f["scope_title_name"] = int(bool(tokens & title_names))
+        tokens = range(s, e)
+        for name, scope in scope_sets.items():
+            f[f"scope_{name}"] = int(any(i in scope for i in tokens))
+        f["scope_title_name"] = int(any(i in title_names for i in tokens))
         f["key_count"], f["text_count"] = keys[norm_key(text)], texts[low]
         f["occurrences"] = full_text.count(text)
         f["abbr_short"], f["abbr_long"] = int((s, e) in shorts), int((s, e) in longs)
-        f["pos_first"], f["pos_last"] = _index(span[0].pos_, _POS), _index(span[-1].pos_, _POS)
-        f["pos_prev"] = _index(doc[s - 1].pos_, _POS) if s > 0 else 0
-        f["pos_next"] = _index(doc[e].pos_, _POS) if e < len(doc) else 0
-        prev = doc[s - 1].lower_ if s > 0 else ""
-        nxt = doc[e].lower_ if e < len(doc) else ""
+        f["pos_first"], f["pos_last"] = _index(pos[s], _POS), _index(pos[e - 1], _POS)
+        f["pos_prev"] = _index(pos[s - 1], _POS) if s > 0 else 0
+        f["pos_next"] = _index(pos[e], _POS) if e < len(doc) else 0
+        prev = lower[s - 1] if s > 0 else ""
+        nxt = lower[e] if e < len(doc) else ""
         f["prev_det"] = int(prev in ("the", "a", "an"))
         f["prev_own"] = int(prev in ("our", "proposed", "novel", "new"))
-        f["prev_prep"] = int(s > 0 and doc[s - 1].pos_ == "ADP")
+        f["prev_prep"] = int(s > 0 and pos[s - 1] == "ADP")
         f["prev_paren"], f["next_paren"] = int(prev == "("), int(nxt == "(")
         f["next_head"] = _index(nxt, _NEXT_HEADS)
         f["head_type"] = _type_index(head_type(span, lexicon))
@@ -156,11 +168,11 @@ def span_features(doc, cands, lexicon, analysis):
         f["following_type"] = _type_index(following_type(span))
         f["listed_type"] = _type_index(lexicon.terms.get(text) or lexicon.terms.get(low))
         f["listed_generic"], f["rejected"] = int(low in lexicon.generic), int(low in lexicon.rejected)
-        f["last_descriptor"] = int(span[-1].lower_ in lexicon.descriptors)
-        f["last_generic_head"] = int(span[-1].lower_ in lexicon.generic_heads)
-        f["last_stopword"] = int(span[-1].lower_ in lexicon.stopwords)
-        f["first_modifier"] = int(span[0].lower_ in lexicon.modifiers)
-        f["first_generic_modifier"] = int(span[0].lower_ in lexicon.generic_modifiers)
+        f["last_descriptor"] = int(lower[e - 1] in lexicon.descriptors)
+        f["last_generic_head"] = int(lower[e - 1] in lexicon.generic_heads)
+        f["last_stopword"] = int(lower[e - 1] in lexicon.stopwords)
+        f["first_modifier"] = int(lower[s] in lexicon.modifiers)
+        f["first_generic_modifier"] = int(lower[s] in lexicon.generic_modifiers)
         f["root_dep"] = _index(span.root.dep_, _DEPS)
         f.update(span_hits(span, analysis.hits))
         rows.append(f)

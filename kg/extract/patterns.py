@@ -160,19 +160,31 @@ class PatternMatcher:
 def covers(span, tokens):
     """True when a slot's `tokens` head the mention `span`: a token of it, or the noun its root modifies
     ("the LoRA adapters": a slot on "adapters" covers "LoRA")."""
-    if any(span.start <= t < span.end for t in tokens):
-        return True
+    return _covers(_anchor(span), tokens)
+
+
+def _anchor(span):
+    """What :func:`covers` reads of a span, computed once: its bounds and, when its root modifies a word
+    outside it, that word's index (else -1)."""
     root = span.root
-    return root.dep_ in _MODIFIER_DEPS and root.head.i in tokens and not span.start <= root.head.i < span.end
+    head = root.head.i if root.dep_ in _MODIFIER_DEPS else -1
+    return span.start, span.end, -1 if span.start <= head < span.end else head
+
+
+def _covers(anchor, tokens):
+    start, end, head = anchor
+    return head in tokens or any(start <= t < end for t in tokens)
 
 
 def span_hits(span, hits):
     """Feature dict of a mention: ``pattern:<id>:<slot>`` -> 1 for each hit whose slot covers it."""
     out = {}
-    for h in hits:
-        for slot, tokens in h.slots:
-            if covers(span, tokens):
-                out[f"pattern:{h.id}:{slot}"] = 1
+    if hits:
+        anchor = _anchor(span)
+        for h in hits:
+            for slot, tokens in h.slots:
+                if _covers(anchor, tokens):
+                    out[f"pattern:{h.id}:{slot}"] = 1
     return out
 
 
@@ -180,13 +192,16 @@ def pair_hits(a, b, hits):
     """Feature dict of a mention pair: ``pattern:<id>`` -> 1 when a hit's slot ``a`` covers `a` and ``b``
     covers `b`; ``pattern:<id>:rev`` when the other way round."""
     out = {}
+    if not hits:
+        return out
+    anchor_a, anchor_b = _anchor(a), _anchor(b)
     for h in hits:
         ta, tb = h.tokens("a"), h.tokens("b")
         if not ta or not tb:
             continue
-        if covers(a, ta) and covers(b, tb):
+        if _covers(anchor_a, ta) and _covers(anchor_b, tb):
             out[f"pattern:{h.id}"] = 1
-        if covers(a, tb) and covers(b, ta):
+        if _covers(anchor_a, tb) and _covers(anchor_b, ta):
             out[f"pattern:{h.id}:rev"] = 1
     return out
 
