@@ -68,6 +68,7 @@ class KG(DefinedNamespace):
     predicate: URIRef
     object: URIRef
     hasEvidence: URIRef
+    bestEvidence: URIRef
     support: URIRef
     confidence: URIRef
     evidenceText: URIRef
@@ -76,6 +77,7 @@ class KG(DefinedNamespace):
 
     # Entity statistics and linking
     nameKey: URIRef  # a lower-cased label or alias: exact, indexed case-insensitive lookup
+    titleWord: URIRef  # a lower-cased content word of a paper's title: indexed title search
     paperCount: URIRef
     firstSeen: URIRef
     generic: URIRef

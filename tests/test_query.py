@@ -220,7 +220,7 @@ def test_cli_missing_graph(tmp_path):
        "f0f0f0f0f0")]),
     ("04-evidence-for-claim.rq", '("llama-2-7b" kg:combinesWith UNDEF)',
      [("LLaMA-2-7B", "LoRA", "We fine-tune LLaMA-2-7B with LoRA", "0", "33", "0.9", "a1b2c3d4e5")]),
-    ("11-claims-of-paper.rq", '("" "f0f0f0f0f0")',
+    ("11-claims-of-paper.rq", '("script" "<script>alert(1)")',
      [("f0f0f0f0f0", "GPT-4", "evaluatedOn", "question answering", "0.9", "GPT-4 beats LLaMA-2 on QA."),
       ("f0f0f0f0f0", "GPT-4", "outperforms", "LLaMA-2", "0.9",
        "GPT-4 beats LLaMA-2 <script>alert(3)</script> on question answering.")]),
@@ -231,6 +231,22 @@ def test_example_query_with_other_values(graph_dir, name, values, expected):
     start = text.index("{", start) + 1
     text = text[:start] + f" {values} " + text[text.index("}", start):]
     assert _values(run_query(graph_dir, text)) == expected
+
+
+@pytest.mark.parametrize("values", ['("rank" "low-rank")', '("lora" "low-rank adaptation")'])
+def test_claims_of_paper_finds_a_paper_by_a_title_word_and_phrase(graph_dir, values):
+    text = (QUERIES / "11-claims-of-paper.rq").read_text(encoding="utf-8")
+    text = text.replace('("adaptation" "low-rank adaptation")', values)
+    assert _values(run_query(graph_dir, text)) == EXPECTED["11-claims-of-paper.rq"]
+
+
+@pytest.mark.parametrize("values", ['("of" "of large")', '("adaptation" "low rank adaptation")',
+                                    '("adaptations" "low-rank adaptation")'])
+def test_claims_of_paper_needs_an_indexed_word_and_the_exact_phrase(graph_dir, values):
+    # a stop word is not indexed; the phrase must be in the title as written (lower-cased); words are whole
+    text = (QUERIES / "11-claims-of-paper.rq").read_text(encoding="utf-8")
+    text = text.replace('("adaptation" "low-rank adaptation")', values)
+    assert _values(run_query(graph_dir, text)) == []
 
 
 @pytest.mark.parametrize("key", ["low-rank adaptation", "lora"])

@@ -13,14 +13,18 @@ the graph alone: blank nodes (the nodes of author lists) get labels derived from
 the view's order (papers, then entities in id order, each node's statements together), and a paper's source is
 recorded as its file name, never a local path. An entity carries each of its names (label and aliases)
 lower-cased once as ``kg:nameKey``, as SPARQL ``LCASE`` gives it: a case-insensitive lookup by name is then an
-indexed triple pattern, where a FILTER on ``LCASE`` of the labels reads every label of the graph. Every extracted
-relation is asserted twice over:
+indexed triple pattern, where a FILTER on ``LCASE`` of the labels reads every label of the graph. For the same
+reason a paper carries each content word of its title, lower-cased, as ``kg:titleWord`` (:func:`title_words`): a
+search by title words starts from an index lookup instead of reading every title. Every extracted relation is
+asserted twice over:
 
 * the direct triple ``<s> kg:outperforms <o>`` (``kg:combinesWith`` in both directions, it is symmetric);
 * a ``kg:Claim`` with ``kg:subject`` / ``kg:predicate`` / ``kg:object``, the support (papers),
   the best confidence, ``prov:wasDerivedFrom`` each paper, and one ``kg:Evidence`` per evidence item: the
   paper, the quoted sentence, its character offsets in the paper text and the confidence
-  (a W3C Web Annotation ``oa:TextQuoteSelector`` by the ontology's axioms).
+  (a W3C Web Annotation ``oa:TextQuoteSelector`` by the ontology's axioms); ``kg:bestEvidence`` names the one
+  with the highest confidence (the first of equals), so that a query wanting one sentence per claim reads one
+  evidence instead of all of them.
 
 Every reported number (a result node of :mod:`kg.graph`) is a ``kg:Result``, a W3C ML Schema
 ``mls:ModelEvaluation``: ``mls:hasValue`` the number, ``mls:specifiedBy`` its measure (the Metric entity), with
@@ -340,6 +344,28 @@ def rdf_triples(graph, base=DEFAULT_BASE):
     yield from _graph_node(t, view.graph)
 
 
+def title_words(title):
+    """The distinct content words of a title, lower-cased as SPARQL ``LCASE`` does, in order: runs of letters
+    and digits (a hyphen or any other sign separates words), without spaCy's English stop words.
+
+    Examples
+    --------
+    >>> title_words("LoRA: Low-Rank Adaptation of Large Language Models")
+    ['lora', 'low', 'rank', 'adaptation', 'large', 'language', 'models']
+    """
+    return list(dict.fromkeys(w for w in _WORD.findall(str(title).lower()) if w not in _stop_words()))
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words():
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 def _paper(t, paper_id, d, node, edges):
     p = t.paper(paper_id)
     yield t.Triple(p, t.type, t.kg("Paper"))
@@ -350,6 +376,8 @@ def _paper(t, paper_id, d, node, edges):
                              ("source", t.kg("sourceFile"), t.file_name), ("position", t.kg("sourcePosition"), t.int)):
         if d.get(attr) not in (None, ""):
             yield t.Triple(p, prop, make(d[attr]))
+    for word in title_words(d.get("title") or ""):
+        yield t.Triple(p, t.kg("titleWord"), t.text(word))
     url = d.get("url")
     if url:
         yield t.Triple(p, t.dc["source"], t.iri_or_text(url))
@@ -439,9 +467,13 @@ def _claim(t, u, predicate, v, d):
         confidence = max((ev.get("confidence", 1.0) for ev in evidence), default=1.0)
     yield t.Triple(claim, t.kg("confidence"), t.decimal(confidence))
     derived, nodes = [], []
+    scores = [1.0 if ev.get("confidence") is None else ev["confidence"] for ev in evidence]
+    best = max(range(len(evidence)), key=lambda i: (scores[i], -i), default=None)
     for i, ev in enumerate(evidence, start=1):
         node = t.NamedNode(f"{claim.value}/evidence/{i}")
         yield t.Triple(claim, t.kg("hasEvidence"), node)
+        if i - 1 == best:
+            yield t.Triple(claim, t.kg("bestEvidence"), node)
         nodes.append((node, ev))
         if ev.get("paper") is not None:
             derived.append(t.paper(ev["paper"]))

@@ -143,6 +143,31 @@ def test_several_evidence_items(small_graph):
     assert texts == {"LoRA outperforms full fine-tuning on GLUE.", "report accuracy on GLUE"}
 
 
+@pytest.mark.parametrize("confidence, best", [(0.7, 1), (0.95, 2), (0.8, 1)])
+def test_best_evidence_is_the_most_confident_the_first_of_equals(small_graph, confidence, best):
+    # the first evidence of lora evaluatedOn glue has confidence 0.8
+    small_graph.edges["lora", "glue", "evaluatedOn"]["evidence"].append(
+        {"paper": "a1b2c3d4e5", "sentence": "report accuracy on GLUE", "start": 40, "end": 63,
+         "confidence": confidence})
+    g = to_rdf(small_graph)
+    claim = claim_iri("lora", "evaluatedOn", "glue")
+    assert list(g.objects(claim, KG.bestEvidence)) == [URIRef(f"{claim}/evidence/{best}")]
+    assert (claim, KG.hasEvidence, URIRef(f"{claim}/evidence/{best}")) in g
+
+
+def test_every_claim_with_evidence_has_one_best_evidence(g):
+    for claim in g.subjects(RDF.type, KG.Claim):
+        evidence = set(g.objects(claim, KG.hasEvidence))
+        best = list(g.objects(claim, KG.bestEvidence))
+        assert len(best) == (1 if evidence else 0) and set(best) <= evidence
+
+
+def test_title_words_index_the_content_words_of_a_title(g):
+    words = {str(w) for w in g.objects(paper_iri("2106.09685"), KG.titleWord)}
+    assert words == {"lora", "low", "rank", "adaptation", "large", "language", "models"}  # "of" is a stop word
+    assert {str(w) for w in g.objects(paper_iri("f0f0f0f0f0"), KG.titleWord)} == {"script", "alert", "1", "title"}
+
+
 def test_knowledge_graph_node(g):
     k = graph_iri()
     assert g.value(k, RDF.type) == KG.KnowledgeGraph
