@@ -29,13 +29,17 @@ def _line(name, scores):
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--work-dir", type=click.Path(file_okay=False),
               help="Keep the fold taggers here and reuse those trained on the same data and settings.")
-def command(annotations, output, folds, seed, n_iter, workers, no_roles, cross_source, overwrite, work_dir):
+@click.option("--title-less", type=click.Choice(["none", "score", "fit"]), default="none", show_default=True,
+              help="Also extract every abstract without its title out of fold (score), and let the classifiers "
+                   "learn from those copies too (fit).")
+def command(annotations, output, folds, seed, n_iter, workers, no_roles, cross_source, overwrite, work_dir,
+            title_less):
     """Train on ANNOTATIONS (stand-off records, one folder per source; default data/annotations)."""
     from ..train import cross_source as run_cross_source
     from ..train import train
 
     report = train(output, annotations, folds=folds, seed=seed, n_iter=n_iter, workers=workers,
-                   roles=not no_roles, overwrite=overwrite, work_dir=work_dir)
+                   roles=not no_roles, overwrite=overwrite, work_dir=work_dir, title_less=title_less)
     click.echo(f"{report['data']['abstracts']} abstracts {report['data']['by_source']} -> {output}", err=True)
     click.echo("cross-validated (out-of-fold):")
     for name, scores in report["cross_validation"].items():
@@ -44,7 +48,7 @@ def command(annotations, output, folds, seed, n_iter, workers, no_roles, cross_s
         report["cross_source"] = {}
         for source in report["data"]["by_source"]:
             result = run_cross_source(source, annotations, folds=folds, seed=seed, n_iter=n_iter, workers=workers,
-                                      roles=not no_roles, work_dir=work_dir)
+                                      roles=not no_roles, work_dir=work_dir, title_less=title_less)
             report["cross_source"][source] = result
             click.echo(_line(f"-> {source}", result["test"]))
         (Path(output) / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True), encoding="utf-8")

@@ -13,7 +13,9 @@ directory that :func:`kg.extract.load_pipeline` reads (``model_dir=``):
   named pattern (:mod:`kg.extract.patterns`) on held-out folds.
 
 The classifiers learn from out-of-fold features (:mod:`kg.train.stack`). With the same annotations and seed,
-two runs give the same models and scores. :func:`cross_source` trains on one source and scores another, the
+two runs give the same models and scores. With ``title_less="score"`` every abstract is also extracted without
+its title out of fold (the report's ``cross_validation.title_less``); with ``"fit"`` the classifiers also learn
+from those title-less copies, for input such as SciERC's that has no title. :func:`cross_source` trains on one source and scores another, the
 estimate of how extraction carries over to unseen kinds of papers.
 """
 
@@ -194,30 +196,45 @@ def _lexicon_dirs(items, folds, out):
     return dirs
 
 
-def _fit_stack(items, folds, work, seed, n_iter, workers, mention_thresholds, relation_thresholds, roles=True):
+#: What ``kg train`` does with title-less copies of the training abstracts (:func:`kg.train.stack.title_less`):
+#: nothing, score them out of fold (extraction without titles), or score them and fit the classifiers on them.
+TITLE_LESS = ("none", "score", "fit")
+
+
+def _fit_stack(items, folds, work, seed, n_iter, workers, mention_thresholds, relation_thresholds, roles=True,
+               title_less="none"):
     """Taggers, out-of-fold states and the cross-validated estimate of one training set."""
     from .stack import cross_validate, process, tag_folds
+    from .stack import title_less as without_titles
 
+    if title_less not in TITLE_LESS:
+        raise KGError(f"title_less is {title_less!r}; valid: {', '.join(TITLE_LESS)}")
     lex = _lexicon_dirs(items, folds, work)
     taggers = tag_folds(items, folds, Path(work) / "taggers", seed, n_iter, workers)
-    states = []
+    states, copies = [], []
     for k in sorted(set(folds)):
         mine = [a for a, f in zip(items, folds) if f == k]
         states += process(mine, k, taggers[k], lex[k])
+        if title_less != "none":
+            copies += process(without_titles(mine), k, taggers[k], lex[k], copy=True)
     order = {id(a): i for i, a in enumerate(items)}
     states.sort(key=lambda st: order[id(st.item)])
+    position = {(a.source, a.paper.id): i for i, a in enumerate(items)}
+    copies.sort(key=lambda st: position[(st.item.source, st.item.paper.id)])
     from .stack import RELATION_THRESHOLDS
 
-    cv = cross_validate(states, mention_thresholds, relation_thresholds or RELATION_THRESHOLDS,
-                        score=lambda exts, sts: score_extractions(exts, [st.item for st in sts]), roles=roles)
-    return states, taggers, lex, cv
+    cv = cross_validate(states + copies, mention_thresholds, relation_thresholds or RELATION_THRESHOLDS,
+                        score=lambda exts, sts: score_extractions(exts, [st.item for st in sts]), roles=roles,
+                        fit_copies=title_less == "fit")
+    return states + copies, taggers, lex, cv
 
 
-def _finalise(states, cv):
-    """Final classifiers fitted on every state, the relation classifier on entities the out-of-fold mention
-    decisions assembled."""
+def _finalise(states, cv, fit_copies=True):
+    """Final classifiers fitted on every state (title-less copies only if `fit_copies`), the relation classifier
+    on entities the out-of-fold mention decisions assembled."""
     from .stack import fit_mentions, fit_relations, fit_roles
 
+    states = [st for st in states if fit_copies or not st.copy]
     mention, stats = fit_mentions(states)
     mention.thresholds = {"mention": cv["mention_threshold"]}
     # the role and relation classifiers learn from the entities and pairs the out-of-fold decisions made
@@ -247,7 +264,7 @@ def _data_hash(items):
 
 def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, workers=1,
           mention_thresholds=(0.3, 0.4, 0.5), relation_thresholds=None, roles=True, overwrite=False,
-          work_dir=None):
+          work_dir=None, title_less="none"):
     """Train every model of extraction into `output` and report the cross-validated scores.
 
     Parameters
@@ -274,6 +291,8 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
     work_dir : str or os.PathLike, optional
         Keep the fold taggers here, and reuse those trained on the same abstracts with the same settings
         (a temporary folder by default).
+    title_less : {"none", "score", "fit"}
+        Title-less copies of the abstracts: none, scored out of fold, or scored and fitted on (:data:`TITLE_LESS`).
 
     Returns
     -------
@@ -288,8 +307,9 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
     with tempfile.TemporaryDirectory(prefix="kg-train-") as tmp:
         work = Path(work_dir) if work_dir else Path(tmp)
         states, taggers, lex, cv = _fit_stack(items, k_folds, work, seed, n_iter, workers, mention_thresholds,
-                                              relation_thresholds, roles)
-        mention, stats, role, relation = _finalise(states, cv)
+                                              relation_thresholds, roles, title_less)
+        mention, stats, role, relation = _finalise(states, cv, fit_copies=title_less == "fit")
+        originals = [st for st in states if not st.copy]
         from ..extract.relation_features import PAIR_CLASSES
 
         if work_dir:  # the out-of-fold extractions, for error analysis on the training data (never the dev set)
@@ -300,14 +320,15 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
         report = {
             "data": {"abstracts": len(items), "hash": _data_hash(items),
                      "by_source": dict(sorted(Counter(a.source for a in items).items()))},
-            "settings": {"folds": folds, "seed": seed, "n_iter": n_iter, "roles": roles,
+            "settings": {"folds": folds, "seed": seed, "n_iter": n_iter, "roles": roles, "title_less": title_less,
                          "mention_threshold": cv["mention_threshold"], "relation_threshold": cv["relation_threshold"]},
-            "cross_validation": {"all": _summary(cv["score"]), **_per_source(cv["extractions"], items)},
+            "cross_validation": {"all": _summary(cv["score"]), **_per_source(cv["extractions"], items),
+                                 **({"title_less": _summary(cv["copy_score"])} if cv["copy_score"] else {})},
             "calibration": {"mention": _mention_reliability(cv["mention_probs"]),
                             "relation": _relation_reliability(cv["pair_probs"], PAIR_CLASSES)},
             "relation_thresholds": {"chosen": cv["relation_threshold"], "trials": cv["relation_trials"]},
-            "rule_precision": rule_precision(states),
-            "pattern_precision": pattern_precision(states),
+            "rule_precision": rule_precision(originals),
+            "pattern_precision": pattern_precision(originals),
         }
         staging = output.with_name(f".{output.name}.staging")
         if staging.exists():
@@ -330,7 +351,7 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
 
 
 def cross_source(test_source, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, workers=1,
-                 mention_threshold=None, relation_threshold=None, roles=True, work_dir=None):
+                 mention_threshold=None, relation_threshold=None, roles=True, work_dir=None, title_less="none"):
     """Train on every source but `test_source` and score `test_source`'s abstracts.
 
     The training sources get their own cross-fitting folds (as :func:`train`); the taggers trained on all of
@@ -355,8 +376,9 @@ def cross_source(test_source, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_it
         work = Path(work_dir) / f"without-{test_source}" if work_dir else Path(tmp)
         mts = (mention_threshold,) if mention_threshold else (0.3, 0.4, 0.5)
         rts = (relation_threshold,) if relation_threshold else None
-        states, taggers, lex, cv = _fit_stack(train_items, k_folds, work, seed, n_iter, workers, mts, rts, roles)
-        mention, stats, role, relation = _finalise(states, cv)
+        states, taggers, lex, cv = _fit_stack(train_items, k_folds, work, seed, n_iter, workers, mts, rts, roles,
+                                              "fit" if title_less == "fit" else "none")
+        mention, stats, role, relation = _finalise(states, cv, fit_copies=title_less == "fit")
         tests = process(test_items, -1, taggers["all"], lex["all"])
         exts = []
         for st in tests:

@@ -12,6 +12,11 @@ classifiers fitted on the other folds gives the cross-validated estimate of the 
 One approximation is disclosed: in the estimate, the classifier of fold *f* learns from other folds' features,
 which their taggers computed after training on fold *f* among others. The test features of fold *f* themselves
 come from a tagger that never saw it.
+
+Input without a title (an abstract alone, as SciERC gives it) loses what the title tells: the contribution's
+name, the topic. ``kg train`` can therefore also process each abstract without its title (*copies*, states with
+``copy=True``, in the same fold as their original and never in its term statistics): scored out of fold, they
+measure extraction without titles; fitted on too, they teach the classifiers the cues that remain.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from __future__ import annotations
 import json
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..extract.mentions import MENTION_CLASSES, choose, head_lemma, stat_features
@@ -31,7 +36,7 @@ from ..extract.relations import decide
 from ..extract.termstats import TermStats, norm_form
 from .labels import gold_forms, mention_label, pair_label, role_label
 
-__all__ = ["State", "tag_folds", "process", "fit_mentions", "apply_mentions", "pair_data", "fit_relations",
+__all__ = ["State", "tag_folds", "process", "title_less", "fit_mentions", "apply_mentions", "pair_data", "fit_relations",
            "apply_relations", "cross_validate", "MENTION_ROUNDS", "RELATION_ROUNDS"]
 
 #: Boosting rounds of the mention, role and relation classifiers (at a learning rate of 0.1: extraction runs
@@ -60,6 +65,7 @@ class State:
     role_keys: list = field(default_factory=list)
     role_rows: list = field(default_factory=list)
     role_labels: list = field(default_factory=list)
+    copy: bool = False
 
 
 def _train_one(args):
@@ -127,7 +133,7 @@ def _empty_model_dir():
     return tempfile.mkdtemp(prefix="kg-nomodel-")
 
 
-def process(items, fold, tagger, lexicon_dir=None):
+def process(items, fold, tagger, lexicon_dir=None, copy=False):
     """Run the pipeline with `tagger` over `items` and collect their candidates, mention features and labels.
 
     Parameters
@@ -139,6 +145,8 @@ def process(items, fold, tagger, lexicon_dir=None):
         Directory of a trained tagger.
     lexicon_dir : str, optional
         Lexicon learned without these abstracts.
+    copy : bool
+        The items are title-less copies of training abstracts (recorded in each state).
 
     Returns
     -------
@@ -156,15 +164,22 @@ def process(items, fold, tagger, lexicon_dir=None):
         forms = gold_forms(a.gold)
         labels = [mention_label(doc[s:e].text, forms) for s, e in spans]
         terms = [(norm_form(doc[s:e].text), head_lemma(doc[s:e]), lab) for (s, e), lab in zip(spans, labels)]
-        states.append(State(a, fold, doc, cands, spans, rows, labels, terms, nlp))
+        states.append(State(a, fold, doc, cands, spans, rows, labels, terms, nlp, copy=copy))
     return states
 
 
+def title_less(items):
+    """Copies of annotated abstracts without their titles (same id, text and gold otherwise)."""
+    return [replace(a, paper=replace(a.paper, title="")) for a in items]
+
+
 def term_stats(states):
-    """:class:`~kg.extract.termstats.TermStats` of the states' abstracts."""
+    """:class:`~kg.extract.termstats.TermStats` of the states' abstracts (title-less copies left out: their
+    abstract is counted once, with its original)."""
     stats = TermStats()
     for st in states:
-        stats.add(st.item.paper.id, st.terms)
+        if not st.copy:
+            stats.add(st.item.paper.id, st.terms)
     return stats
 
 
@@ -281,13 +296,13 @@ def _relation_thresholds(states, rel_models, rel_probs, score, grid, trials=None
 
 
 def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELATION_THRESHOLDS, score=None,
-                   roles=True):
+                   roles=True, fit_copies=True):
     """Out-of-fold extractions: each fold's abstracts decided by classifiers fitted on the other folds.
 
     Parameters
     ----------
     states : list of State
-        From :func:`process`, each with its fold.
+        From :func:`process`, each with its fold; title-less copies (``copy``) are scored apart.
     mention_thresholds : sequence of float
         Candidate mention thresholds; the one with the best out-of-fold entity and relation F1 is kept.
     relation_thresholds : sequence of float
@@ -296,49 +311,61 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
         ``score(extractions, states) -> dict`` with ``ent`` and ``rel`` F1 (``devset/score.py`` keys).
     roles : bool
         Let a role classifier decide roles (else the rules do).
+    fit_copies : bool
+        Fit the classifiers on the title-less copies too (else they are only scored).
 
     Returns
     -------
     dict
-        ``extractions`` (list of PaperExtraction, in `states` order), ``mention_threshold``,
-        ``relation_threshold``, ``mention_probs`` and ``pair_probs`` (out-of-fold probabilities with labels,
-        for calibration).
+        ``extractions`` (list of PaperExtraction, in the order of the states that are not copies),
+        ``mention_threshold``, ``relation_threshold``, ``score``, ``mention_probs`` and ``pair_probs``
+        (out-of-fold probabilities with labels, for calibration), and for the copies ``copy_extractions`` and
+        ``copy_score`` (None without copies). Thresholds, score and calibration read the originals only.
     """
     folds = sorted({st.fold for st in states})
-    models = {k: fit_mentions([st for st in states if st.fold != k]) for k in folds}
+    scored = [st for st in states if not st.copy]
+    copies = [st for st in states if st.copy]
+
+    def fitting(k):
+        return [st for st in states if st.fold != k and (fit_copies or not st.copy)]
+
+    models = {k: fit_mentions(fitting(k)) for k in folds}
     probs = {id(st): models[st.fold][0].predict(_rows(st, models[st.fold][1], exclude=False)) for st in states}
-    mention_probs = [pl for st in states for pl in zip(probs[id(st)], st.labels)]
+    mention_probs = [pl for st in scored for pl in zip(probs[id(st)], st.labels)]
     best = None
     for mt in mention_thresholds:
         for st in states:
             _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
         if roles:
-            role_models = {k: fit_roles([st for st in states if st.fold != k]) for k in folds}
+            role_models = {k: fit_roles(fitting(k)) for k in folds}
             for st in states:
                 apply_roles(st, role_models[st.fold])
         for st in states:
             pair_data(st)
-        rel_models = {k: fit_relations([st for st in states if st.fold != k]) for k in folds}
+        rel_models = {k: fit_relations(fitting(k)) for k in folds}
         rel_probs = {id(st): rel_models[st.fold].predict(st.pair_rows) for st in states}
-        pair_probs = [pl for st in states for pl in zip(rel_probs[id(st)], st.pair_labels)]
+        pair_probs = [pl for st in scored for pl in zip(rel_probs[id(st)], st.pair_labels)]
         trials = {}
         if score is not None:
-            thresholds = _relation_thresholds(states, rel_models, rel_probs, score, relation_thresholds, trials)
+            thresholds = _relation_thresholds(scored, rel_models, rel_probs, score, relation_thresholds, trials)
         else:
             thresholds = {"*": relation_thresholds[0]}
-        exts = [apply_relations(st, rel_models[st.fold], thresholds, rel_probs[id(st)]) for st in states]
-        result = score(exts, states) if score else {"ent": {"f1": 0}, "rel": {"f1": 0}}
+        exts = [apply_relations(st, rel_models[st.fold], thresholds, rel_probs[id(st)]) for st in scored]
+        result = score(exts, scored) if score else {"ent": {"f1": 0}, "rel": {"f1": 0}}
+        copy_exts = [apply_relations(st, rel_models[st.fold], thresholds, rel_probs[id(st)]) for st in copies]
+        copy_result = score(copy_exts, copies) if score and copies else None
         key = result["ent"]["f1"] + result["rel"]["f1"]
         if best is None or key > best[0]:
-            best = (key, mt, thresholds, exts, result, pair_probs, trials)
-    _, mt, rt, exts, result, pair_probs, trials = best
+            best = (key, mt, thresholds, exts, result, pair_probs, trials, copy_exts, copy_result)
+    _, mt, rt, exts, result, pair_probs, trials, copy_exts, copy_result = best
     for st in states:  # leave every abstract as the chosen thresholds decide it (roles by the rules)
         _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
     if roles:  # and pairs as out-of-fold role decisions leave them, for the final relation classifier
-        role_models = {k: fit_roles([st for st in states if st.fold != k]) for k in folds}
+        role_models = {k: fit_roles(fitting(k)) for k in folds}
         for st in states:
             apply_roles(st, role_models[st.fold])
     for st in states:
         pair_data(st)
     return {"extractions": exts, "mention_threshold": mt, "relation_threshold": rt, "score": result,
-            "mention_probs": mention_probs, "pair_probs": pair_probs, "roles": roles, "relation_trials": trials}
+            "mention_probs": mention_probs, "pair_probs": pair_probs, "roles": roles, "relation_trials": trials,
+            "copy_extractions": copy_exts if copies else None, "copy_score": copy_result}

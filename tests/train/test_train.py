@@ -73,3 +73,49 @@ def test_kg_train_writes_a_loadable_model_and_is_reproducible(tmp_path):
     item = load_annotated(ANNOTATIONS)[0]
     [ext] = list(extract_papers(nlp, [item.paper]))
     assert ext.entities and all("model:mention" in e.provenance for e in ext.entities)
+
+
+def test_title_less_copies_keep_id_abstract_and_gold():
+    from kg.train.stack import title_less
+
+    items = load_annotated(ANNOTATIONS)
+    copies = title_less(items)
+    assert [c.paper.title for c in copies] == [""] * len(items)
+    assert [(c.paper.id, c.paper.abstract, c.gold, c.source) for c in copies] == [
+        (a.paper.id, a.paper.abstract, a.gold, a.source) for a in items]
+    assert all(a.paper.title for a in items)  # the originals are untouched
+
+
+def test_term_stats_count_an_abstract_once_whatever_its_copies():
+    from kg.train.stack import State, term_stats
+
+    def state(copy):
+        item = load_annotated(ANNOTATIONS)[0]
+        return State(item, 0, None, [], [], [], [], [("lora", "lora", "Method")], copy=copy)
+
+    once, twice = term_stats([state(False)]), term_stats([state(False), state(True)])
+    assert (once.forms, once.heads) == (twice.forms, twice.heads) and once.forms
+
+
+@pytest.mark.model
+def test_kg_train_title_less_copies_are_scored_apart_and_fitted_only_when_asked(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    reports, models = {}, {}
+    for mode in ("none", "score", "fit"):
+        out = tmp_path / mode
+        result = CliRunner().invoke(cli, ["train", str(ANNOTATIONS), "-o", str(out), "--folds", "2", "--epochs", "1",
+                                          "--work-dir", str(tmp_path / "work"), "--title-less", mode])
+        assert result.exit_code == 0, result.output
+        reports[mode] = json.loads((out / "report.json").read_text())
+        models[mode] = (out / "mention.lgb").read_bytes()
+    assert "title_less" not in reports["none"]["cross_validation"]
+    assert reports["fit"]["settings"]["title_less"] == "fit"
+    for mode in ("score", "fit"):
+        assert reports[mode]["cross_validation"]["title_less"]["ent"]["f1"] > 0
+    # scored only, the copies change neither the estimate on the originals nor the models
+    assert reports["score"]["cross_validation"]["all"] == reports["none"]["cross_validation"]["all"]
+    assert models["score"] == models["none"]
+    assert models["fit"] != models["none"]  # fitted on, they do
