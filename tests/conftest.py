@@ -449,8 +449,9 @@ def context_corpus():
 @pytest.fixture
 def round5_corpus():
     """Papers whose sentences (from the bundled corpus) lose a quality, define an abbreviation in the text, report
-    a number in a unit of a dimension that other papers write, or gloss a phrase in parentheses (rules
-    ``delta_phrase``, ``text_definition``, ``written_dimension``, ``gloss_mention``): ``(papers, extractions)``."""
+    a number in a unit of a dimension that other papers write, gloss a phrase in parentheses, or call a name an
+    optimizer (rules ``delta_phrase``, ``text_definition``, ``written_dimension``, ``gloss_mention``,
+    ``optimizer_act``): ``(papers, extractions)``."""
     def paper(pid, abstract, *entities):
         p = Paper(pid, "A title", abstract)
         ents = []
@@ -477,5 +478,11 @@ def round5_corpus():
         *[paper(f"m{i}", "It needs less memory than LoRA.", ("memory", "Metric", "memory", (), ())) for i in range(3)],
         paper("state", "They are bottlenecked by the accessible state size (memory) determining the next prediction.",
               ("memory", "Metric", "memory", (), ())),
+        paper("adam", "Gradient-based optimizers, particularly Adam, have left their mark.",
+              ("Adam", "Method", "Adam", (), ())),
+        paper("adamopt", "A lower variance compared to Adam optimization.",
+              ("Adam optimization", "Method", "Adam optimization", (), ())),
+        paper("llm", "Large language models as optimizers: we prompt an LLM.", ("LLM", "Method", "LLM", (), ())),
+        paper("llmopt", "LLM optimization is costly.", ("LLM optimization", "Method", "LLM optimization", (), ())),
     ]
     return [p for p, _ in rows], [x for _, x in rows]

@@ -1,7 +1,7 @@
 """Mentions whose words around them say what they name (rules ``phase_word``, ``ratio_metric``, ``delta_phrase``,
-``gloss_mention``).
+``gloss_mention``, ``optimizer_act``).
 
-Four readings of a metric that its name alone does not settle, decided from the text right around every mention
+Five readings of a metric that its name alone does not settle, decided from the text right around every mention
 (the word lists are data, ``[phase]`` and ``[ratio]`` of :mod:`kg.link.lexicon`):
 
 - **a phase, not a quantity**: "unseen at [training time]", "during [inference time]", "cheap, both at train and
@@ -16,6 +16,8 @@ Four readings of a metric that its name alone does not settle, decided from the 
   as "<name> loss" (or another loss head: ``[delta]``) where the corpus names that metric.
 - **a gloss of another phrase**: "the accessible state size ([memory])" says in the paper's words what "state size"
   is; a lower-case entity (of any type) whose every mention is such a gloss links within its paper only.
+- **the use of an optimizer**: "compared to [Adam optimization]" is Adam where other papers call Adam an optimizer
+  ("optimizers, particularly [Adam]", "the [Adam] optimizer"); "LLM optimization" is what is optimized.
 """
 
 import re
@@ -27,7 +29,8 @@ from .lexicon import load_lexicon
 from .normalize import _singular, normalize
 from .spans import matching_mentions
 
-__all__ = ["phase_mention", "multiplied_mention", "delta_mention", "gloss_mention", "relink_context"]
+__all__ = ["phase_mention", "multiplied_mention", "delta_mention", "gloss_mention", "optimizer_mention",
+           "relink_context"]
 
 _MULTIPLIER = re.compile(r"\d+(?:\.\d+)?\s*(?:x|×|times)\s*(?:more\s+|higher\s+|better\s+)?$", re.IGNORECASE)
 
@@ -107,6 +110,49 @@ def gloss_mention(text, start, end):
     return bool(word) and word.group(1).lower() not in _FUNCTION_WORDS and not _EXAMPLE.search(before)
 
 
+def optimizer_mention(text, start, end, lexicon=None):
+    """Whether the text calls the mention ``text[start:end]`` an optimizer (rule ``optimizer_act``): a cue word
+    right after it ("[Adam] optimizer") or a cue word and a list marker before it ("optimizers, particularly
+    [Adam]").
+
+    >>> t = "gradient-based optimizers, particularly Adam; the SGD optimizer; LLMs as optimizers"
+    >>> [optimizer_mention(t, t.index(w), t.index(w) + len(w)) for w in ("Adam", "SGD", "LLM")]
+    [True, True, False]
+    """
+    lex = lexicon or load_lexicon()
+    after, before = _optimizer_patterns(lex.optimizer_cues, lex.optimizer_markers, lex.optimizer_window)
+    return bool(after.match(text[end:end + 20]) or before.search(text[max(0, start - lex.optimizer_window):start]))
+
+
+@cache
+def _optimizer_patterns(cues, markers, window):
+    c = "|".join(map(re.escape, sorted(cues)))
+    m = "|".join(map(re.escape, sorted(markers)))
+    after = re.compile(rf"\s+(?:{c})\b", re.IGNORECASE)
+    before = re.compile(rf"\b(?:{c})\b[^.;]*?(?:{m})[\s,:]*(?:[^.;]*?(?:,|\band|\bor)\s+)?$", re.IGNORECASE)
+    return after, before
+
+
+def _optimizers(records, texts, lex):
+    """Keys of the names some paper calls an optimizer (:func:`optimizer_mention`), with those papers."""
+    out = {}
+    for r in records:
+        text = texts.get(r.paper)
+        if text is not None and r.entity.type == "Method" and any(
+                optimizer_mention(text, m.start, m.end, lex) for m in matching_mentions(r.entity, text)):
+            out.setdefault(r.forms[0].key, set()).add(r.paper)
+    return out
+
+
+def _optimizer_act(r, optimizers, lex):
+    """The name of an optimizer that the name of `r` uses ("Adam optimization" -> "Adam"), or None."""
+    words = r.forms[0].text.split()
+    if len(words) != 2 or words[1].lower() not in lex.optimizer_acts or words[0].islower():
+        return None
+    name = normalize(words[0])
+    return name if optimizers.get(name.key, set()) - {r.paper} else None
+
+
 def relink_context(records, texts, counts, lexicon=None):
     """Apply the two rules of the module docstring to records with their nodes set.
 
@@ -124,7 +170,13 @@ def relink_context(records, texts, counts, lexicon=None):
     # a loss a result reports is named by result extraction only ("accuracy loss" from "a 1% accuracy loss")
     named = metrics | {f.key for r in records if r.entity.type == "Metric"
                        for f, n in zip(r.forms, r.nodes) if n == f.key}
+    optimizers = _optimizers(records, texts, lex)
     for r in records:
+        name = _optimizer_act(r, optimizers, lex) if r.entity.type in ("Method", "Task") else None
+        if name is not None:  # "compared to [Adam optimization]": the optimizer Adam
+            r.forms, r.nodes, r.local = [name], [name.key], [False]
+            counts[lex.optimizer_id] += 1
+            continue
         text = texts.get(r.paper)
         mentions = matching_mentions(r.entity, text) if text is not None else []
         if not mentions:

@@ -45,6 +45,8 @@ class Lexicon:
         Rule ``spelled_head`` (:func:`kg.link.heads.spelled_rest`).
     gloss_id : str
         Rule ``gloss_mention`` (:mod:`kg.link.context`).
+    optimizer_id, optimizer_acts, optimizer_cues, optimizer_markers, optimizer_window
+        Rule ``optimizer_act`` (:mod:`kg.link.context`).
     dimension_id, dimension_papers : str, int
         Rule ``written_dimension`` (:func:`kg.link.forms.build_records`).
     measure_heads : frozenset of str
@@ -97,6 +99,11 @@ class Lexicon:
     spelled_id: str = "spelled_head"
     spelled_words: int = 2
     gloss_id: str = "gloss_mention"
+    optimizer_id: str = "optimizer_act"
+    optimizer_acts: frozenset = frozenset()
+    optimizer_cues: frozenset = frozenset()
+    optimizer_markers: frozenset = frozenset()
+    optimizer_window: int = 60
     dimension_id: str = "written_dimension"
     dimension_papers: int = 3
     delta_id: str = "delta_phrase"
@@ -204,6 +211,11 @@ def load_lexicon(path=LEXICON_PATH):
         compound_modifiers=tuple(_words(path, data, "phrase", "compound_modifiers")),
         spelled_id=str(_get(data, ("spelled", "id")) or "spelled_head"),
         spelled_words=_integer(path, data, "spelled", "max_words"),
+        optimizer_id=str(_get(data, ("optimizer", "id")) or "optimizer_act"),
+        optimizer_acts=frozenset(_words(path, data, "optimizer", "acts")),
+        optimizer_cues=frozenset(_words(path, data, "optimizer", "cues")),
+        optimizer_markers=frozenset(_words(path, data, "optimizer", "markers")),
+        optimizer_window=_integer(path, data, "optimizer", "window"),
         gloss_id=str(_get(data, ("gloss", "id")) or "gloss_mention"),
         dimension_id=str(_get(data, ("dimension", "id")) or "written_dimension"),
         dimension_papers=_integer(path, data, "dimension", "min_papers"),

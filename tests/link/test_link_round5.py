@@ -6,7 +6,7 @@ import pytest
 from kg.link import link, normalize
 from kg.link.abbreviations import spells_initials, text_definition
 from kg.link.cluster import near_duplicates
-from kg.link.context import delta_mention, gloss_mention
+from kg.link.context import delta_mention, gloss_mention, optimizer_mention
 from kg.link.heads import spelled_rest
 from kg.records import Entity, PaperExtraction
 
@@ -132,3 +132,22 @@ def test_a_gloss_stays_in_its_paper(round5_corpus):
     r = link(papers, exts)
     assert r.entities[node_of(r, "state", "memory")].papers == ["state"]
     assert r.report["relinked"]["gloss_mention"] == 1
+
+
+# -- rule optimizer_act: "compared to [Adam optimization]" is Adam ---------------------------------------------------
+
+def test_optimizer_mentions():
+    t = "gradient-based optimizers, particularly Adam; the SGD optimizer; LLMs as optimizers; optimizers for LLMs"
+    assert optimizer_mention(t, t.index("Adam"), t.index("Adam") + 4)
+    assert optimizer_mention(t, t.index("SGD"), t.index("SGD") + 3)
+    assert not optimizer_mention(t, t.index("LLM"), t.index("LLM") + 3)
+    assert not optimizer_mention(t, t.rindex("LLM"), t.rindex("LLM") + 3)
+
+
+def test_the_optimization_of_an_optimizer_is_the_optimizer(round5_corpus):
+    # 74510069b2 "compared to [Adam optimization]"; 67b280cd61 "gradient-based optimizers, particularly [Adam]"
+    papers, exts = round5_corpus
+    r = link(papers, exts)
+    assert node_of(r, "adamopt", "Adam optimization") == node_of(r, "adam", "Adam")
+    assert node_of(r, "llmopt", "LLM optimization") != node_of(r, "llm", "LLM")  # what is optimized
+    assert r.report["relinked"]["optimizer_act"] == 1
