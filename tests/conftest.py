@@ -444,3 +444,45 @@ def context_corpus():
         paper("r2", "The compression ratio is 20.", ("compression ratio", "compression ratio", ())),
     ]
     return [p for p, _ in rows], [x for _, x in rows]
+
+
+@pytest.fixture
+def round5_corpus():
+    """Papers whose sentences (from the bundled corpus) lose a quality, define an abbreviation in the text, report
+    a number in a unit of a dimension that other papers write, gloss a phrase in parentheses, or call a name an
+    optimizer (rules ``delta_phrase``, ``text_definition``, ``written_dimension``, ``gloss_mention``,
+    ``optimizer_act``): ``(papers, extractions)``."""
+    def paper(pid, abstract, *entities):
+        p = Paper(pid, "A title", abstract)
+        ents = []
+        for name, type_, text, aliases, provenance in entities:
+            at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", p.text)] if text else []
+            mentions = [Mention(text, i, i + len(text)) for i in at]
+            ents.append(Entity(name, type_, "used", list(aliases), mentions=mentions, provenance=list(provenance)))
+        return p, PaperExtraction(pid, p.title, ents)
+
+    rows = [
+        paper("drop", "It prunes 30% of the weights with only a 0.38% drop in accuracy.",
+              ("accuracy", "Metric", "accuracy", (), ())),
+        paper("gap", "No accuracy loss, and a <0.5 point accuracy gap.", ("accuracy", "Metric", "accuracy", (), ())),
+        paper("both", "It reaches 80% accuracy with a minor accuracy loss.",
+              ("accuracy", "Metric", "accuracy", (), ())),
+        paper("acc", "Our method improves accuracy on ImageNet.", ("accuracy", "Metric", "accuracy", (), ())),
+        paper("loss", "The accuracy loss stays small.", ("accuracy loss", "Metric", "accuracy loss", (), ())),
+        paper("ce", "We explain the classical cross-entropy (CE) loss and SVM loss.", ("CE", "Method", "CE", (), ())),
+        paper("xent", "Models are trained with cross-entropy.", ("cross-entropy", "Method", "cross-entropy", (), ())),
+        paper("cem", "The Cross-Entropy Method (CEM) samples plans.", ("CEM", "Method", "CEM", (), ())),
+        paper("mem", "It represents the network with merely 8.7MB.",
+              ("memory", "Metric", None, ("MB",), ("kg_results",))),
+        paper("hrs", "Training takes only 6 hours.", ("time", "Metric", None, ("hours",), ("kg_results",))),
+        *[paper(f"m{i}", "It needs less memory than LoRA.", ("memory", "Metric", "memory", (), ())) for i in range(3)],
+        paper("state", "They are bottlenecked by the accessible state size (memory) determining the next prediction.",
+              ("memory", "Metric", "memory", (), ())),
+        paper("adam", "Gradient-based optimizers, particularly Adam, have left their mark.",
+              ("Adam", "Method", "Adam", (), ())),
+        paper("adamopt", "A lower variance compared to Adam optimization.",
+              ("Adam optimization", "Method", "Adam optimization", (), ())),
+        paper("llm", "Large language models as optimizers: we prompt an LLM.", ("LLM", "Method", "LLM", (), ())),
+        paper("llmopt", "LLM optimization is costly.", ("LLM optimization", "Method", "LLM optimization", (), ())),
+    ]
+    return [p for p, _ in rows], [x for _, x in rows]

@@ -6,8 +6,13 @@ abbreviation definitions in biomedical text", PSB 8:451-462 (:func:`kg.link.norm
 to short forms that look like abbreviations. Two long forms of one abbreviation name the same thing when the words
 that give it its letters agree (:func:`compatible_expansions`): "SFT" = "supervised fine-tuning" / "sparse
 fine-tuning" is ambiguous, "LoRA" = "Low-Rank Adaptation" / "low-rank adapters" is not.
+
+An abbreviation that an extractor took without its long form is spelled out by its own paper's text when the text
+defines it ("the classical cross-entropy ([CE]) loss": rule ``text_definition``, :func:`define_from_text`), the
+pattern "long form (short form)" of Schwartz & Hearst.
 """
 
+import re
 from collections import defaultdict
 
 from rapidfuzz.distance import OSA
@@ -16,7 +21,11 @@ from .cluster import _FUNCTION_WORDS, FUZZY_MIN_LENGTH
 from .normalize import is_abbreviation, is_acronym, normalize, tokens_of
 from .stems import plain_stem
 
-__all__ = ["expands", "abbreviates", "abbreviation_pairs", "ambiguous_abbreviations", "compatible_expansions"]
+__all__ = ["expands", "abbreviates", "abbreviation_pairs", "ambiguous_abbreviations", "compatible_expansions",
+           "spells_initials", "text_definition", "define_from_text"]
+
+#: The words before "(": a long form ends at a clause break and holds at most min(|short| + 5, 2 |short|) words.
+_BEFORE = re.compile(r"[^.;:()\[\]]*$")
 
 
 def _initials(nf):
@@ -173,3 +182,78 @@ def ambiguous_abbreviations(pairs, merged_with):
         if len(groups) > 1:
             out[short] = sorted(groups.values(), key=lambda g: sorted(g))
     return out
+
+
+def spells_initials(short, long):
+    """The initials of the words of `long` are the capitals of `short` (all its letters when it has no lower-case
+    letter; a plural "s" aside): "PEFT" / "parameter-efficient fine-tuning", "FedAvg" / "federated averaging",
+    "GNNs" / "graph neural networks"; not "SPS-Conv" / "sparse convolution" nor "NN" / "NN-based potentials".
+
+    >>> pairs = [("PEFT", "parameter-efficient fine-tuning"), ("GNNs", "graph neural networks"),
+    ...          ("SPS-Conv", "sparse convolution"), ("NN", "neural network based potentials")]
+    >>> [spells_initials(s, l) for s, l in pairs]
+    [True, True, False, False]
+    """
+    if not re.fullmatch(r"[A-Za-z0-9]+", short):
+        return False
+    core = short[:-1] if len(short) > 2 and short.endswith("s") and short[-2].isupper() else short
+    letters = core if core.isupper() else "".join(c for c in core if c.isupper() or c.isdigit())
+    words = [t for t in tokens_of(normalize(long).spaced) if t not in _FUNCTION_WORDS]
+    return len(letters) >= 2 and "".join(w[0] for w in words) == letters.lower()
+
+
+def text_definition(short, text):
+    """The long form that `text` defines the abbreviation `short` with ("long form (short)"), or None: the
+    fewest words right before the parenthesis whose initials are its capitals (:func:`spells_initials`; the
+    Schwartz & Hearst (2003) window of at most min(len + 5, 2 len) words for an abbreviation of len letters).
+
+    Examples
+    --------
+    >>> text_definition("CE", "we explain the classical cross-entropy (CE) loss and SVM loss")
+    'cross-entropy'
+    >>> text_definition("CE", "the loss (CE) is used"), text_definition("CE", "CE is a loss")
+    (None, None)
+    >>> text_definition("SPS-Conv", "sparse convolution (SPS-Conv)") is None
+    True
+    """
+    letters = sum(c.isalnum() for c in short)
+    for m in re.finditer(r"\(\s*" + re.escape(short) + r"\s*\)", text):
+        words = _BEFORE.search(text[max(0, m.start() - 200):m.start()]).group(0).split()
+        for n in range(1, min(letters + 5, 2 * letters, len(words)) + 1):
+            long = " ".join(words[-n:])
+            if spells_initials(short, long):
+                return long
+    return None
+
+
+def define_from_text(records, texts, counts=None):
+    """Rule ``text_definition``: a bare abbreviation whose paper defines it in its text ("cross-entropy ([CE])")
+    gets that long form as a form of its entity, when the corpus writes the long form as a name of its own
+    elsewhere: the tie of its entity then links the abbreviation where the paper says it belongs, also when
+    other papers use the abbreviation for other things.
+
+    Parameters
+    ----------
+    records : list of kg.link.forms.Record
+        With their local flags set (before the nodes are); a form is appended to the records the rule applies to.
+    texts : dict of str to str
+        Paper id -> :attr:`kg.records.Paper.text`.
+    counts : collections.Counter, optional
+        Counts the records given a long form, under the rule's id.
+    """
+    known = defaultdict(set)  # key -> papers writing it as a global form
+    for r in records:
+        for f, local in zip(r.forms, r.local):
+            if not local:
+                known[f.key].add(r.paper)
+    for r in records:
+        name, text = r.forms[0], texts.get(r.paper)
+        if text is None or not is_acronym(name.text) or any(expands(name, f) for f in r.forms[1:]):
+            continue
+        long = text_definition(name.text, text)
+        nf = normalize(long) if long else None
+        if nf is not None and nf.key and known.get(nf.key, set()) - {r.paper}:
+            r.forms.append(nf)
+            r.local.append(False)
+            if counts is not None:
+                counts["text_definition"] += 1

@@ -27,6 +27,10 @@ __all__ = ["KeyClusters", "near_duplicates", "plausible_alias", "parts_of"]
 
 #: Shortest key that fuzzy matching considers: below this one edit changes the name (Adam / AdamW, LoRA / DoRA).
 FUZZY_MIN_LENGTH = 10
+#: Shortest key that a doubled letter may join (rule ``doubled_letter``: "HumaneEval" / "HumanEval", a typo that
+#: repeats a letter): one edit of a shorter name is another name (LLaMA / LLaVA, GPT-3 / GPT-4, T5 / T0), one letter
+#: written twice in a name of eight or more letters is not.
+DOUBLED_MIN_LENGTH = 8
 
 
 def _part_token(token, lex):
@@ -193,10 +197,18 @@ def _one_word_edit(a, b):
     return len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= 5
 
 
+def _doubled(a, b):
+    """One key is the other with one of its letters written twice ("humaneeval", "humaneval")."""
+    short, long = sorted((a, b), key=len)
+    return len(long) == len(short) + 1 and any(
+        long[i] == long[i + 1] and long[:i] + long[i + 1:] == short for i in range(len(long) - 1))
+
+
 def near_duplicates(forms, min_length=FUZZY_MIN_LENGTH):
     """Pairs of keys one edit apart (insertion, deletion, substitution or transposition of neighbours).
 
-    Guards: both keys at least `min_length` characters, the same number blocks, the same first character (an
+    Guards: both keys at least `min_length` characters (or :data:`DOUBLED_MIN_LENGTH` when one is the other with a
+    letter written twice: "HumaneEval" / "HumanEval"), the same number blocks, the same first character (an
     edit at the start changes the word: "decoder" / "encoder"), and the edit inside one word of at least five
     letters (never an abbreviation: "SR models" / "ASR models").
 
@@ -217,8 +229,12 @@ def near_duplicates(forms, min_length=FUZZY_MIN_LENGTH):
     ...                                                   "intra-class variance", "inter-class variance"]}
     >>> near_duplicates(keys)
     [('incontextleaning', 'incontextlearning')]
+    >>> keys = {normalize(t).key: normalize(t) for t in ["HumanEval", "HumaneEval", "LLaMA", "LaMA", "GPT-3", "GPT-4"]}
+    >>> near_duplicates(keys)
+    [('humaneeval', 'humaneval')]
     """
-    keys = sorted(k for k in forms if len(k) >= min_length)
+    shortest = min(min_length, DOUBLED_MIN_LENGTH)
+    keys = sorted(k for k in forms if len(k) >= shortest)
     index = defaultdict(set)
     for k in keys:
         index[k].add(k)
@@ -230,6 +246,8 @@ def near_duplicates(forms, min_length=FUZZY_MIN_LENGTH):
             continue
         for a in bucket:
             for b in bucket:
+                if min(len(a), len(b)) < min_length and not _doubled(a, b):
+                    continue
                 if a < b and a[0] == b[0] and forms[a].numbers == forms[b].numbers and OSA.distance(a, b) <= 1:
                     if _one_word_edit(forms[a], forms[b]):
                         pairs.add((a, b))

@@ -1,6 +1,7 @@
-"""Mentions whose words around them say what they name (rules ``phase_word`` and ``ratio_metric``).
+"""Mentions whose words around them say what they name (rules ``phase_word``, ``ratio_metric``, ``delta_phrase``,
+``gloss_mention``, ``optimizer_act``).
 
-Two readings of a metric that its name alone does not settle, decided from the text right around every mention
+Five readings of a metric that its name alone does not settle, decided from the text right around every mention
 (the word lists are data, ``[phase]`` and ``[ratio]`` of :mod:`kg.link.lexicon`):
 
 - **a phase, not a quantity**: "unseen at [training time]", "during [inference time]", "cheap, both at train and
@@ -10,17 +11,26 @@ Two readings of a metric that its name alone does not settle, decided from the t
   [compression] improvement" after the process; a number of times of a process is its ratio. A Metric made by
   result extraction alone whose every mention follows a multiplier links as "<name> ratio" (or another ratio
   head) where the corpus names that metric.
+- **the loss of a quality**: "a 0.38% drop in [accuracy]", "without [accuracy] loss", "<0.5 point [accuracy] gap"
+  name how much accuracy was lost, not the accuracy reached. A Metric whose every mention is such a phrase links
+  as "<name> loss" (or another loss head: ``[delta]``) where the corpus names that metric.
+- **a gloss of another phrase**: "the accessible state size ([memory])" says in the paper's words what "state size"
+  is; a lower-case entity (of any type) whose every mention is such a gloss links within its paper only.
+- **the use of an optimizer**: "compared to [Adam optimization]" is Adam where other papers call Adam an optimizer
+  ("optimizers, particularly [Adam]", "the [Adam] optimizer"); "LLM optimization" is what is optimized.
 """
 
 import re
 from functools import cache
 
+from .cluster import _FUNCTION_WORDS
 from .forms import local_key, result_made
 from .lexicon import load_lexicon
 from .normalize import _singular, normalize
 from .spans import matching_mentions
 
-__all__ = ["phase_mention", "multiplied_mention", "relink_context"]
+__all__ = ["phase_mention", "multiplied_mention", "delta_mention", "gloss_mention", "optimizer_mention",
+           "relink_context"]
 
 _MULTIPLIER = re.compile(r"\d+(?:\.\d+)?\s*(?:x|×|times)\s*(?:more\s+|higher\s+|better\s+)?$", re.IGNORECASE)
 
@@ -56,6 +66,93 @@ def multiplied_mention(text, start):
     return bool(_MULTIPLIER.search(text[max(0, start - 30):start]))
 
 
+def delta_mention(text, start, end, lexicon=None):
+    """Whether the mention ``text[start:end]`` is the quality in a phrase of its loss: a loss head right after it
+    ("[accuracy] loss", "[accuracy] gap") or a loss head and a preposition before it, with at most a few words
+    between ("drop in [accuracy]", "loss in model [accuracy]"); rule ``delta_phrase``.
+
+    Examples
+    --------
+    >>> t = "a 0.38% drop in accuracy; no accuracy loss; a loss in model accuracy; high accuracy; accuracy gains"
+    >>> [delta_mention(t, m.start(), m.end()) for m in re.finditer("accuracy", t)]
+    [True, True, True, False, False]
+    """
+    lex = lexicon or load_lexicon()
+    after, before = _delta_patterns(lex.delta_heads, lex.delta_prepositions, lex.delta_words)
+    return bool(after.match(text[end:end + 30]) or before.search(text[max(0, start - 80):start]))
+
+
+@cache
+def _delta_patterns(heads, prepositions, words):
+    h = "|".join(map(re.escape, sorted(heads)))
+    p = "|".join(map(re.escape, sorted(prepositions)))
+    after = re.compile(rf"\s+(?:{h})(?:e?s)?\b", re.IGNORECASE)
+    before = re.compile(rf"\b(?:{h})(?:e?s)?\s+(?:{p})\s+(?:[\w-]+\s+){{0,{words}}}$", re.IGNORECASE)
+    return after, before
+
+
+_GLOSS_BEFORE = re.compile(r"([A-Za-z][\w-]*)\s*\(\s*$")
+_EXAMPLE = re.compile(r"\b(?:e\.\s*g|i\.\s*e|eg|ie|such as|including)\b[.,:]*\s*$", re.IGNORECASE)
+
+
+def gloss_mention(text, start, end):
+    """Whether the mention ``text[start:end]`` stands alone in parentheses right after a word (rule
+    ``gloss_mention``): "the accessible state size ([memory])".
+
+    >>> t = "bottlenecked by the state size (memory) and the loss (e.g., cross-entropy) or (memory)"
+    >>> [gloss_mention(t, t.index("memory"), t.index("memory") + 6), gloss_mention(t, t.rindex("memory"), len(t) - 1)]
+    [True, False]
+    """
+    if not text[end:].lstrip().startswith(")"):
+        return False
+    before = text[max(0, start - 40):start]
+    word = _GLOSS_BEFORE.search(before)
+    return bool(word) and word.group(1).lower() not in _FUNCTION_WORDS and not _EXAMPLE.search(before)
+
+
+def optimizer_mention(text, start, end, lexicon=None):
+    """Whether the text calls the mention ``text[start:end]`` an optimizer (rule ``optimizer_act``): a cue word
+    right after it ("[Adam] optimizer") or a cue word and a list marker before it ("optimizers, particularly
+    [Adam]").
+
+    >>> t = "gradient-based optimizers, particularly Adam; the SGD optimizer; LLMs as optimizers"
+    >>> [optimizer_mention(t, t.index(w), t.index(w) + len(w)) for w in ("Adam", "SGD", "LLM")]
+    [True, True, False]
+    """
+    lex = lexicon or load_lexicon()
+    after, before = _optimizer_patterns(lex.optimizer_cues, lex.optimizer_markers, lex.optimizer_window)
+    return bool(after.match(text[end:end + 20]) or before.search(text[max(0, start - lex.optimizer_window):start]))
+
+
+@cache
+def _optimizer_patterns(cues, markers, window):
+    c = "|".join(map(re.escape, sorted(cues)))
+    m = "|".join(map(re.escape, sorted(markers)))
+    after = re.compile(rf"\s+(?:{c})\b", re.IGNORECASE)
+    before = re.compile(rf"\b(?:{c})\b[^.;]*?(?:{m})[\s,:]*(?:[^.;]*?(?:,|\band|\bor)\s+)?$", re.IGNORECASE)
+    return after, before
+
+
+def _optimizers(records, texts, lex):
+    """Keys of the names some paper calls an optimizer (:func:`optimizer_mention`), with those papers."""
+    out = {}
+    for r in records:
+        text = texts.get(r.paper)
+        if text is not None and r.entity.type == "Method" and any(
+                optimizer_mention(text, m.start, m.end, lex) for m in matching_mentions(r.entity, text)):
+            out.setdefault(r.forms[0].key, set()).add(r.paper)
+    return out
+
+
+def _optimizer_act(r, optimizers, lex):
+    """The name of an optimizer that the name of `r` uses ("Adam optimization" -> "Adam"), or None."""
+    words = r.forms[0].text.split()
+    if len(words) != 2 or words[1].lower() not in lex.optimizer_acts or words[0].islower():
+        return None
+    name = normalize(words[0])
+    return name if optimizers.get(name.key, set()) - {r.paper} else None
+
+
 def relink_context(records, texts, counts, lexicon=None):
     """Apply the two rules of the module docstring to records with their nodes set.
 
@@ -70,12 +167,26 @@ def relink_context(records, texts, counts, lexicon=None):
     lex = lexicon or load_lexicon()
     metrics = {f.key for r in records if r.entity.type == "Metric"
                for f, n in zip(r.forms, r.nodes) if n == f.key and not result_made(r.entity)}
+    # a loss a result reports is named by result extraction only ("accuracy loss" from "a 1% accuracy loss")
+    named = metrics | {f.key for r in records if r.entity.type == "Metric"
+                       for f, n in zip(r.forms, r.nodes) if n == f.key}
+    optimizers = _optimizers(records, texts, lex)
     for r in records:
-        text = texts.get(r.paper)
-        if text is None or r.entity.type != "Metric":
+        name = _optimizer_act(r, optimizers, lex) if r.entity.type in ("Method", "Task") else None
+        if name is not None:  # "compared to [Adam optimization]": the optimizer Adam
+            r.forms, r.nodes, r.local = [name], [name.key], [False]
+            counts[lex.optimizer_id] += 1
             continue
-        mentions = matching_mentions(r.entity, text)
+        text = texts.get(r.paper)
+        mentions = matching_mentions(r.entity, text) if text is not None else []
         if not mentions:
+            continue
+        if r.entity.name.islower() and all(gloss_mention(text, m.start, m.end) for m in mentions):
+            r.local = [True] * len(r.forms)  # "the accessible state size ([memory])": the paper's own gloss
+            r.nodes = [local_key(f.key, r.paper) for f in r.forms]
+            counts[lex.gloss_id] += 1
+            continue
+        if r.entity.type != "Metric":
             continue
         words = r.forms[0].spaced.split()
         if words and _singular(words[-1]) in lex.phase_heads and all(phase_mention(text, m.start, lex)
@@ -90,3 +201,10 @@ def relink_context(records, texts, counts, lexicon=None):
             if ratio is not None:
                 r.forms, r.nodes, r.local = [ratio], [ratio.key], [False]
                 counts[lex.ratio_id] += 1
+                continue
+        if all(delta_mention(text, m.start, m.end, lex) for m in mentions):
+            loss = next((nf for nf in (normalize(f"{r.entity.name} {h}") for h in lex.delta_heads)
+                         if nf.key in named and nf.key != r.forms[0].key), None)
+            if loss is not None:
+                r.forms, r.nodes, r.local = [loss], [loss.key], [False]
+                counts[lex.delta_id] += 1

@@ -16,7 +16,9 @@ key unless it is *local*, a node of its own paper only (key ``"<key>@<paper>"``)
   "takes only 6 hours", "memory" from "merely 8.7MB"; the units of :mod:`kg.metrics`) and the paper never writes
   names a dimension, not the quantity measured (training time, run time, file size): it stays local, as does a
   Metric whose name is a bare unit wherever it comes from ("hours" of calibration and "hours" of training). A metric
-  named after a word ("speedup" from "2.4x faster") links.
+  named after a word ("speedup" from "2.4x faster") links, and so does a dimension word that papers write as a
+  metric themselves (rule ``written_dimension``: "memory" from "8.7MB" where papers write "80% [memory]
+  reduction").
 - **narrower, broader and paraphrasing aliases**: an alias that adds or drops content words ("accuracy" for
   "top-1 accuracy", "downstream recommendation tasks" for "recommendation"), or an ordinary phrase that says the
   name in other words ("deep networks" for "neural networks", "LLM quantization" for "LLM compression"), is how
@@ -141,7 +143,7 @@ def _forms_of(entity, cache):
     return forms
 
 
-def build_records(extractions, drop, dropped, terms=frozenset()):
+def build_records(extractions, drop, dropped, terms=frozenset(), counts=None):
     """One :class:`Record` per per-paper entity with its normalised forms (name first), in paper id order.
 
     Parameters
@@ -154,6 +156,8 @@ def build_records(extractions, drop, dropped, terms=frozenset()):
     terms : set of str
         Keys of established terms of the field (the names of the synonym table): a phrase few papers use is
         no paper's own vague phrase when it is one of them ("structural pruning").
+    counts : collections.Counter, optional
+        Counts the unit-named metrics linked by rule ``written_dimension`` (module docstring).
 
     Returns
     -------
@@ -180,9 +184,17 @@ def build_records(extractions, drop, dropped, terms=frozenset()):
             if r.entity.role != "proposed":
                 used[f.key].add(r.paper)
     lex = load_lexicon()
+    written = defaultdict(set)  # key -> papers that write it as a metric, not from a result alone
     for r in records:
-        if _named_after_unit(r.entity):  # every form of it
-            r.local = [True] * len(r.forms)
+        if r.entity.type == "Metric" and r.entity.mentions and not result_made(r.entity):
+            written[r.forms[0].key].add(r.paper)
+    for r in records:
+        if _named_after_unit(r.entity):  # every form of it, unless its dimension word is a written metric
+            dimension = (r.entity.name.lower() not in load_metrics().units
+                         and len(written.get(r.forms[0].key, set()) - {r.paper}) >= lex.dimension_papers)
+            r.local = [not dimension] * len(r.forms)
+            if dimension and counts is not None:
+                counts[lex.dimension_id] += 1
         else:
             r.local = [_is_local(r, f, named, titles[r.paper], used, lex, terms) for f in r.forms]
     return records

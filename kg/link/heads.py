@@ -9,20 +9,23 @@
   cache compression where the corpus names that process.
 - **task qualifiers** (:func:`qualified_rest`, rule ``task_qualifier``): "ImageNet classification datasets" is
   ImageNet where the corpus names that dataset.
+- **spelled heads** (:func:`spelled_rest`, rule ``spelled_head``): "PEFT fine-tuning" is PEFT where the corpus
+  spells PEFT out as "parameter-efficient fine-tuning", a long form that ends with the words after it.
 
-:func:`join_by_heads` applies the three to a clustering. The word lists are data (:mod:`kg.link.lexicon`).
+:func:`join_by_heads` applies the four to a clustering. The word lists are data (:mod:`kg.link.lexicon`).
 """
 
 from collections import defaultdict
 from functools import cache
 
+from .abbreviations import spells_initials
 from .cluster import _FUNCTION_WORDS
 from .forms import key_families
 from .lexicon import load_lexicon
 from .normalize import _singular, is_acronym, name_like, normalize
-from .stems import compound_words, family_of, model_stem_key, stem, stem_keys
+from .stems import compound_words, content_words, family_of, model_stem_key, stem, stem_keys
 
-__all__ = ["stem_nodes", "descriptor_rest", "qualified_rest", "join_by_heads"]
+__all__ = ["stem_nodes", "descriptor_rest", "qualified_rest", "spelled_rest", "join_by_heads"]
 
 
 def descriptor_rest(nf, lexicon=None):
@@ -80,16 +83,60 @@ def qualified_rest(nf, lexicon=None):
     return None
 
 
+def spelled_rest(nf, long_forms, lexicon=None):
+    """The abbreviation that starts `nf` when the lower-case words after it end its long form (rule
+    ``spelled_head``), or None.
+
+    Parameters
+    ----------
+    nf : NormalForm
+    long_forms : dict of str to list of NormalForm
+        Abbreviation key -> the long forms the corpus spells it out with.
+
+    Examples
+    --------
+    >>> longs = {"peft": [normalize("parameter-efficient fine-tuning")], "kd": [normalize("knowledge distillation")]}
+    >>> [getattr(spelled_rest(normalize(t), longs), "key", None) for t in ("PEFT fine-tuning", "KD distillation",
+    ...     "PEFT methods", "PEFT", "KD loss")]
+    ['peft', 'kd', None, None, None]
+    """
+    lex = lexicon or load_lexicon()
+    words = nf.text.split()
+    if not 2 <= len(words) <= lex.spelled_words + 1 or not is_acronym(words[0]) or not all(
+            w.islower() for w in words[1:]):
+        return None
+    short = normalize(words[0])
+    tail = content_words(normalize(" ".join(words[1:])), lex)
+    for lf in long_forms.get(short.key, ()):
+        full = content_words(lf, lex)
+        if tail and len(full) > len(tail) and full[-len(tail):] == tail and spells_initials(words[0], lf.text):
+            return short
+    return None
+
+
 def _family_stem(key, family, lexicon=None):
-    """A stem key as its family compares it: a class of models without its model head (:func:`model_stem_key`),
-    a measure without a head that says only what it costs (rule ``cost_head``: "communication" and
-    "communication cost", "reducing [computation] by 25%" and "computational cost" are one measure)."""
+    """A stem key as its family compares it: a class of models without its model head (:func:`model_stem_key`);
+    a measure of two words without a leading "model" that says only whose measure it is (rule ``model_compound``:
+    "model generalization ability", "model training time"), and without a head that says only what it costs
+    (rule ``cost_head``: "communication" and "communication cost", "reducing [computation] by 25%" and
+    "computational cost" are one measure)."""
     if family == "model":
         return model_stem_key(key)
     words = key.split()
-    if family == "measure" and len(words) > 1 and words[-1] in _measure_stems((lexicon or load_lexicon()).measure_heads):
+    if family == "measure":  # rule model_compound: "model generalization ability" is the generalization ability
+        for parts in _modifier_stems((lexicon or load_lexicon()).compound_modifiers):
+            if len(words) == len(parts) + 2 and words[:len(parts)] == list(parts):
+                words = words[len(parts):]
+                break
+    if family == "measure" and len(words) > 1 and words[-1] in _measure_stems(
+            (lexicon or load_lexicon()).measure_heads):
         return " ".join(words[:-1])
-    return key
+    return " ".join(words)
+
+
+@cache
+def _modifier_stems(modifiers):
+    return [tuple(stem(w) for w in m.split()) for m in modifiers]
 
 
 @cache
@@ -109,10 +156,15 @@ def stem_nodes(records, families):
     return {k: sorted(v) for k, v in out.items() if v}
 
 
-def join_by_heads(records, kc, ambiguous):
-    """Union the nodes of `records` in `kc` (:class:`kg.link.cluster.KeyClusters`) by stem keys, descriptor heads
-    and task qualifiers (module docstring); keys of `ambiguous` abbreviations take no part."""
+def join_by_heads(records, kc, ambiguous, pairs=None):
+    """Union the nodes of `records` in `kc` (:class:`kg.link.cluster.KeyClusters`) by stem keys, descriptor heads,
+    task qualifiers and spelled heads (module docstring); keys of `ambiguous` abbreviations take no part. `pairs`:
+    abbreviation key -> ``(record, short form, long form)`` (:func:`kg.link.abbreviations.abbreviation_pairs`)."""
     families, lex = key_families(records), load_lexicon()
+    long_forms = defaultdict(list)
+    for key, uses in (pairs or {}).items():
+        for _, _, lf in uses:
+            long_forms[key].append(lf)
     attached = set()
     for key, stems in sorted(stem_nodes(records, families).items()):
         if key in kc.parent and key not in ambiguous:
@@ -132,3 +184,8 @@ def join_by_heads(records, kc, ambiguous):
             rest = qualified_rest(f, lex) if data else None
             if rest and rest.key in kc.parent and rest.key not in ambiguous and families.get(rest.key) == "data":
                 kc.union(rest.key, n, lex.qualified_id)
+            # "PEFT fine-tuning" is PEFT where the corpus spells PEFT out as "parameter-efficient fine-tuning"
+            rest = spelled_rest(f, long_forms, lex) if long_forms else None
+            if (rest and rest.key in kc.parent and rest.key not in ambiguous
+                    and families.get(rest.key) == family_of(r.entity.type)):
+                kc.union(rest.key, n, lex.spelled_id)

@@ -36,6 +36,19 @@ class Lexicon:
         or a derived set of a dataset, and the most lower-case words between the name and the head.
     phase_id, phase_prepositions, phase_heads, ratio_id, ratio_heads
         Rules ``phase_word`` and ``ratio_metric`` (:mod:`kg.link.context`).
+    delta_id, delta_heads, delta_prepositions, delta_words : str, tuple, frozenset, int
+        Rule ``delta_phrase`` (:mod:`kg.link.context`): heads of a loss of a quality, in the order the rule tries
+        them, the prepositions before the quality, and the most words between them.
+    compound_modifiers : tuple of str
+        Rule ``model_compound`` (:func:`kg.link.stems.stem_key`): modifiers dropped before a compound of two nouns.
+    spelled_id, spelled_words : str, int
+        Rule ``spelled_head`` (:func:`kg.link.heads.spelled_rest`).
+    gloss_id : str
+        Rule ``gloss_mention`` (:mod:`kg.link.context`).
+    optimizer_id, optimizer_acts, optimizer_cues, optimizer_markers, optimizer_window
+        Rule ``optimizer_act`` (:mod:`kg.link.context`).
+    dimension_id, dimension_papers : str, int
+        Rule ``written_dimension`` (:func:`kg.link.forms.build_records`).
     measure_heads : frozenset of str
         Rule ``cost_head``: heads a measure may carry or drop (:func:`kg.link.heads.stem_nodes`).
     gerund_objects : frozenset of str
@@ -82,6 +95,21 @@ class Lexicon:
     phase_heads: frozenset = frozenset()
     ratio_id: str = "ratio_metric"
     ratio_heads: tuple = ()
+    compound_modifiers: tuple = ()
+    spelled_id: str = "spelled_head"
+    spelled_words: int = 2
+    gloss_id: str = "gloss_mention"
+    optimizer_id: str = "optimizer_act"
+    optimizer_acts: frozenset = frozenset()
+    optimizer_cues: frozenset = frozenset()
+    optimizer_markers: frozenset = frozenset()
+    optimizer_window: int = 60
+    dimension_id: str = "written_dimension"
+    dimension_papers: int = 3
+    delta_id: str = "delta_phrase"
+    delta_heads: tuple = ()
+    delta_prepositions: frozenset = frozenset()
+    delta_words: int = 2
     qualified_heads: frozenset = frozenset()
     qualified_splits: frozenset = frozenset()
     qualified_words: int = 3
@@ -180,6 +208,21 @@ def load_lexicon(path=LEXICON_PATH):
         phase_heads=frozenset(_words(path, data, "phase", "heads")),
         ratio_id=str(_get(data, ("ratio", "id")) or "ratio_metric"),
         ratio_heads=tuple(_words(path, data, "ratio", "heads")),
+        compound_modifiers=tuple(_words(path, data, "phrase", "compound_modifiers")),
+        spelled_id=str(_get(data, ("spelled", "id")) or "spelled_head"),
+        spelled_words=_integer(path, data, "spelled", "max_words"),
+        optimizer_id=str(_get(data, ("optimizer", "id")) or "optimizer_act"),
+        optimizer_acts=frozenset(_words(path, data, "optimizer", "acts")),
+        optimizer_cues=frozenset(_words(path, data, "optimizer", "cues")),
+        optimizer_markers=frozenset(_words(path, data, "optimizer", "markers")),
+        optimizer_window=_integer(path, data, "optimizer", "window"),
+        gloss_id=str(_get(data, ("gloss", "id")) or "gloss_mention"),
+        dimension_id=str(_get(data, ("dimension", "id")) or "written_dimension"),
+        dimension_papers=_integer(path, data, "dimension", "min_papers"),
+        delta_id=str(_get(data, ("delta", "id")) or "delta_phrase"),
+        delta_heads=tuple(_words(path, data, "delta", "heads")),
+        delta_prepositions=frozenset(_words(path, data, "delta", "prepositions")),
+        delta_words=_integer(path, data, "delta", "max_words"),
         qualified_heads=frozenset(_words(path, data, "qualified", "heads")),
         qualified_splits=frozenset(w.replace("-", "") for w in _words(path, data, "qualified", "splits")),
         qualified_words=_integer(path, data, "qualified", "max_words"),

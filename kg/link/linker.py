@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..records import ENTITY_TYPES, ROLES, strongest_role
-from .abbreviations import abbreviates, abbreviation_pairs, ambiguous_abbreviations
+from .abbreviations import abbreviates, abbreviation_pairs, ambiguous_abbreviations, define_from_text
 from .cluster import KeyClusters, near_duplicates, parts_of, plausible_alias
 from .context import relink_context
 from .curation import Curation, load_curation
@@ -167,7 +167,7 @@ def _slug_for(key, form_papers):
     return min(slugs, key=lambda s: (-s.count("-"), s)) if slugs else slugify(key)
 
 
-def _cluster(records, merges, apart, ambiguous):
+def _cluster(records, merges, apart, ambiguous, pairs=None):
     """Union the nodes of all records: synonyms and curation merges, ties within one paper's entity, stem keys,
     near-identical spellings.
 
@@ -207,7 +207,7 @@ def _cluster(records, merges, apart, ambiguous):
                 kc.refused["implausible_alias"] += 1
                 continue
             kc.union(anchor, n, "abbreviation" if abbr else "alias")
-    join_by_heads(records, kc, ambiguous)  # stem keys, descriptor heads, task qualifiers
+    join_by_heads(records, kc, ambiguous, pairs)  # stem keys, descriptor heads, task qualifiers, spelled heads
     by_type = defaultdict(dict)  # fuzzy matching stays within the type most papers give a key
     for k, votes in key_types.items():
         if k not in ambiguous:
@@ -356,7 +356,9 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     extractions = list(extractions)
     dropped = Counter()
     terms = {k for rule, group in merges if rule == "synonym" for k in group}
-    records = build_records(extractions, drop, dropped, terms)
+    relinked, texts = Counter(), {p.id: p.text for p in papers}
+    records = build_records(extractions, drop, dropped, terms, relinked)
+    define_from_text(records, texts, relinked)  # "cross-entropy ([CE])": the paper's own long form
 
     # abbreviations whose long forms disagree: a form of one is no node of its own where a long form is given
     pairs = abbreviation_pairs(records)
@@ -370,13 +372,11 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
                    for f, loc in zip(r.forms, r.local)]
         if all(n is None for n in r.nodes):
             r.nodes = [f.key for f in r.forms]
-    relinked = Counter()
-    texts = {p.id: p.text for p in papers}
     relink_truncated(records, texts, terms, relinked)
     release_title_terms(records, counts=relinked)
     relink_context(records, texts, relinked)
 
-    kc, forms = _cluster(records, merges, apart, ambiguous)
+    kc, forms = _cluster(records, merges, apart, ambiguous, pairs)
     clusters = defaultdict(list)
     for r in records:
         clusters[kc.find(r.anchor())].append(r)
