@@ -172,18 +172,23 @@ def _anchor(span):
 
 
 def _covers(anchor, tokens):
+    return not frozenset(tokens).isdisjoint(_probe(anchor))
+
+
+def _probe(anchor):
+    """The token indices of which a slot must hold one to cover the span of `anchor` (-1, no head, is none)."""
     start, end, head = anchor
-    return head in tokens or any(start <= t < end for t in tokens)
+    return (*range(start, end), head)
 
 
 def span_hits(span, hits):
     """Feature dict of a mention: ``pattern:<id>:<slot>`` -> 1 for each hit whose slot covers it."""
     out = {}
     if hits:
-        anchor = _anchor(span)
+        probe = _probe(_anchor(span))
         for h in hits:
             for slot, tokens in h.slots:
-                if _covers(anchor, tokens):
+                if not frozenset(tokens).isdisjoint(probe):  # _covers, inlined (slots are frozensets already)
                     out[f"pattern:{h.id}:{slot}"] = 1
     return out
 
