@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher
 
 from ..errors import KGError
 from .extensions import register_extensions
+from .rule_index import IndexedDependencyMatcher
 
 __all__ = ["PATTERN_DIR", "Pattern", "Hit", "load_patterns", "PatternMatcher", "span_hits", "pair_hits",
            "covers", "make_patterns"]
@@ -122,7 +122,7 @@ class PatternMatcher:
     def _set(self, patterns):
         self.patterns = list(patterns)
         self.by_id = {p.id: p for p in self.patterns}
-        self.matcher = DependencyMatcher(self.vocab)
+        self.matcher = IndexedDependencyMatcher(self.vocab)  # spaCy's, its nodes' tokens looked up
         for p in self.patterns:
             self.matcher.add(p.id, [p.pattern])
 

@@ -62,3 +62,25 @@ def test_same_attributes_and_new_rules():
     a, b = plain(_doc(plain, rows)), indexed(_doc(indexed, rows))
     assert [(t.pos_, t.lemma_, str(t.morph)) for t in a] == [(t.pos_, t.lemma_, str(t.morph)) for t in b]
     assert b[2].lemma_ == "this"
+
+
+def test_dependency_matcher_same_matches():
+    from conftest import parsed
+    from spacy.matcher import DependencyMatcher
+
+    from kg.extract.rule_index import IndexedDependencyMatcher
+
+    nlp = spacy.blank("en")
+    doc = parsed(nlp, [("We", "PRON", 1, "nsubj"), ("propose", "VERB", 1, "ROOT", "propose"),
+                       ("LoRA", "PROPN", 1, "dobj"), ("and", "CCONJ", 2, "cc"), ("DoRA", "PROPN", 2, "conj"),
+                       (".", "PUNCT", 1, "punct"), ("It", "PRON", 7, "nsubj"), ("beats", "VERB", 7, "ROOT", "beat"),
+                       ("Adam", "PROPN", 7, "dobj")])
+    pattern = [{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LEMMA": {"IN": ["propose", "beat"]}, "POS": "VERB"}},
+               {"LEFT_ID": "v", "REL_OP": ">", "RIGHT_ID": "x", "RIGHT_ATTRS": {"DEP": {"IN": ["dobj", "conj"]}}},
+               {"LEFT_ID": "v", "REL_OP": ">", "RIGHT_ID": "s", "RIGHT_ATTRS": {"DEP": {"NOT_IN": ["dobj"]},
+                                                                               "LOWER": {"IN": ["we", "it"]}}}]
+    plain, indexed = DependencyMatcher(nlp.vocab), IndexedDependencyMatcher(nlp.vocab)
+    for m in (plain, indexed):
+        m.add("p", [pattern])
+    assert sorted(map(str, indexed(doc))) == sorted(map(str, plain(doc)))
+    assert len(indexed(doc)) == 2 and indexed._node_index() is not None
