@@ -75,12 +75,20 @@ def strip_span(span, modifiers):
     """
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ in modifiers or doc[start].is_punct or doc[start].like_num
-                           or doc[start].pos_ in ("DET", "PRON", "ADV", "CCONJ") or doc[start].is_space):
+    while start < end:  # one Token object per word looked at
+        tok = doc[start]
+        if not (tok.lower_ in modifiers or tok.is_punct or tok.like_num or tok.pos_ in _STRIP_POS or tok.is_space):
+            break
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start:
+        tok = doc[end - 1]
+        if not (tok.is_punct or tok.is_space):
+            break
         end -= 1
     return doc[start:end]
+
+
+_STRIP_POS = ("DET", "PRON", "ADV", "CCONJ")
 
 
 #: Penn tags of finite verbs ("SALE requires", "Layer-wise Importance Matters").

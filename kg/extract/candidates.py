@@ -82,12 +82,19 @@ class Candidate:
         return CONFIDENCE[self.source] if self.score is None else self.score
 
 
-def chunk_spans(doc, lexicon):
-    """Noun chunks (stripped) whose head word types them, as ``(span, type)`` pairs."""
+def noun_chunks(doc):
+    """``doc.noun_chunks`` as a list (empty without a parse): walked once per document and shared by
+    :func:`chunk_spans`, :func:`proposal_spans` and :func:`kg.extract.mentions.phrase_spans`."""
+    return list(doc.noun_chunks) if doc.has_annotation("DEP") else []
+
+
+def chunk_spans(doc, lexicon, chunks=None):
+    """Noun chunks (stripped) whose head word types them, as ``(span, type)`` pairs (`chunks`: the doc's noun
+    chunks when already listed, :func:`noun_chunks`)."""
     out = []
     if not doc.has_annotation("DEP"):
         return out
-    for chunk in doc.noun_chunks:
+    for chunk in doc.noun_chunks if chunks is None else chunks:
         span = strip_span(chunk, lexicon.modifiers)
         if not len(span) or any(t.is_space for t in span):
             continue
@@ -100,21 +107,28 @@ def chunk_spans(doc, lexicon):
     return out
 
 
-def proposal_spans(doc, lexicon, max_words=6):
+def proposal_spans(doc, lexicon, max_words=6, chunks=None, scopes=None):
     """What the paper says it proposes, as stripped noun chunks ("we propose a training-free soft-trim
     likelihood" -> "training-free soft-trim likelihood"), skipping vague heads ("a novel framework", "a
-    procedure") and lone common words ("we propose a formula")."""
+    procedure") and lone common words ("we propose a formula"); `chunks` as in :func:`chunk_spans`, `scopes`
+    the document analysis's (:attr:`kg.extract.analysis.DocAnalysis.scopes`: its ``proposed``, ``title`` and
+    ``named`` token sets are the ones computed here otherwise)."""
     if not doc.has_annotation("DEP"):
         return []
-    heads = proposal_heads(doc)
+    if scopes is not None and all(k in scopes for k in ("proposed", "title", "named")):
+        heads, title, named = set(scopes["proposed"]), scopes["title"], scopes["named"]
+    else:
+        heads = proposal_heads(doc)
+        title, named = title_names(doc, title_end(doc)), named_definition_tokens(doc, heads)
     # and the parts of it: "X comprises two components: A and B", "our method employs a routing function",
     # wherever the name given to it comes back ("we propose a pruning framework, EASY-EP, ... EASY-EP comprises")
-    own = heads | set(title_names(doc, title_end(doc))) | named_definition_tokens(doc, heads)
+    own = heads | set(title) | named
     names = {doc[i].text for i in own if is_name_like(doc[i].text)}
-    own |= {t.i for t in doc if t.text in names}
+    if names:
+        own |= {t.i for t in doc if t.text in names}
     heads |= component_tokens(doc, own, build=False)
     out = []
-    all_chunks = list(doc.noun_chunks)
+    all_chunks = list(doc.noun_chunks) if chunks is None else chunks
     chunks = [chunk for chunk in all_chunks if chunk.root.i in heads]
     roots = {chunk.root.i for chunk in all_chunks}
     # a head the parser left without a noun chunk ("adaptive feature scaling" with "scaling" a verb): the
@@ -354,20 +368,35 @@ class CandidateFinder:
             gen = long.text.lower() in lex.generic
             cands.append(Candidate(long.start, long.end, type_, "long", gen))
             cands.append(Candidate(short.start, short.end, type_, "short", gen))
-        for span in proposal_spans(doc, lex) if "proposal" in use else []:
+        chunks = noun_chunks(doc)
+        scopes = doc._.kg_analysis.scopes if doc._.kg_analysis is not None else None
+        for span in proposal_spans(doc, lex, chunks=chunks, scopes=scopes) if "proposal" in use else []:
             cands.append(Candidate(span.start, span.end, head_type(span, lex) or "Method", "proposal"))
         for span in name_spans(doc, lex.stopwords) if "name" in use else []:
             cands.append(Candidate(span.start, span.end, type_span(span, lex, "name"), "name"))
-        for span in phrase_spans(doc, lex) if "phrase" in use else []:
+        junk = {}  # per span (start, end): is_junk, computed once (several sources propose the same span)
+        for span in phrase_spans(doc, lex, chunks=chunks, junk=junk) if "phrase" in use else []:
             cands.append(Candidate(span.start, span.end, None, "phrase"))
-        for span, type_ in chunk_spans(doc, lex) if "chunk" in use or "ner" in use else []:
+        for span, type_ in chunk_spans(doc, lex, chunks) if "chunk" in use or "ner" in use else []:
             # beside a tagger, only phrases headed by a task noun ("text-to-image generation"), which it misses
             if "chunk" in use or task_phrase(span) or descriptive_phrase(span):
                 cands.append(Candidate(span.start, span.end, type_, "chunk", span.text.lower() in lex.generic))
+        generic, spans = {}, {}
         for c in cands:
-            span = doc[c.start:c.end]
-            c.generic = c.generic or is_generic(span, lex)
-        return [c for c in cands if not is_junk(doc[c.start:c.end], lex) and not self._rejected(doc[c.start:c.end], c)]
+            key = (c.start, c.end)
+            span = spans[key] = spans.get(key) or doc[c.start:c.end]
+            if not c.generic:
+                if key not in generic:
+                    generic[key] = is_generic(span, lex)
+                c.generic = generic[key]
+        out = []
+        for c in cands:
+            key = (c.start, c.end)
+            if key not in junk:
+                junk[key] = is_junk(spans[key], lex)
+            if not junk[key] and not self._rejected(spans[key], c):
+                out.append(c)
+        return out
 
     def select(self, doc, cands):
         """The candidates kept: non-overlapping, by source priority."""

@@ -39,10 +39,13 @@ _SKIP_POS = ("DET", "PRON", "CCONJ", "ADP")
 _SCOPES = ("proposed", "baseline", "used", "appos", "means", "named", "winner", "title_def", "negated")
 
 
-def phrase_spans(doc, lexicon, max_words=7):
+def phrase_spans(doc, lexicon, max_words=7, chunks=None, junk=None):
     """Noun phrases and their head-final sub-phrases: "the proposed sparse attention kernel" gives "proposed
     sparse attention kernel", "sparse attention kernel", "attention kernel" and "kernel" (not a determiner,
     pronoun, conjunction or preposition first, at most `max_words` tokens, never junk).
+
+    `chunks` are the doc's noun chunks when already listed; `junk`, a dict ``(start, end) -> is_junk`` of the
+    caller's that the spans tested here are added to.
 
     Returns
     -------
@@ -51,7 +54,8 @@ def phrase_spans(doc, lexicon, max_words=7):
     out = []
     if not doc.has_annotation("DEP"):
         return out
-    for chunk in doc.noun_chunks:
+    junk = {} if junk is None else junk
+    for chunk in doc.noun_chunks if chunks is None else chunks:
         span = strip_span(chunk, ())
         root = span.root.i if len(span) else None
         if root is None or not span.start <= root < span.end:
@@ -61,7 +65,10 @@ def phrase_spans(doc, lexicon, max_words=7):
             if tok.is_punct or tok.is_space or tok.pos_ in _SKIP_POS:
                 continue
             sub = doc[start:root + 1]
-            if not is_junk(sub, lexicon):
+            key = (start, root + 1)
+            if key not in junk:
+                junk[key] = is_junk(sub, lexicon)
+            if not junk[key]:
                 out.append(sub)
     return out
 
@@ -104,9 +111,11 @@ def span_features(doc, cands, lexicon, analysis):
     for k, sent in enumerate(sents):
         sent_of[sent.start:sent.end] = [k] * len(sent)
     # token attributes and scope sets read once per document, not once per span
-    pos = [t.pos_ for t in doc]
-    lower = [t.lower_ for t in doc]
-    tags = [t.tag_ for t in doc]
+    pos, lower, tags = [], [], []
+    for t in doc:  # one walk over the tokens
+        pos.append(t.pos_)
+        lower.append(t.lower_)
+        tags.append(t.tag_)
     scope_sets = {name: set(scopes.get(name, ())) for name in _SCOPES}
     title_names = set(scopes.get("title") or ())
     own = set(scopes.get("own", ()))

@@ -82,7 +82,8 @@ class Classifier:
         """Class probabilities of feature dicts, one row of ``len(classes)`` per dict."""
         if not rows:
             return np.zeros((0, len(self.classes)))
-        X = np.array([[r.get(n, 0) for n in self.features] for r in rows], dtype=float)
+        zeros = [0] * len(self.features)  # r.get(name, 0) for every feature name, through map
+        X = np.array([list(map(r.get, self.features, zeros)) for r in rows], dtype=float)
         # one thread: a few hundred rows per abstract cost less than waking a thread pool
         return self.booster.predict(X, num_threads=1)
 

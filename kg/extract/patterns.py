@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher
 
 from ..errors import KGError
 from .extensions import register_extensions
+from .rule_index import IndexedDependencyMatcher
 
 __all__ = ["PATTERN_DIR", "Pattern", "Hit", "load_patterns", "PatternMatcher", "span_hits", "pair_hits",
            "covers", "make_patterns"]
@@ -122,7 +122,7 @@ class PatternMatcher:
     def _set(self, patterns):
         self.patterns = list(patterns)
         self.by_id = {p.id: p for p in self.patterns}
-        self.matcher = DependencyMatcher(self.vocab)
+        self.matcher = IndexedDependencyMatcher(self.vocab)  # spaCy's, its nodes' tokens looked up
         for p in self.patterns:
             self.matcher.add(p.id, [p.pattern])
 
@@ -172,18 +172,23 @@ def _anchor(span):
 
 
 def _covers(anchor, tokens):
+    return not frozenset(tokens).isdisjoint(_probe(anchor))
+
+
+def _probe(anchor):
+    """The token indices of which a slot must hold one to cover the span of `anchor` (-1, no head, is none)."""
     start, end, head = anchor
-    return head in tokens or any(start <= t < end for t in tokens)
+    return (*range(start, end), head)
 
 
 def span_hits(span, hits):
     """Feature dict of a mention: ``pattern:<id>:<slot>`` -> 1 for each hit whose slot covers it."""
     out = {}
     if hits:
-        anchor = _anchor(span)
+        probe = _probe(_anchor(span))
         for h in hits:
             for slot, tokens in h.slots:
-                if _covers(anchor, tokens):
+                if not frozenset(tokens).isdisjoint(probe):  # _covers, inlined (slots are frozensets already)
                     out[f"pattern:{h.id}:{slot}"] = 1
     return out
 

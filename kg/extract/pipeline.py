@@ -21,6 +21,7 @@ import spacy
 from ..errors import KGError
 from ..records import PaperExtraction
 from .extensions import register_extensions
+from .rule_index import index_attribute_ruler
 from .tokenizer import prose_tokenizer
 
 __all__ = ["MODEL_DIR", "DEFAULT_MODELS", "COMPONENTS", "TRAINED_SOURCES", "RULE_SOURCES", "load_pipeline", "extract_papers",
@@ -108,6 +109,7 @@ def load_pipeline(model=None, relations=True, ner_model=None, component_config=N
     if nlp is None:
         raise KGError(f"cannot load a spaCy pipeline ({'; '.join(errors)}); install en_core_web_sm")
     prose_tokenizer(nlp)
+    index_attribute_ruler(nlp)  # the same matches as its Matcher, looked up (kg.extract.rule_index)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_title", before="parser")
     else:

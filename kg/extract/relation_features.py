@@ -56,15 +56,25 @@ class Pair:
     others: tuple = ()
 
 
-def _lemmas(tokens):
-    return {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
+class _DocCues:
+    """Cue features of token ranges of one doc: ``<prefix><group>`` is 1 when a token's lower-cased lemma or
+    form is in a cue group. Each token's words are read once, the flags of each range (or path) computed once,
+    however many pairs share it (a sentence: all of its pairs)."""
 
+    def __init__(self, doc, cues):
+        self.words = [(t.lemma_.lower(), t.lower_) for t in doc]
+        self.cues = cues
+        self.flags = {}
 
-def _cues(prefix, tokens, cues):
-    words = _lemmas(tokens)
-    f = {f"{prefix}{g}": int(bool(words & getattr(cues, g))) for g in CUE_GROUPS}
-    f.update({f"{prefix}w_{g}": int(bool(words & ws)) for g, ws in _WORDS.items()})
-    return f
+    def __call__(self, prefix, indices):
+        """The features of the tokens at `indices` (a range or a tuple of token indices)."""
+        flags = self.flags.get(indices)
+        if flags is None:
+            words = set().union(*(self.words[i] for i in indices))
+            flags = [(g, int(bool(words & getattr(self.cues, g)))) for g in CUE_GROUPS]
+            flags += [(f"w_{g}", int(bool(words & ws))) for g, ws in _WORDS.items()]
+            self.flags[indices] = flags
+        return {f"{prefix}{name}": value for name, value in flags}
 
 
 def dep_path(a, b):
@@ -87,7 +97,7 @@ def _index(value, options):
     return options.index(value) + 1 if value in options else 0
 
 
-def _pair_row(doc, sents, pair, anchor, rules, cues, known, title_end, hits):
+def _pair_row(doc, sents, pair, anchor, rules, cues, known, title_end, hits, doc_cues):
     a, b = pair.a, pair.b
     ea, eb = a.entity, b.entity
     sent = sents[pair.sentence]
@@ -98,25 +108,25 @@ def _pair_row(doc, sents, pair, anchor, rules, cues, known, title_end, hits):
          "known_a": int(ea.name.lower() in known), "known_b": int(eb.name.lower() in known),
          "sentence": pair.sentence, "title": int(title_end is not None and sent.start < title_end),
          "sentence_len": len(sent)}
-    f.update(_cues("sent_", sent, cues))
+    f.update(doc_cues("sent_", range(sent.start, sent.end)))
     if pair.how == "sentence":
         f["distance"] = b.start - a.end
         f["between"] = sum(1 for r in pair.others if a.end <= r.start and r.end <= b.start)
-        f.update(_cues("mid_", doc[a.end:b.start], cues))
-        f.update(_cues("pre_", doc[max(sent.start, a.start - 6):a.start], cues))
-        f.update(_cues("post_", doc[b.end:min(sent.end, b.end + 6)], cues))
+        f.update(doc_cues("mid_", range(a.end, b.start)))
+        f.update(doc_cues("pre_", range(max(sent.start, a.start - 6), a.start)))
+        f.update(doc_cues("post_", range(b.end, min(sent.end, b.end + 6))))
         ra, rb = doc[a.start:a.end].root, doc[b.start:b.end].root
         path = dep_path(ra, rb)
         f["path_len"] = len(path)
-        f.update(_cues("path_", path, cues))
+        f.update(doc_cues("path_", tuple(t.i for t in path)))
         f["conj"] = int(rb.dep_ == "conj" and rb.head.i == ra.i or ra.dep_ == "conj" and ra.head.i == rb.i)
         f["subject_a"] = int(ra.dep_ in ("nsubj", "nsubjpass"))
         f["object_b"] = int(rb.dep_ in ("dobj", "pobj", "attr"))
         f["prep_a"] = _index(ra.head.lower_, _PREPS) if ra.dep_ == "pobj" else 0
         f["prep_b"] = _index(rb.head.lower_, _PREPS) if rb.dep_ == "pobj" else 0
     elif pair.how == "implicit":
-        f.update(_cues("mid_", doc[sent.start:b.start], cues))
-        f.update(_cues("post_", doc[b.end:sent.end], cues))
+        f.update(doc_cues("mid_", range(sent.start, b.start)))
+        f.update(doc_cues("post_", range(b.end, sent.end)))
         f["distance"] = f["between"] = f["path_len"] = -1
     else:
         f["distance"] = f["between"] = f["path_len"] = -1
@@ -189,5 +199,6 @@ def pair_candidates(doc, refs, anchor, rule_relations, cues, known=frozenset(), 
         if a is not None and b is not None:
             k = next((i for i, sent in enumerate(sents) if sent.start <= b.start < sent.end), 0)
             add(a, b, k, "rule")
-    rows = [_pair_row(doc, sents, p, anchor, rules, cues, known, title_end, hits) for p in pairs]
+    doc_cues = _DocCues(doc, cues) if pairs else None
+    rows = [_pair_row(doc, sents, p, anchor, rules, cues, known, title_end, hits, doc_cues) for p in pairs]
     return pairs, rows

@@ -7,6 +7,7 @@ example sentences that the tests run, and the word lists the attachment rules re
 ``ENT_TYPE``, so one pattern covers "2.4x", "2.4×" and "$2.4\\times$".
 """
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -131,6 +132,7 @@ _LATEX_DROP = re.compile(r"\\(?:mathbf|textbf|mathrm|text|bm|boldsymbol)\{|\\[,!
 _TIMES = re.compile(r"(?<=[\d.])\s*(?:\\times|×|times|X)(?=$|[\W_])")
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function of the text: words repeat across abstracts
 def canonical_token(text):
     """The canonical form of one token, which the patterns match: lower case, LaTeX wrappers and thin spaces
     dropped, ``\\%`` as ``%``, a multiplication sign (``×``, ``\\times``, ``X``, ``times``) glued to a number as
@@ -166,18 +168,23 @@ def canonical_doc(doc, spans=()):
     -------
     spacy.tokens.Doc
     """
-    words = [canonical_token(t.text) for t in doc]
+    words, pos, lemmas, spaces = [], [], [], []
+    for t in doc:  # one walk over the tokens
+        words.append(canonical_token(t.text))
+        pos.append(t.pos_ or "X")
+        lemmas.append(t.lemma_)
+        spaces.append(bool(t.whitespace_))
     kwargs = {}
     if doc.has_annotation("TAG") or doc.has_annotation("POS"):
-        kwargs["pos"] = [t.pos_ or "X" for t in doc]
+        kwargs["pos"] = pos
     if doc.has_annotation("LEMMA"):
-        kwargs["lemmas"] = [t.lemma_ for t in doc]
+        kwargs["lemmas"] = lemmas
     iob, taken = ["O"] * len(doc), set()
     for s in sorted(spans, key=lambda s: (s.start - s.end, s.start)):
         if taken.isdisjoint(range(s.start, s.end)):
             taken.update(range(s.start, s.end))
             iob[s.start:s.end] = [f"B-{s.label_}"] + [f"I-{s.label_}"] * (len(s) - 1)
-    return Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc], ents=iob, **kwargs)
+    return Doc(doc.vocab, words=words, spaces=spaces, ents=iob, **kwargs)
 
 
 #: Token attributes that only a tagged doc has: patterns using them are left out on a doc without tags.
@@ -234,7 +241,7 @@ def number_windows(doc, number_words=(), window=WINDOW):
     [(1, 6), (20, 24)]
     """
     before, after = window
-    hits = [t.i for t in doc if any(c.isdigit() for c in t.text) or t.lower_ in number_words]
+    hits = [t.i for t in doc if any(map(str.isdigit, t.text)) or t.lower_ in number_words]
     out = []
     for i in hits:
         s, e = max(0, i - before), min(len(doc), i + after + 1)
