@@ -21,6 +21,7 @@ import spacy
 from ..errors import KGError
 from ..records import PaperExtraction
 from .extensions import register_extensions
+from .lemmas import cache_lemmatizer
 from .rule_index import index_attribute_ruler
 from .tokenizer import prose_tokenizer
 
@@ -110,6 +111,7 @@ def load_pipeline(model=None, relations=True, ner_model=None, component_config=N
         raise KGError(f"cannot load a spaCy pipeline ({'; '.join(errors)}); install en_core_web_sm")
     prose_tokenizer(nlp)
     index_attribute_ruler(nlp)  # the same matches as its Matcher, looked up (kg.extract.rule_index)
+    cache_lemmatizer(nlp)  # the same lemmas, once per distinct word, tag and morphology (kg.extract.lemmas)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_title", before="parser")
     else:
