@@ -9,8 +9,8 @@ Sources, strongest first (overlaps are resolved in that order, then by length):
    match case-sensitively, others on the lower-cased text); ``known``: only those shaped like names
    ("WikiText-2", "MMLU"), which are rarely anything else;
 5. ``proposal``: the object of "we propose ..." and the parts of it ("our method performs X") as stripped noun
-   chunks; it takes in the common terms it contains ("a ... adversarial training loss",
-   :func:`absorb_into_proposals`), otherwise it only fills what nothing above covers;
+   chunks (:mod:`kg.extract.proposals`); it takes in the common terms it contains ("a ... adversarial
+   training loss", :func:`~kg.extract.proposals.absorb_into_proposals`), otherwise it only fills what nothing above covers;
    ``name``: a token run shaped like a name (CamelCase, acronym, letters with digits: GPT-4, LLaMA-2-7B),
    extended over a following size or version ("llama-2-chat 7B");
 6. ``chunk``: a noun chunk of the parse whose head word types it ("inference latency", "vector quantization"),
@@ -36,7 +36,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
 from .boundaries import (descriptive_phrase, name_after_descriptor, name_before_class, name_spans, strip_span,
-                         task_phrase, to_word_bounds, trim_span, word_count)
+                         task_phrase, to_word_bounds, trim_span)
 from .extensions import register_extensions
 from .entity_types import (following_type, head_type, is_generic, is_junk, is_name_like, name_type, strong_type,
                            type_span)
@@ -45,7 +45,8 @@ from .lexicon import DATA_DIR, load_lexicon
 from .mentions import choose, phrase_spans, span_features, stat_features
 from .models import Classifier
 from .termstats import TermStats
-from .roles import component_tokens, named_definition_tokens, proposal_heads, title_names
+from .proposals import absorb_into_proposals, proposal_spans
+from .roles import title_names
 from .sentences import title_colon, title_end
 from .ner import GENERIC_LABEL
 
@@ -105,105 +106,6 @@ def chunk_spans(doc, lexicon, chunks=None):
             continue
         out.append((span, type_))
     return out
-
-
-def proposal_spans(doc, lexicon, max_words=6, chunks=None, scopes=None):
-    """What the paper says it proposes, as stripped noun chunks ("we propose a training-free soft-trim
-    likelihood" -> "training-free soft-trim likelihood"), skipping vague heads ("a novel framework", "a
-    procedure") and lone common words ("we propose a formula"); `chunks` as in :func:`chunk_spans`, `scopes`
-    the document analysis's (:attr:`kg.extract.analysis.DocAnalysis.scopes`: its ``proposed``, ``title`` and
-    ``named`` token sets are the ones computed here otherwise)."""
-    if not doc.has_annotation("DEP"):
-        return []
-    if scopes is not None and all(k in scopes for k in ("proposed", "title", "named")):
-        heads, title, named = set(scopes["proposed"]), scopes["title"], scopes["named"]
-    else:
-        heads = proposal_heads(doc)
-        title, named = title_names(doc, title_end(doc)), named_definition_tokens(doc, heads)
-    # and the parts of it: "X comprises two components: A and B", "our method employs a routing function",
-    # wherever the name given to it comes back ("we propose a pruning framework, EASY-EP, ... EASY-EP comprises")
-    own = heads | set(title) | named
-    names = {doc[i].text for i in own if is_name_like(doc[i].text)}
-    if names:
-        own |= {t.i for t in doc if t.text in names}
-    heads |= component_tokens(doc, own, build=False)
-    out = []
-    all_chunks = list(doc.noun_chunks) if chunks is None else chunks
-    chunks = [chunk for chunk in all_chunks if chunk.root.i in heads]
-    roots = {chunk.root.i for chunk in all_chunks}
-    # a head the parser left without a noun chunk ("adaptive feature scaling" with "scaling" a verb): the
-    # words before it that it governs
-    chunks += [_left_phrase(doc[i]) for i in sorted(heads) if i not in roots and doc[i].dep_ in _OBJECT_DEPS
-               and doc[i].pos_ in ("NOUN", "PROPN", "VERB") and doc[i].tag_ in ("NN", "NNS", "NNP", "NNPS", "VBG")]
-    for chunk in chunks:
-        span = strip_span(chunk, lexicon.modifiers)
-        commas = [t.i for t in span if t.text == ","]
-        if commas:  # "training-free, adaptive soft-trim likelihood": the adjectives before a comma are a list
-            span = strip_span(span.doc[commas[-1] + 1:span.end], lexicon.modifiers)
-        if not len(span) or any(t.is_space for t in span) or word_count(span) > max_words:
-            continue
-        span = name_after_descriptor(span, lexicon.descriptors)
-        head = span[-1].lower_
-        if len(span) == 1 and (head in lexicon.stopwords or head in lexicon.descriptors):
-            continue
-        if head in lexicon.stopwords and not _described(span[:-1], lexicon):
-            continue
-        if len(span) == 1 and not (is_name_like(span.text) or span[0].pos_ == "PROPN"):
-            continue
-        out.append(span)
-    return out
-
-
-_OBJECT_DEPS = {"dobj", "conj", "pobj", "appos", "attr", "nsubjpass"}
-
-
-def _left_phrase(tok):
-    """`tok` with the words before it in its subtree, as one contiguous span."""
-    start = tok.i
-    for t in reversed(list(tok.lefts)):
-        if t.right_edge.i != start - 1:
-            break
-        start = t.left_edge.i
-    return tok.doc[start:tok.i + 1]
-
-
-def _described(words, lexicon):
-    """True when the words before a vague head say what it is: two words or more ("progressive pruning
-    pipeline", "gradual pruning technique") or a name ("Terminator architecture"), with a noun among them; not
-    one common word ("sampling framework", "learning paradigm") nor only how good or general it is ("unified
-    framework")."""
-    if not any(t.pos_ in ("NOUN", "PROPN") and t.lower_ not in lexicon.stopwords for t in words):
-        return False
-    return word_count(words) >= 2 or is_name_like(words.text) or any(
-        t.text == "-" and t.i > words.start for t in words) or any(
-        t.pos_ == "PROPN" and t.text[:1].isupper() and not t.is_sent_start for t in words)
-
-
-def absorb_into_proposals(doc, cands, vague=()):
-    """Drop the common-noun terms inside what the paper proposes, before its head word: "we propose a
-    text-guided contrastive adversarial training loss" is one proposed loss, not the known "adversarial
-    training", and "a lightweight attention mechanism" is the paper's own mechanism. Names inside it ("a
-    LoRA-based scheme") stay mentions of their own, and so does a term that only a vague head word follows
-    ("a data selection approach": data selection, `vague`). A tagger mention that stops before such a head word
-    ("a low-rank sparse training scheme") is extended over it (the entity name drops it again,
-    :func:`kg.extract.assemble.shortest_description`, and keeps the phrase as written as an alias)."""
-    props = [c for c in cands if c.source == "proposal"]
-    if not props:
-        return cands
-
-    def inside(c, p):
-        if c is p or not (p.start <= c.start and c.end <= p.end) or is_name_like(doc[c.start:c.end].text):
-            return False
-        if c.end == p.end:  # "a lightweight attention mechanism": the proposal qualifies a known term
-            return c.start > p.start
-        return not all(t.lower_ in vague for t in doc[c.end:p.end])
-
-    for c in cands:  # "a ... sparse training scheme": a tagger mention cut short before the head word
-        for p in props:
-            if c.source == "ner" and c.start == p.start and c.end < p.end and all(
-                    t.lower_ in vague for t in doc[c.end:p.end]):
-                c.end = p.end
-    return [c for c in cands if not any(inside(c, p) for p in props)]
 
 
 def _hyphen_modifier(toks, modifiers):
@@ -285,11 +187,13 @@ class CandidateFinder:
         else:
             self.lower.add(key, [make(term.lower())])
 
-    def _rejected(self, span, cand):
-        """A phrase annotators rarely mark ("training"); names ("BASE", "GPT-4") and definitions are kept."""
-        if cand.source in ("title", "short", "long") or is_name_like(span.text):
+    def _rejected(self, span, cand, text=None):
+        """A phrase annotators rarely mark ("training"); names ("BASE", "GPT-4") and definitions are kept
+        (`text`: ``span.text`` when already read)."""
+        if cand.source in ("title", "short", "long"):
             return False
-        return span.text.lower() in self.lexicon.rejected
+        text = span.text if text is None else text
+        return not is_name_like(text) and text.lower() in self.lexicon.rejected
 
     def _title_word(self, span):
         """A lone capitalised common word of the title ("Vision", "Speech") that no list names."""
@@ -310,32 +214,47 @@ class CandidateFinder:
         return out
 
     def __call__(self, doc):
-        cands = self.generate(doc)
+        generic_of = {}  # is_generic per span, shared by generate and the classifier's features
+        cands = self.generate(doc, generic_of)
         if self.classifier is not None:
-            doc._.kg_candidates = self.choose(doc, cands)
+            doc._.kg_candidates = self.choose(doc, cands, generic_of)
         else:
             doc._.kg_candidates = self.select(doc, cands)
         return doc
 
-    def features(self, doc, cands, exclude=None):
-        """Spans and feature rows of the mention classifier (:mod:`kg.extract.mentions`)."""
+    def features(self, doc, cands, exclude=None, generic_of=None):
+        """Spans and feature rows of the mention classifier (:mod:`kg.extract.mentions`); `generic_of` as in
+        :meth:`generate`."""
         analysis = doc._.kg_analysis or analyse(doc)
-        spans, rows = span_features(doc, cands, self.lexicon, analysis)
+        spans, rows = span_features(doc, cands, self.lexicon, analysis, generic_of=generic_of)
         if self.stats is not None:
             for row, extra in zip(rows, stat_features(doc, spans, self.stats, exclude)):
                 row.update(extra)
         return spans, rows
 
-    def choose(self, doc, cands):
-        """The mentions the trained classifier keeps (:func:`kg.extract.mentions.choose`)."""
+    def choose(self, doc, cands, generic_of=None):
+        """The mentions the trained classifier keeps (:func:`kg.extract.mentions.choose`); `generic_of` as in
+        :meth:`generate`."""
         if not cands:
             return []
-        spans, rows = self.features(doc, cands)
+        spans, rows = self.features(doc, cands, generic_of=generic_of)
         probs = self.classifier.predict(rows)
         return choose(cands, spans, probs, self.classifier.classes, self.classifier.threshold("mention"))
 
-    def generate(self, doc):
-        """Every candidate of every source, overlapping ones included (junk and rejected phrases dropped)."""
+    def generate(self, doc, generic_of=None):
+        """Every candidate of every source, overlapping ones included (junk and rejected phrases dropped).
+
+        Parameters
+        ----------
+        doc : spacy.tokens.Doc
+        generic_of : dict, optional
+            The caller's ``(start, end) -> is_generic`` memo, to which the spans tested here are added (the
+            classifier's features read it again, :meth:`features`).
+
+        Returns
+        -------
+        list of Candidate
+        """
         lex = self.lexicon
         use = self.sources
         cands = self.gazetteer(doc) if "gazetteer" in use else []
@@ -381,20 +300,25 @@ class CandidateFinder:
             # beside a tagger, only phrases headed by a task noun ("text-to-image generation"), which it misses
             if "chunk" in use or task_phrase(span) or descriptive_phrase(span):
                 cands.append(Candidate(span.start, span.end, type_, "chunk", span.text.lower() in lex.generic))
-        generic, spans = {}, {}
+        generic_of = {} if generic_of is None else generic_of
+        spans, texts = {}, {}
         for c in cands:
             key = (c.start, c.end)
             span = spans[key] = spans.get(key) or doc[c.start:c.end]
             if not c.generic:
-                if key not in generic:
-                    generic[key] = is_generic(span, lex)
-                c.generic = generic[key]
+                if key not in generic_of:
+                    generic_of[key] = is_generic(span, lex)
+                c.generic = generic_of[key]
         out = []
         for c in cands:
             key = (c.start, c.end)
             if key not in junk:
                 junk[key] = is_junk(spans[key], lex)
-            if not junk[key] and not self._rejected(spans[key], c):
+            if junk[key]:
+                continue
+            if key not in texts:
+                texts[key] = spans[key].text
+            if not self._rejected(spans[key], c, texts[key]):
                 out.append(c)
         return out
 

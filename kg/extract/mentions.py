@@ -86,7 +86,7 @@ def _type_index(type_):
     return ENTITY_TYPES.index(type_) + 1 if type_ in ENTITY_TYPES else 0
 
 
-def span_features(doc, cands, lexicon, analysis):
+def span_features(doc, cands, lexicon, analysis, generic_of=None):
     """Features of every distinct candidate span.
 
     Parameters
@@ -96,6 +96,9 @@ def span_features(doc, cands, lexicon, analysis):
         Overlapping candidates; several may share a span.
     lexicon : kg.extract.lexicon.Lexicon
     analysis : kg.extract.analysis.DocAnalysis
+    generic_of : dict, optional
+        ``(start, end) -> is_generic`` of the spans the caller tested already
+        (:meth:`kg.extract.candidates.CandidateFinder.generate`); the others are added to it.
 
     Returns
     -------
@@ -128,6 +131,7 @@ def span_features(doc, cands, lexicon, analysis):
     shorts = {(a.start, a.end) for a, _ in analysis.abbreviations}
     longs = {(b.start, b.end) for _, b in analysis.abbreviations}
     full_text = doc.text  # a property that joins every token: read it once
+    generic_of = {} if generic_of is None else generic_of
     spans, rows = list(by_span), []
     for s, e in spans:
         span, info = span_of[(s, e)], by_span[(s, e)]
@@ -140,7 +144,9 @@ def span_features(doc, cands, lexicon, analysis):
         votes = Counter(c.type for c in info if c.type)
         f.update({f"type_vote_{t}": votes.get(t, 0) for t in ENTITY_TYPES})
         f["generic_vote"] = int(any(c.generic for c in info))
-        f["is_generic"] = int(is_generic(span, lexicon))
+        if (s, e) not in generic_of:
+            generic_of[(s, e)] = is_generic(span, lexicon)
+        f["is_generic"] = int(generic_of[(s, e)])
         f["n_tokens"], f["n_chars"] = e - s, len(text)
         f["name_like"] = int(is_name_like(text))
         f["has_digit"] = int(any(ch.isdigit() for ch in text))
