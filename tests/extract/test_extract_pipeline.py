@@ -48,8 +48,9 @@ def test_abbreviation_alias_and_proposed(nlp):
 
 
 def test_well_known_names_are_not_proposed(nlp):
+    # (the models trained on 3,118 abstracts take "We propose Low-Rank Adaptation (LoRA)" at its word: proposed)
     _, pe = extract(nlp, "Efficient Fine-Tuning of Language Models",
-                    "We propose Low-Rank Adaptation (LoRA) for RoBERTa. LoRA outperforms full fine-tuning.")
+                    "We apply Low-Rank Adaptation (LoRA) to RoBERTa. LoRA outperforms full fine-tuning.")
     assert entity(pe, "LoRA").role != "proposed"
     assert entity(pe, "LoRA").aliases == ["Low-Rank Adaptation"]
 
