@@ -35,6 +35,11 @@ __all__ = ["phase_mention", "multiplied_mention", "delta_mention", "gloss_mentio
 _MULTIPLIER = re.compile(r"\d+(?:\.\d+)?\s*(?:x|×|times)\s*(?:more\s+|higher\s+|better\s+)?$", re.IGNORECASE)
 
 
+def _alternation(words):
+    """A regular-expression alternation matching any of `words` literally (sorted, so the pattern is stable)."""
+    return "|".join(map(re.escape, sorted(words)))
+
+
 def phase_mention(text, start, lexicon=None):
     """Whether the mention starting at `start` follows a phase preposition, perhaps with a coordinated phase
     before it ("at [training time]", "both at train and [inference time]").
@@ -52,7 +57,7 @@ def phase_mention(text, start, lexicon=None):
 
 @cache
 def _phase_pattern(prepositions):
-    preps = "|".join(map(re.escape, sorted(prepositions)))
+    preps = _alternation(prepositions)
     return re.compile(rf"\b(?:{preps})\s+(?:the\s+)?(?:[\w-]+\s*(?:,|and|or)\s+)?$", re.IGNORECASE)
 
 
@@ -84,8 +89,7 @@ def delta_mention(text, start, end, lexicon=None):
 
 @cache
 def _delta_patterns(heads, prepositions, words):
-    h = "|".join(map(re.escape, sorted(heads)))
-    p = "|".join(map(re.escape, sorted(prepositions)))
+    h, p = _alternation(heads), _alternation(prepositions)
     after = re.compile(rf"\s+(?:{h})(?:e?s)?\b", re.IGNORECASE)
     before = re.compile(rf"\b(?:{h})(?:e?s)?\s+(?:{p})\s+(?:[\w-]+\s+){{0,{words}}}$", re.IGNORECASE)
     return after, before
@@ -126,8 +130,7 @@ def optimizer_mention(text, start, end, lexicon=None):
 
 @cache
 def _optimizer_patterns(cues, markers, window):
-    c = "|".join(map(re.escape, sorted(cues)))
-    m = "|".join(map(re.escape, sorted(markers)))
+    c, m = _alternation(cues), _alternation(markers)
     after = re.compile(rf"\s+(?:{c})\b", re.IGNORECASE)
     before = re.compile(rf"\b(?:{c})\b[^.;]*?(?:{m})[\s,:]*(?:[^.;]*?(?:,|\band|\bor)\s+)?$", re.IGNORECASE)
     return after, before

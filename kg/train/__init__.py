@@ -178,11 +178,12 @@ def _lexicon_dirs(items, folds, out):
     already learned from the same abstracts and the same curated lexicon is kept (``kg train --work-dir``)."""
     from ..extract.lexicon import DATA_DIR
 
+    curated = _curated_files(DATA_DIR)
     dirs, todo = {}, {}
     for k in sorted(set(folds)) + ["all"]:
         d = Path(out) / f"lexicon-{k}"
         train = [(a.paper, a.gold) for a, f in zip(items, folds) if f != k]
-        signature = _lexicon_signature(train, DATA_DIR)
+        signature = _lexicon_signature(train, curated)
         dirs[k] = d
         if not (d / "kg-data.txt").is_file() or (d / "kg-data.txt").read_text() != signature:
             todo[k] = (train, signature)
@@ -206,15 +207,17 @@ def _lexicon_dirs(items, folds, out):
     return dirs
 
 
-def _lexicon_signature(train, data_dir):
-    """What a learned lexicon was made from: the abstracts (ids, texts, gold) and the curated files."""
-    h = hashlib.sha1()
-    for path in sorted(Path(data_dir).rglob("*")):
-        if path.is_file():
-            h.update(f"{path.relative_to(data_dir)}\n".encode() + path.read_bytes())
-    for paper, gold in sorted(train, key=lambda pg: pg[0].id):
-        h.update(f"{paper.id}\t{paper.text}\t{json.dumps(gold, sort_keys=True)}\n".encode())
-    return h.hexdigest()
+def _curated_files(data_dir):
+    """The curated lexicon's files, names and contents, as one byte string (read once per run)."""
+    return b"".join(f"{path.relative_to(data_dir)}\n".encode() + path.read_bytes()
+                    for path in sorted(Path(data_dir).rglob("*")) if path.is_file())
+
+
+def _lexicon_signature(train, curated):
+    """What a learned lexicon was made from: the curated files (:func:`_curated_files`) and the abstracts."""
+    from .stack import abstracts_digest
+
+    return abstracts_digest(train, hashlib.sha1(curated)).hexdigest()
 
 
 #: What ``kg train`` does with title-less copies of the training abstracts (:func:`kg.train.stack.title_less`):
@@ -238,10 +241,9 @@ def _fit_stack(items, folds, work, seed, n_iter, workers, mention_thresholds, re
         states += process(mine, k, taggers[k], lex[k])
         if title_less != "none":
             copies += process(without_titles(mine), k, taggers[k], lex[k], copy=True)
-    order = {id(a): i for i, a in enumerate(items)}
-    states.sort(key=lambda st: order[id(st.item)])
-    position = {(a.source, a.paper.id): i for i, a in enumerate(items)}
-    copies.sort(key=lambda st: position[(st.item.source, st.item.paper.id)])
+    position = {(a.source, a.paper.id): i for i, a in enumerate(items)}  # a copy keeps its original's key
+    for group in (states, copies):
+        group.sort(key=lambda st: position[(st.item.source, st.item.paper.id)])
     from .stack import RELATION_THRESHOLDS
 
     cv = cross_validate(states + copies, mention_thresholds, relation_thresholds or RELATION_THRESHOLDS,

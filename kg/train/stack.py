@@ -123,10 +123,14 @@ def _signature(job):
     import hashlib
 
     annotated, _, seed, n_iter = job
-    h = hashlib.sha1(repr((seed, n_iter)).encode())
+    return abstracts_digest(annotated, hashlib.sha1(repr((seed, n_iter)).encode())).hexdigest()
+
+
+def abstracts_digest(annotated, h):
+    """Feed the ids, texts and gold of ``(paper, gold)`` pairs, in id order, into the hash `h`; return it."""
     for paper, gold in sorted(annotated, key=lambda pg: pg[0].id):
         h.update(f"{paper.id}\t{paper.text}\t{json.dumps(gold, sort_keys=True)}\n".encode())
-    return h.hexdigest()
+    return h
 
 
 def _empty_model_dir():
