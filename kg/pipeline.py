@@ -447,6 +447,7 @@ def _finish(db, stage_dir, index, extraction_lines, options, folder, out_dir, ti
     for name, write in WRITERS.items():
         write(stage, stage_dir / OUTPUTS[name], options)
     stats = db.stats()
+    db.keep_stats(stats)  # kg stats then reads them instead of counting
     db.close()
     shards = stage_dir / _SHARDS
     if shards.exists():

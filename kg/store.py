@@ -66,7 +66,10 @@ def write_store(path, turtle=None, triples=None, chunk=100_000):
 
     The triples go in `chunk` at a time (:meth:`pyoxigraph.Store.bulk_extend`, each chunk written to disk as
     sorted files): memory stays flat whatever the graph's size, where one bulk load of a whole file grows with it
-    (1.1 GB for the 1.4 million triples of 10,000 papers, against 175 MB in chunks, at twice the time).
+    (1.1 GB for the 1.4 million triples of 10,000 papers, against 175 MB in chunks, at twice the time). Then the
+    store is compacted (:meth:`pyoxigraph.Store.optimize`): a lookup otherwise searches each chunk's files, and
+    at 100,000 papers the compacted store answers the example queries two to three times faster (query 05:
+    0.50 -> 0.20 s in the engine) and is a third smaller (2.5 -> 1.6 GB), for 39 s of a 36-minute build.
 
     Parameters
     ----------
@@ -103,6 +106,7 @@ def write_store(path, turtle=None, triples=None, chunk=100_000):
         store.bulk_extend(quads)
     store.bulk_load(path=str(ontology_path("kg.ttl")), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_IRI))
     store.flush()
+    store.optimize()
     del store  # closed: others may open it read-only now
     return path
 

@@ -77,6 +77,7 @@ class KG(DefinedNamespace):
 
     # Entity statistics and linking
     nameKey: URIRef  # a lower-cased label or alias: exact, indexed case-insensitive lookup
+    nameWord: URIRef  # a lower-cased word of an entity's label or aliases: indexed search by part of a name
     titleWord: URIRef  # a lower-cased content word of a paper's title: indexed title search
     paperCount: URIRef
     firstSeen: URIRef

@@ -97,6 +97,21 @@ def test_find_and_describe_as_on_the_graph(tmp_path, corpus):
     assert graph_stats_of(tmp_path)["papers"] == 8
 
 
+def test_kept_stats_answer_until_the_graph_is_written_again(tmp_path, corpus):
+    papers, extractions = corpus
+    db, index = _linked(tmp_path, papers[:4], extractions[:4])
+    assert db.kept_stats() is None
+    db.keep_stats()
+    counted = db.stats()
+    db.close()
+    assert graph_stats_of(tmp_path) == counted and list(graph_stats_of(tmp_path)) == list(counted)
+    db = GraphDB(tmp_path / "kg.sqlite")  # opened for writing: more papers may come, the kept counts go
+    assert db.kept_stats() is None
+    db.merge_graph(build_graph(papers[4:], extractions[4:], index=index), index)
+    db.close()
+    assert graph_stats_of(tmp_path)["papers"] == 8 != counted["papers"]
+
+
 @pytest.mark.parametrize("write", [write_node_link, write_graphml, lambda G, p: write_rdf(G, p, "turtle"),
                                    lambda G, p: write_rdf(G, p, "nquads")], ids=["json", "graphml", "turtle", "nquads"])
 def test_writers_stream_the_view_as_they_write_the_graph(tmp_path, corpus, write):

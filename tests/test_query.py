@@ -249,6 +249,22 @@ def test_claims_of_paper_needs_an_indexed_word_and_the_exact_phrase(graph_dir, v
     assert _values(run_query(graph_dir, text)) == []
 
 
+@pytest.mark.parametrize("values", ['("low" "low-rank")', '("adaptation" "rank adapt")', '("lora" "lora")'])
+def test_lookup_finds_an_entity_by_a_word_and_part_of_any_name(graph_dir, values):
+    text = (QUERIES / "09-lookup-name-or-alias.rq").read_text(encoding="utf-8")
+    text = text.replace('("rank" "low-rank")', values)
+    expected = EXPECTED["09-lookup-name-or-alias.rq"]
+    assert _normalise(_values(run_query(graph_dir, text)), expected) == expected
+
+
+@pytest.mark.parametrize("values", ['("ran" "low-ran")', '("rank" "low rank")', '("gpt" "low-rank")'])
+def test_lookup_needs_a_whole_word_of_the_name_and_the_text_as_written(graph_dir, values):
+    # words are whole ("ran" is not a word of any name); the text must be in a name of an entity with the word
+    text = (QUERIES / "09-lookup-name-or-alias.rq").read_text(encoding="utf-8")
+    text = text.replace('("rank" "low-rank")', values)
+    assert _values(run_query(graph_dir, text)) == []
+
+
 @pytest.mark.parametrize("key", ["low-rank adaptation", "lora"])
 def test_name_key_finds_an_entity_by_an_alias_in_another_case(graph_dir, key):
     # the graph has the alias "Low-Rank Adaptation" and the label "LoRA": the lower-cased key finds LoRA by either

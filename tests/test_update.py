@@ -99,6 +99,12 @@ def test_update_finds_the_conflicts_between_new_and_known_papers(tmp_path, resul
     result = update(papers, tmp_path / "graph")
     assert result.stats["update"] == {"added": 1, "changed": 0, "unchanged": 2}
     assert result.stats["results"] == {"absolute": 8, "delta": 1} and result.stats["conflicts"] == 3
+    # kg stats reads the counts stored by the update, the same as counting the tables again
+    from kg.graphdb import GraphDB, graph_stats_of
+
+    with GraphDB(tmp_path / "graph" / "kg.sqlite", read_only=True) as db:
+        assert db.kept_stats() == db.stats() == graph_stats_of(tmp_path / "graph")
+        assert db.kept_stats()["results"] == {"absolute": 8, "delta": 1}
 
     def annotations(G):
         return ({n: d for n, d in G.nodes(data=True) if d["kind"] in ("result", "conflict")},

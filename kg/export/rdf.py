@@ -14,8 +14,9 @@ the view's order (papers, then entities in id order, each node's statements toge
 recorded as its file name, never a local path. An entity carries each of its names (label and aliases)
 lower-cased once as ``kg:nameKey``, as SPARQL ``LCASE`` gives it: a case-insensitive lookup by name is then an
 indexed triple pattern, where a FILTER on ``LCASE`` of the labels reads every label of the graph. For the same
-reason a paper carries each content word of its title, lower-cased, as ``kg:titleWord`` (:func:`title_words`): a
-search by title words starts from an index lookup instead of reading every title. Every extracted relation is
+reason a paper carries each content word of its title, lower-cased, as ``kg:titleWord`` (:func:`title_words`), and
+an entity each word of its names as ``kg:nameWord`` (:func:`name_words`): a search by title words or by part of a
+name starts from an index lookup instead of reading every title or name. Every extracted relation is
 asserted twice over:
 
 * the direct triple ``<s> kg:outperforms <o>`` (``kg:combinesWith`` in both directions, it is symmetric);
@@ -356,6 +357,19 @@ def title_words(title):
     return list(dict.fromkeys(w for w in _WORD.findall(str(title).lower()) if w not in _stop_words()))
 
 
+def name_words(names):
+    """The distinct words of an entity's names, lower-cased as SPARQL ``LCASE`` does, in order: runs of letters
+    and digits (a hyphen or any other sign separates words), stop words included ("mixture of experts" is
+    found by "of" too: names are short, and a search may be for any of their words).
+
+    Examples
+    --------
+    >>> name_words(["LoRA", "Low-Rank Adaptation", "low-rank adaptation"])
+    ['lora', 'low', 'rank', 'adaptation']
+    """
+    return list(dict.fromkeys(w for name in names for w in _WORD.findall(str(name).lower())))
+
+
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -415,8 +429,11 @@ def _entity(t, key, d, edges, unlinked):
     for alias in d.get("aliases") or []:
         yield t.Triple(e, t.alt, t.text(alias))
     # each name once in lower case, the key of an indexed case-insensitive lookup (LCASE in a FILTER scans)
-    for form in dict.fromkeys(str(name).lower() for name in [d.get("label") or key, *(d.get("aliases") or [])]):
+    names = [d.get("label") or key, *(d.get("aliases") or [])]
+    for form in dict.fromkeys(str(name).lower() for name in names):
         yield t.Triple(e, t.kg("nameKey"), t.text(form))
+    for word in name_words(names):  # the index of a search by part of a name (query 09)
+        yield t.Triple(e, t.kg("nameWord"), t.text(word))
     yield t.Triple(e, t.kg("paperCount"), t.count(d.get("paper_count", len(d.get("papers") or []))))
     if d.get("first_seen"):
         yield t.Triple(e, t.kg("firstSeen"), t.date(d["first_seen"]))

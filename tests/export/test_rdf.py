@@ -168,6 +168,20 @@ def test_title_words_index_the_content_words_of_a_title(g):
     assert {str(w) for w in g.objects(paper_iri("f0f0f0f0f0"), KG.titleWord)} == {"script", "alert", "1", "title"}
 
 
+def test_name_words_index_every_word_of_every_name(g):
+    # label "LoRA", aliases "Low-Rank Adaptation" / "low-rank adaptation": each word once, lower case
+    assert {str(w) for w in g.objects(E("lora"), KG.nameWord)} == {"lora", "low", "rank", "adaptation"}
+    assert {str(w) for w in g.objects(E("llama-2"), KG.nameWord)} == {"llama", "2"}
+
+
+def test_name_words_keep_stop_words_and_split_on_every_sign():
+    from kg.export.rdf import name_words
+
+    assert name_words(["Mixture of Experts", "MoE"]) == ["mixture", "of", "experts", "moe"]
+    assert name_words(["GPT-3.5", "gpt_3.5 turbo"]) == ["gpt", "3", "5", "turbo"]
+    assert name_words([]) == []
+
+
 def test_knowledge_graph_node(g):
     k = graph_iri()
     assert g.value(k, RDF.type) == KG.KnowledgeGraph
