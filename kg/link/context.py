@@ -147,13 +147,21 @@ def _optimizers(records, texts, lex):
     return out
 
 
-def _optimizer_act(r, optimizers, lex):
-    """The name of an optimizer that the name of `r` uses ("Adam optimization" -> "Adam"), or None."""
+def _optimizer_act(r, optimizers, lex, methods=None):
+    """The name of an optimizer that the name of `r` uses ("Adam optimization" -> "Adam", "gradient descent
+    optimization" -> "gradient descent") and the id of the rule that says so, or None: a name some other paper calls an optimizer, or a method whose
+    last word says it is one (rule ``descent_method``: "gradient descent", "mirror descent") and that another
+    paper writes."""
     words = r.forms[0].text.split()
-    if len(words) != 2 or words[1].lower() not in lex.optimizer_acts or words[0].islower():
+    if len(words) < 2 or words[-1].lower() not in lex.optimizer_acts:
         return None
-    name = normalize(words[0])
-    return name if optimizers.get(name.key, set()) - {r.paper} else None
+    if len(words) == 2 and not words[0].islower():
+        name = normalize(words[0])
+        return (name, lex.optimizer_id) if optimizers.get(name.key, set()) - {r.paper} else None
+    if _singular(words[-2].lower()) in lex.optimizer_kinds and len(words) <= 1 + lex.optimizer_kind_words:
+        name = normalize(" ".join(words[:-1]))
+        return (name, lex.descent_id) if (methods or {}).get(name.key, set()) - {r.paper} else None
+    return None
 
 
 def relink_context(records, texts, counts, lexicon=None):
@@ -174,11 +182,18 @@ def relink_context(records, texts, counts, lexicon=None):
     named = metrics | {f.key for r in records if r.entity.type == "Metric"
                        for f, n in zip(r.forms, r.nodes) if n == f.key}
     optimizers = _optimizers(records, texts, lex)
+    methods = {}  # key -> papers that write it as a method that links (rule descent_method)
     for r in records:
-        name = _optimizer_act(r, optimizers, lex) if r.entity.type in ("Method", "Task") else None
-        if name is not None:  # "compared to [Adam optimization]": the optimizer Adam
+        if r.entity.type == "Method":
+            for f, n in zip(r.forms, r.nodes):
+                if n == f.key:
+                    methods.setdefault(f.key, set()).add(r.paper)
+    for r in records:
+        act = _optimizer_act(r, optimizers, lex, methods) if r.entity.type in ("Method", "Task") else None
+        if act is not None:  # "compared to [Adam optimization]": the optimizer Adam
+            name, rule = act
             r.forms, r.nodes, r.local = [name], [name.key], [False]
-            counts[lex.optimizer_id] += 1
+            counts[rule] += 1
             continue
         text = texts.get(r.paper)
         mentions = matching_mentions(r.entity, text) if text is not None else []

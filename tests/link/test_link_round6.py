@@ -1,0 +1,54 @@
+"""Tests of the sixth round of linking rules (the top-100 hand check v6): each feeds the linker neutral sentences of
+the kind that split a big node of the bundled corpus and asserts the node it links them into."""
+
+from kg.link import link
+from kg.link.normalize import normalize
+from kg.link.stems import stem_key
+
+
+def node_of(result, paper, name):
+    return next(eid for eid, ms in result.members.items() if (paper, name) in ms)
+
+
+# -- rule written_dimension: a paper that writes "memory costs" writes memory as a metric ------------------------
+
+def test_a_dimension_written_with_a_cost_head_takes_results_in_its_unit(round6_corpus):
+    # 3b347f99e9, 8057cbcfb2, efa24fd20f: "memory" from GB/MB; two papers write "memory", two "memory costs"
+    papers, exts = round6_corpus
+    r = link(papers, exts)
+    assert node_of(r, "mb", "memory") == node_of(r, "m0", "memory") == node_of(r, "c0", "memory costs")
+    assert r.report["relinked"]["written_dimension"] == 1
+
+
+def test_a_dimension_too_few_papers_write_stays_local(round6_corpus):
+    papers, exts = round6_corpus
+    keep = {"mb", "m0", "c0"}  # two other papers only
+    r = link([p for p in papers if p.id in keep], [x for x in exts if x.id in keep])
+    assert r.entities[node_of(r, "mb", "memory")].papers == ["mb"]
+
+
+# -- rating words: "pure" rates a loss as "plain" does --------------------------------------------------------------
+
+def test_pure_rates_but_pure_exploration_is_a_term():
+    assert stem_key(normalize("pure cross entropy")) == stem_key(normalize("cross entropy"))
+    assert stem_key(normalize("pure exploration")) != stem_key(normalize("exploration"))
+    assert stem_key(normalize("pure strategies")) != stem_key(normalize("strategies"))
+
+
+def test_a_pure_loss_is_the_loss(round6_corpus):
+    # 6ddbb48f5c "outperforms both the [pure cross entropy] and rescaled square loss"
+    papers, exts = round6_corpus
+    r = link(papers, exts)
+    assert node_of(r, "pure", "pure cross entropy") == node_of(r, "xent", "cross-entropy")
+    assert node_of(r, "pe0", "pure exploration") != node_of(r, "expl", "exploration")
+
+
+# -- rule descent_method: "gradient descent optimization" is gradient descent ---------------------------------------
+
+def test_the_optimization_of_a_descent_method_is_the_method(round6_corpus):
+    # efa24fd20f "Second, [gradient descent optimization] of the mapping favors ..."
+    papers, exts = round6_corpus
+    r = link(papers, exts)
+    assert node_of(r, "gdo", "gradient descent optimization") == node_of(r, "gd", "gradient descent")
+    assert node_of(r, "po", "policy optimization") != node_of(r, "pol", "policy")  # what is optimized
+    assert r.report["relinked"]["descent_method"] == 1
