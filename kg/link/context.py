@@ -27,10 +27,11 @@ from .cluster import _FUNCTION_WORDS
 from .forms import local_key, result_made
 from .lexicon import load_lexicon
 from .normalize import _singular, normalize
+from .stems import plain_stem
 from .spans import matching_mentions
 
 __all__ = ["phase_mention", "multiplied_mention", "delta_mention", "gloss_mention", "optimizer_mention",
-           "relink_context"]
+           "relink_context", "relink_shortened_rates"]
 
 _MULTIPLIER = re.compile(r"\d+(?:\.\d+)?\s*(?:x|×|times)\s*(?:more\s+|higher\s+|better\s+)?$", re.IGNORECASE)
 
@@ -162,6 +163,52 @@ def _optimizer_act(r, optimizers, lex, methods=None):
         name = normalize(" ".join(words[:-1]))
         return (name, lex.descent_id) if (methods or {}).get(name.key, set()) - {r.paper} else None
     return None
+
+
+def _ends_in(nf, word):
+    """`nf` has several words, the last of stem `word` ("codebook utilization", "utilization")."""
+    words = nf.spaced.split()
+    return len(words) > 1 and plain_stem(_singular(words[-1])) == word
+
+
+def _noun_compound(nf, lex):
+    """`nf` is a compound of plain nouns: "codebook utilization" says what is utilized; an adjective says how
+    ("linear convergence" is one kind of convergence rate, not the paper's "convergence rate")."""
+    return not any(w.endswith(lex.adjective_endings) or not w.isalpha() for w in nf.spaced.split()[:-1])
+
+
+def relink_shortened_rates(records, counts, lexicon=None):
+    """Rule ``shortened_rate``: a paper's Metric "<word> rate" (or another ratio head) is the paper's one other
+    Metric that ends in that word, written again shortened with the word that says it is measured as a share
+    ("enhancing [codebook utilization]" ... "a [Utilization Rate] of 99%", c4f513d173). Only within the paper, only
+    when exactly one such metric is there ("error rate" beside "top-1 error" and "test error" says which of them no
+    more), and only a compound of nouns, which names what is measured: "linear convergence" is one kind of
+    convergence rate, not the "convergence rate" of the paper.
+
+    Parameters
+    ----------
+    records : list of kg.link.forms.Record
+        With their nodes set; a changed record takes the form and node of the paper's metric.
+    counts : collections.Counter
+        Counts the records changed, under the rule's id.
+    """
+    lex = lexicon or load_lexicon()
+    by_paper = {}
+    for r in records:
+        if r.entity.type == "Metric":
+            by_paper.setdefault(r.paper, []).append(r)
+    for recs in by_paper.values():
+        for r in recs:
+            words = r.forms[0].spaced.split()
+            if len(words) != 2 or _singular(words[1]) not in lex.ratio_heads or "@" in (r.nodes[0] or ""):
+                continue
+            word = plain_stem(words[0])
+            longer = {(o.forms[0].key, o.nodes[0]): o for o in recs
+                      if o is not r and _ends_in(o.forms[0], word) and o.nodes[0] is not None}
+            o = next(iter(longer.values())) if len(longer) == 1 else None
+            if o is not None and _noun_compound(o.forms[0], lex):
+                r.forms, r.nodes, r.local = [o.forms[0]], [o.nodes[0]], [o.local[0]]
+                counts[lex.shortened_id] += 1
 
 
 def relink_context(records, texts, counts, lexicon=None):

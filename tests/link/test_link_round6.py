@@ -1,9 +1,12 @@
 """Tests of the sixth round of linking rules (the top-100 hand check v6): each feeds the linker neutral sentences of
 the kind that split a big node of the bundled corpus and asserts the node it links them into."""
 
+import pytest
+
 from kg.link import link
 from kg.link.normalize import normalize
 from kg.link.stems import stem_key
+from kg.records import Entity, PaperExtraction
 
 
 def node_of(result, paper, name):
@@ -52,3 +55,26 @@ def test_the_optimization_of_a_descent_method_is_the_method(round6_corpus):
     assert node_of(r, "gdo", "gradient descent optimization") == node_of(r, "gd", "gradient descent")
     assert node_of(r, "po", "policy optimization") != node_of(r, "pol", "policy")  # what is optimized
     assert r.report["relinked"]["descent_method"] == 1
+
+
+# -- rule shortened_rate: "codebook utilization" and "Utilization Rate" in one paper are one measure ------------------
+
+def _metrics(pid, *names):
+    return PaperExtraction(pid, f"title {pid}", [Entity(n, "Metric", "used", []) for n in names])
+
+
+def test_a_rate_of_the_papers_one_metric_is_that_metric():
+    # c4f513d173 "enhancing [codebook utilization]" ... "with a [Utilization Rate] of 99%"
+    r = link([], [_metrics("a", "cache usage", "usage rate"), _metrics("b", "cache usage"), _metrics("c", "usage rate")])
+    assert node_of(r, "a", "usage rate") == node_of(r, "b", "cache usage") != node_of(r, "c", "usage rate")
+    assert r.report["relinked"]["shortened_rate"] == 1
+
+
+@pytest.mark.parametrize("names", [
+    ("top-1 error", "test error", "error rate"),  # two metrics end in "error": which one, the paper does not say
+    ("linear convergence", "convergence rate"),  # an adjective says how it converges, not what is measured
+])
+def test_a_rate_that_names_no_one_metric_stays(names):
+    r = link([], [_metrics("a", *names)])
+    assert len({node_of(r, "a", n) for n in names}) == len(names)
+    assert "shortened_rate" not in r.report["relinked"]
