@@ -47,6 +47,8 @@ class Lexicon:
         Rule ``gloss_mention`` (:mod:`kg.link.context`).
     optimizer_id, optimizer_acts, optimizer_cues, optimizer_markers, optimizer_window
         Rule ``optimizer_act`` (:mod:`kg.link.context`).
+    elided_id : str
+        Rule ``elided_head`` (:func:`kg.link.context.relink_elided_heads`).
     shortened_id : str
         Rule ``shortened_rate`` (:func:`kg.link.context.relink_shortened_rates`), which reads ``ratio_heads``.
     descent_id, optimizer_kinds, optimizer_kind_words : str, frozenset, int
@@ -111,6 +113,7 @@ class Lexicon:
     optimizer_window: int = 60
     descent_id: str = "descent_method"
     shortened_id: str = "shortened_rate"
+    elided_id: str = "elided_head"
     optimizer_kinds: frozenset = frozenset()
     optimizer_kind_words: int = 3
     dimension_id: str = "written_dimension"
@@ -227,6 +230,7 @@ def load_lexicon(path=LEXICON_PATH):
         optimizer_window=_integer(path, data, "optimizer", "window"),
         descent_id=str(_get(data, ("descent", "id")) or "descent_method"),
         shortened_id=str(_get(data, ("shortened", "id")) or "shortened_rate"),
+        elided_id=str(_get(data, ("elided", "id")) or "elided_head"),
         optimizer_kinds=frozenset(_words(path, data, "descent", "kinds")),
         optimizer_kind_words=_integer(path, data, "descent", "max_words"),
         gloss_id=str(_get(data, ("gloss", "id")) or "gloss_mention"),

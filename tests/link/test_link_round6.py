@@ -78,3 +78,29 @@ def test_a_rate_that_names_no_one_metric_stays(names):
     r = link([], [_metrics("a", *names)])
     assert len({node_of(r, "a", n) for n in names}) == len(names)
     assert "shortened_rate" not in r.report["relinked"]
+
+
+# -- rule elided_head: "Key & Value compression" beside "Key-Value caches" is KV cache compression -------------------
+
+def _processes(pid, *names):
+    return PaperExtraction(pid, f"title {pid}", [Entity(n, "Method", "used", []) for n in names])
+
+
+def test_a_process_of_the_papers_one_compound_drops_its_head():
+    # 1a313689ab "we aim to improve [Key & Value compression]" beside "[Key-Value caches]"
+    r = link([], [_processes("a", "Query-Key caches", "Query & Key pruning"), _processes("b", "QK cache pruning")])
+    assert node_of(r, "a", "Query & Key pruning") == node_of(r, "b", "QK cache pruning")
+    assert r.report["relinked"]["elided_head"] == 1
+
+
+@pytest.mark.parametrize("papers", [
+    # two compounds with that modifier: which head was dropped, the paper does not say
+    [("a", "Query-Key caches", "Query-Key projections", "Query & Key pruning"), ("b", "QK cache pruning")],
+    # another paper writes the short phrase too: a thing of its own
+    [("a", "Query-Key caches", "Query & Key pruning"), ("b", "QK cache pruning"), ("c", "Query & Key pruning")],
+    # a generic head says what kind of thing, not which
+    [("a", "deep learning", "deep methods"), ("b", "deep learning methods")],
+])
+def test_an_elided_head_the_paper_does_not_settle_stays(papers):
+    r = link([], [_processes(pid, *names) for pid, *names in papers])
+    assert "elided_head" not in r.report["relinked"]
