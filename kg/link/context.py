@@ -213,8 +213,15 @@ def relink_shortened_rates(records, counts, lexicon=None):
                       if o is not r and _ends_in(o.forms[0], word) and o.nodes[0] is not None}
             o = next(iter(longer.values())) if len(longer) == 1 else None
             if o is not None and _noun_compound(o.forms[0], lex):
-                r.forms, r.nodes, r.local = [o.forms[0]], [o.nodes[0]], [o.local[0]]
+                _retarget(r, o.forms[0], o.nodes[0], o.local[0])
                 counts[lex.shortened_id] += 1
+
+
+def _retarget(r, nf, node, local=False):
+    """Give record `r` the form `nf` on `node` first, its own forms kept as names of its paper only: the node takes
+    the paper's wording as an alias ("Utilization Rate") without linking it anywhere else."""
+    r.forms, r.nodes, r.local = ([nf] + r.forms, [node] + [local_key(f.key, r.paper) for f in r.forms],
+                                 [local] + [True] * len(r.forms))
 
 
 def _modifier_words(words):
@@ -273,7 +280,7 @@ def relink_elided_heads(records, counts, lexicon=None):
                     if any(p != r.paper and _says_modifier(f.text.split()[:-2], modifier) for p, f in uses)}
             if len(fits) == 1:
                 (key, uses), = fits.items()
-                r.forms, r.nodes, r.local = [uses[0][1]], [key], [False]
+                _retarget(r, uses[0][1], key)
                 counts[lex.elided_id] += 1
 
 
@@ -305,7 +312,10 @@ def relink_context(records, texts, counts, lexicon=None):
         act = _optimizer_act(r, optimizers, lex, methods) if r.entity.type in ("Method", "Task") else None
         if act is not None:  # "compared to [Adam optimization]": the optimizer Adam
             name, rule = act
-            r.forms, r.nodes, r.local = [name], [name.key], [False]
+            if rule == lex.descent_id:  # "gradient descent optimization" stays a name of its paper's node
+                _retarget(r, name, name.key)
+            else:
+                r.forms, r.nodes, r.local = [name], [name.key], [False]
             counts[rule] += 1
             continue
         text = texts.get(r.paper)

@@ -67,6 +67,7 @@ def test_a_rate_of_the_papers_one_metric_is_that_metric():
     # c4f513d173 "enhancing [codebook utilization]" ... "with a [Utilization Rate] of 99%"
     r = link([], [_metrics("a", "cache usage", "usage rate"), _metrics("b", "cache usage"), _metrics("c", "usage rate")])
     assert node_of(r, "a", "usage rate") == node_of(r, "b", "cache usage") != node_of(r, "c", "usage rate")
+    assert "usage rate" in r.entities[node_of(r, "b", "cache usage")].aliases  # the paper's wording, found by name
     assert r.report["relinked"]["shortened_rate"] == 1
 
 
@@ -90,6 +91,7 @@ def test_a_process_of_the_papers_one_compound_drops_its_head():
     # 1a313689ab "we aim to improve [Key & Value compression]" beside "[Key-Value caches]"
     r = link([], [_processes("a", "Query-Key caches", "Query & Key pruning"), _processes("b", "QK cache pruning")])
     assert node_of(r, "a", "Query & Key pruning") == node_of(r, "b", "QK cache pruning")
+    assert "Query & Key pruning" in r.entities[node_of(r, "b", "QK cache pruning")].aliases
     assert r.report["relinked"]["elided_head"] == 1
 
 
