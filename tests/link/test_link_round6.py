@@ -5,7 +5,7 @@ import pytest
 
 from kg.link import link
 from kg.link.normalize import normalize
-from kg.link.stems import stem_key
+from kg.link.stems import stem_key, stem_keys
 from kg.records import Entity, PaperExtraction
 
 
@@ -36,6 +36,9 @@ def test_pure_rates_but_pure_exploration_is_a_term():
     assert stem_key(normalize("pure cross entropy")) == stem_key(normalize("cross entropy"))
     assert stem_key(normalize("pure exploration")) != stem_key(normalize("exploration"))
     assert stem_key(normalize("pure strategies")) != stem_key(normalize("strategies"))
+    # hyphenated, the rating word makes a term: pure DP is a stricter notion than differential privacy
+    assert not stem_keys(normalize("pure-differential privacy")) & stem_keys(normalize("differential privacy"))
+    assert stem_keys(normalize("standard fine-tuning")) == stem_keys(normalize("fine-tuning"))
 
 
 def test_a_pure_loss_is_the_loss(round6_corpus):
