@@ -486,3 +486,37 @@ def round5_corpus():
         paper("llmopt", "LLM optimization is costly.", ("LLM optimization", "Method", "LLM optimization", (), ())),
     ]
     return [p for p, _ in rows], [x for _, x in rows]
+
+
+@pytest.fixture
+def round6_corpus():
+    """Papers that write a dimension only with a cost head, rate a loss as "pure", or optimize by a descent method
+    (rules ``written_dimension``, the rating words, ``descent_method``): ``(papers, extractions)``."""
+    def paper(pid, abstract, *entities):
+        p = Paper(pid, "A title", abstract)
+        ents = []
+        for name, type_, text, aliases, provenance in entities:
+            at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", p.text)] if text else []
+            mentions = [Mention(text, i, i + len(text)) for i in at]
+            ents.append(Entity(name, type_, "used", list(aliases), mentions=mentions, provenance=list(provenance)))
+        return p, PaperExtraction(pid, p.title, ents)
+
+    rows = [
+        paper("mb", "The compressed network takes merely 5MB.", ("memory", "Metric", None, ("MB",), ("kg_results",))),
+        paper("m0", "It halves the memory of the optimizer.", ("memory", "Metric", "memory", (), ())),
+        *[paper(f"c{i}", "It lowers memory costs during training.", ("memory costs", "Metric", "memory costs", (), ()))
+          for i in range(2)],
+        paper("pure", "It beats the pure cross entropy on noisy labels.",
+              ("pure cross entropy", "Method", "pure cross entropy", (), ())),
+        paper("xent", "Classifiers are trained with cross-entropy.", ("cross-entropy", "Method", "cross-entropy", (), ())),
+        *[paper(f"pe{i}", "We study pure exploration in bandits.", ("pure exploration", "Task", "pure exploration", (),
+                                                                     ())) for i in range(2)],
+        paper("expl", "Exploration is hard in sparse rewards.", ("exploration", "Task", "exploration", (), ())),
+        paper("gd", "The weights are updated through gradient descent.",
+              ("gradient descent", "Method", "gradient descent", (), ())),
+        paper("gdo", "Gradient descent optimization of the codes favors a few of them.",
+              ("gradient descent optimization", "Method", "Gradient descent optimization", (), ())),
+        paper("po", "Policy optimization is unstable.", ("policy optimization", "Method", "policy optimization", (), ())),
+        paper("pol", "The policy is a network.", ("policy", "Method", "policy", (), ())),
+    ]
+    return [p for p, _ in rows], [x for _, x in rows]

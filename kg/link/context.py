@@ -1,5 +1,6 @@
 """Mentions whose words around them say what they name (rules ``phase_word``, ``ratio_metric``, ``delta_phrase``,
-``gloss_mention``, ``optimizer_act``).
+``gloss_mention``, ``optimizer_act``, ``descent_method``), and names a paper shortens from its own longer names
+(rules ``shortened_rate``, ``elided_head``).
 
 Five readings of a metric that its name alone does not settle, decided from the text right around every mention
 (the word lists are data, ``[phase]`` and ``[ratio]`` of :mod:`kg.link.lexicon`):
@@ -17,7 +18,12 @@ Five readings of a metric that its name alone does not settle, decided from the 
 - **a gloss of another phrase**: "the accessible state size ([memory])" says in the paper's words what "state size"
   is; a lower-case entity (of any type) whose every mention is such a gloss links within its paper only.
 - **the use of an optimizer**: "compared to [Adam optimization]" is Adam where other papers call Adam an optimizer
-  ("optimizers, particularly [Adam]", "the [Adam] optimizer"); "LLM optimization" is what is optimized.
+  ("optimizers, particularly [Adam]", "the [Adam] optimizer"); "LLM optimization" is what is optimized. A method
+  whose name says it optimizes ("gradient descent") needs no such call: "gradient descent optimization" is it.
+
+Two more read a paper's names against each other, not the text: a paper's "Utilization Rate" is its one metric
+"codebook utilization" (rule ``shortened_rate``), and its "Key & Value compression" beside its "Key-Value caches"
+is the KV cache compression other papers write (rule ``elided_head``).
 """
 
 import re
@@ -26,11 +32,12 @@ from functools import cache
 from .cluster import _FUNCTION_WORDS
 from .forms import local_key, result_made
 from .lexicon import load_lexicon
-from .normalize import _singular, normalize
+from .normalize import _singular, is_abbreviation, is_acronym, normalize, tokens_of
+from .stems import plain_stem
 from .spans import matching_mentions
 
 __all__ = ["phase_mention", "multiplied_mention", "delta_mention", "gloss_mention", "optimizer_mention",
-           "relink_context"]
+           "relink_context", "relink_shortened_rates", "relink_elided_heads"]
 
 _MULTIPLIER = re.compile(r"\d+(?:\.\d+)?\s*(?:x|×|times)\s*(?:more\s+|higher\s+|better\s+)?$", re.IGNORECASE)
 
@@ -147,13 +154,134 @@ def _optimizers(records, texts, lex):
     return out
 
 
-def _optimizer_act(r, optimizers, lex):
-    """The name of an optimizer that the name of `r` uses ("Adam optimization" -> "Adam"), or None."""
+def _optimizer_act(r, optimizers, lex, methods=None):
+    """The name of an optimizer that the name of `r` uses ("Adam optimization" -> "Adam", "gradient descent
+    optimization" -> "gradient descent") and the id of the rule that says so, or None: a name some other paper calls an optimizer, or a method whose
+    last word says it is one (rule ``descent_method``: "gradient descent", "mirror descent") and that another
+    paper writes."""
     words = r.forms[0].text.split()
-    if len(words) != 2 or words[1].lower() not in lex.optimizer_acts or words[0].islower():
+    if len(words) < 2 or words[-1].lower() not in lex.optimizer_acts:
         return None
-    name = normalize(words[0])
-    return name if optimizers.get(name.key, set()) - {r.paper} else None
+    if len(words) == 2 and not words[0].islower():
+        name = normalize(words[0])
+        return (name, lex.optimizer_id) if optimizers.get(name.key, set()) - {r.paper} else None
+    if _singular(words[-2].lower()) in lex.optimizer_kinds and len(words) <= 1 + lex.optimizer_kind_words:
+        name = normalize(" ".join(words[:-1]))
+        return (name, lex.descent_id) if (methods or {}).get(name.key, set()) - {r.paper} else None
+    return None
+
+
+def _ends_in(nf, word):
+    """`nf` has several words, the last of stem `word` ("codebook utilization", "utilization")."""
+    words = nf.spaced.split()
+    return len(words) > 1 and plain_stem(_singular(words[-1])) == word
+
+
+def _noun_compound(nf, lex):
+    """`nf` is a compound of plain nouns: "codebook utilization" says what is utilized; an adjective says how
+    ("linear convergence" is one kind of convergence rate, not the paper's "convergence rate")."""
+    return not any(w.endswith(lex.adjective_endings) or not w.isalpha() for w in nf.spaced.split()[:-1])
+
+
+def relink_shortened_rates(records, counts, lexicon=None):
+    """Rule ``shortened_rate``: a paper's Metric "<word> rate" (or another ratio head) is the paper's one other
+    Metric that ends in that word, written again shortened with the word that says it is measured as a share
+    ("enhancing [codebook utilization]" ... "a [Utilization Rate] of 99%", c4f513d173). Only within the paper, only
+    when exactly one such metric is there ("error rate" beside "top-1 error" and "test error" says which of them no
+    more), and only a compound of nouns, which names what is measured: "linear convergence" is one kind of
+    convergence rate, not the "convergence rate" of the paper.
+
+    Parameters
+    ----------
+    records : list of kg.link.forms.Record
+        With their nodes set; a changed record takes the form and node of the paper's metric.
+    counts : collections.Counter
+        Counts the records changed, under the rule's id.
+    """
+    lex = lexicon or load_lexicon()
+    by_paper = {}
+    for r in records:
+        if r.entity.type == "Metric":
+            by_paper.setdefault(r.paper, []).append(r)
+    for recs in by_paper.values():
+        for r in recs:
+            words = r.forms[0].spaced.split()
+            if len(words) != 2 or _singular(words[1]) not in lex.ratio_heads or "@" in (r.nodes[0] or ""):
+                continue
+            word = plain_stem(words[0])
+            longer = {(o.forms[0].key, o.nodes[0]): o for o in recs
+                      if o is not r and _ends_in(o.forms[0], word) and o.nodes[0] is not None}
+            o = next(iter(longer.values())) if len(longer) == 1 else None
+            if o is not None and _noun_compound(o.forms[0], lex):
+                _retarget(r, o.forms[0], o.nodes[0], o.local[0])
+                counts[lex.shortened_id] += 1
+
+
+def _retarget(r, nf, node, local=False):
+    """Give record `r` the form `nf` on `node` first, its own forms kept as names of its paper only: the node takes
+    the paper's wording as an alias ("Utilization Rate") without linking it anywhere else."""
+    r.forms, r.nodes, r.local = ([nf] + r.forms, [node] + [local_key(f.key, r.paper) for f in r.forms],
+                                 [local] + [True] * len(r.forms))
+
+
+def _modifier_words(words):
+    """The lower-case words of a modifier, hyphenated words split and a coordinating "&" or "and" dropped: "Key &
+    Value" and "Key-Value" are both ``["key", "value"]``."""
+    return [t for w in words for t in tokens_of(w.lower()) if t not in ("&", "and")]
+
+
+def _says_modifier(prefix, modifier):
+    """`prefix` (words of another paper's name) says `modifier` (:func:`_modifier_words`): the same words, or an
+    abbreviation of them ("KV" of "key value")."""
+    if _modifier_words(prefix) == modifier:
+        return True
+    return len(prefix) == 1 and is_acronym(prefix[0]) and len(modifier) > 1 and is_abbreviation(
+        prefix[0], " ".join(modifier))
+
+
+def relink_elided_heads(records, counts, lexicon=None):
+    """Rule ``elided_head``: a paper's process "<modifier> <act>" that no other paper writes drops the head of the
+    one compound that the paper writes with that modifier: "we aim to improve [Key & Value compression]" beside the
+    paper's "[Key-Value caches]" (1a313689ab) is the compression of the cache, "KV cache compression", which other
+    papers write. It links there when exactly one name "<modifier or its abbreviation> <head> <act>" of other papers
+    fits; a coordinating "&" reads as the hyphen of a compound ("Key & Value", "Key-Value"). Not a phrase whose last
+    word is a generic head ("deep methods" says what kind of method, not which).
+
+    Parameters
+    ----------
+    records : list of kg.link.forms.Record
+        With their nodes set; a changed record takes the form and node of the longer name.
+    counts : collections.Counter
+        Counts the records changed, under the rule's id.
+    """
+    lex = lexicon or load_lexicon()
+    written, tails, by_paper = {}, {}, {}
+    for r in records:
+        by_paper.setdefault(r.paper, []).append(r)
+        for f, n in zip(r.forms, r.nodes):
+            if n == f.key:
+                written.setdefault(f.key, set()).add(r.paper)
+                words = f.spaced.split()
+                if len(words) >= 3:
+                    tails.setdefault(tuple(words[-2:]), {}).setdefault(f.key, []).append((r.paper, f))
+    for recs in by_paper.values():
+        for r in recs:
+            name = r.forms[0]
+            words = name.spaced.split()
+            if (r.entity.type not in ("Method", "Task") or len(words) < 2 or r.nodes[0] != name.key
+                    or _singular(words[-1]) in lex.generic_heads or written.get(name.key, set()) - {r.paper}):
+                continue
+            modifier, act = _modifier_words(name.text.split()[:-1]), words[-1]
+            heads = {o.forms[0].spaced.split()[-1] for o in recs if o is not r and len(o.forms[0].text.split()) > 1
+                     and _modifier_words(o.forms[0].text.split()[:-1]) == modifier}
+            if len(heads) != 1:
+                continue
+            fits = {k: uses for k, uses in tails.get((heads.pop(), act), {}).items()
+                    if any(p != r.paper and _says_modifier(f.text.split()[:-2], modifier) for p, f in uses)}
+            if len(fits) == 1:
+                (key, uses), = fits.items()
+                _retarget(r, uses[0][1], key)
+                counts[lex.elided_id] += 1
 
 
 def relink_context(records, texts, counts, lexicon=None):
@@ -174,11 +302,21 @@ def relink_context(records, texts, counts, lexicon=None):
     named = metrics | {f.key for r in records if r.entity.type == "Metric"
                        for f, n in zip(r.forms, r.nodes) if n == f.key}
     optimizers = _optimizers(records, texts, lex)
+    methods = {}  # key -> papers that write it as a method that links (rule descent_method)
     for r in records:
-        name = _optimizer_act(r, optimizers, lex) if r.entity.type in ("Method", "Task") else None
-        if name is not None:  # "compared to [Adam optimization]": the optimizer Adam
-            r.forms, r.nodes, r.local = [name], [name.key], [False]
-            counts[lex.optimizer_id] += 1
+        if r.entity.type == "Method":
+            for f, n in zip(r.forms, r.nodes):
+                if n == f.key:
+                    methods.setdefault(f.key, set()).add(r.paper)
+    for r in records:
+        act = _optimizer_act(r, optimizers, lex, methods) if r.entity.type in ("Method", "Task") else None
+        if act is not None:  # "compared to [Adam optimization]": the optimizer Adam
+            name, rule = act
+            if rule == lex.descent_id:  # "gradient descent optimization" stays a name of its paper's node
+                _retarget(r, name, name.key)
+            else:
+                r.forms, r.nodes, r.local = [name], [name.key], [False]
+            counts[rule] += 1
             continue
         text = texts.get(r.paper)
         mentions = matching_mentions(r.entity, text) if text is not None else []

@@ -188,6 +188,11 @@ def build_records(extractions, drop, dropped, terms=frozenset(), counts=None):
     for r in records:
         if r.entity.type == "Metric" and r.entity.mentions and not result_made(r.entity):
             written[r.forms[0].key].add(r.paper)
+            # "reduces [memory costs]" writes memory as a metric too: a cost head names no other measure (rule
+            # cost_head), so the paper counts for the bare dimension word
+            words = r.forms[0].spaced.split()
+            if len(words) > 1 and _singular(words[-1]) in lex.measure_heads:
+                written[normalize(" ".join(words[:-1])).key].add(r.paper)
     for r in records:
         if _named_after_unit(r.entity):  # every form of it, unless its dimension word is a written metric
             dimension = (r.entity.name.lower() not in load_metrics().units

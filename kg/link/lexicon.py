@@ -47,6 +47,13 @@ class Lexicon:
         Rule ``gloss_mention`` (:mod:`kg.link.context`).
     optimizer_id, optimizer_acts, optimizer_cues, optimizer_markers, optimizer_window
         Rule ``optimizer_act`` (:mod:`kg.link.context`).
+    elided_id : str
+        Rule ``elided_head`` (:func:`kg.link.context.relink_elided_heads`).
+    shortened_id : str
+        Rule ``shortened_rate`` (:func:`kg.link.context.relink_shortened_rates`), which reads ``ratio_heads``.
+    descent_id, optimizer_kinds, optimizer_kind_words : str, frozenset, int
+        Rule ``descent_method`` (:mod:`kg.link.context`): last words that make a method an optimizer by what
+        they say, and the most words of such a method before its act word.
     dimension_id, dimension_papers : str, int
         Rule ``written_dimension`` (:func:`kg.link.forms.build_records`).
     measure_heads : frozenset of str
@@ -104,6 +111,11 @@ class Lexicon:
     optimizer_cues: frozenset = frozenset()
     optimizer_markers: frozenset = frozenset()
     optimizer_window: int = 60
+    descent_id: str = "descent_method"
+    shortened_id: str = "shortened_rate"
+    elided_id: str = "elided_head"
+    optimizer_kinds: frozenset = frozenset()
+    optimizer_kind_words: int = 3
     dimension_id: str = "written_dimension"
     dimension_papers: int = 3
     delta_id: str = "delta_phrase"
@@ -216,6 +228,11 @@ def load_lexicon(path=LEXICON_PATH):
         optimizer_cues=frozenset(_words(path, data, "optimizer", "cues")),
         optimizer_markers=frozenset(_words(path, data, "optimizer", "markers")),
         optimizer_window=_integer(path, data, "optimizer", "window"),
+        descent_id=str(_get(data, ("descent", "id")) or "descent_method"),
+        shortened_id=str(_get(data, ("shortened", "id")) or "shortened_rate"),
+        elided_id=str(_get(data, ("elided", "id")) or "elided_head"),
+        optimizer_kinds=frozenset(_words(path, data, "descent", "kinds")),
+        optimizer_kind_words=_integer(path, data, "descent", "max_words"),
         gloss_id=str(_get(data, ("gloss", "id")) or "gloss_mention"),
         dimension_id=str(_get(data, ("dimension", "id")) or "written_dimension"),
         dimension_papers=_integer(path, data, "dimension", "min_papers"),

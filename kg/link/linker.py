@@ -44,7 +44,7 @@ from pathlib import Path
 from ..records import ENTITY_TYPES, ROLES, strongest_role
 from .abbreviations import abbreviates, abbreviation_pairs, ambiguous_abbreviations, define_from_text
 from .cluster import KeyClusters, near_duplicates, parts_of, plausible_alias
-from .context import relink_context
+from .context import relink_context, relink_elided_heads, relink_shortened_rates
 from .curation import Curation, load_curation
 from .forms import acronym_kinds, build_records, capital_keys, key_families, node_of, release_title_terms
 from .heads import join_by_heads
@@ -375,6 +375,8 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     relink_truncated(records, texts, terms, relinked)
     release_title_terms(records, counts=relinked)
     relink_context(records, texts, relinked)
+    relink_shortened_rates(records, relinked)
+    relink_elided_heads(records, relinked)
 
     kc, forms = _cluster(records, merges, apart, ambiguous, pairs)
     clusters = defaultdict(list)

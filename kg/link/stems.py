@@ -109,6 +109,11 @@ def _words(nf, split=False):
             and words[1] in lex.gerund_objects):
         words = [words[1], words[0]]  # rule gerund_object: "pruning tokens" is token pruning
     if split:
+        # a rating word hyphenated to the next word makes a term with it, not a rating: "pure-differential privacy"
+        # is pure DP, a stricter notion than differential privacy; it stays whole as in the unsplit key
+        head, _, rest = words[0].partition("-") if words else ("", "", "")
+        if rest and head in lex.evaluative:
+            words = [head + rest] + words[1:]
         return [w for w in tokens_of(" ".join(words)) if w not in _FUNCTION]
     return [w.replace("-", "") for w in words if w not in _FUNCTION and w.strip("-")]
 
