@@ -22,6 +22,7 @@ from ..errors import KGError
 from ..records import PaperExtraction
 from .extensions import register_extensions
 from .lemmas import cache_lemmatizer
+from .matmul import use_numpy_matmul
 from .rule_index import index_attribute_ruler
 from .tokenizer import prose_tokenizer
 
@@ -130,6 +131,7 @@ def load_pipeline(model=None, relations=True, ner_model=None, component_config=N
     if relations and _relations_available():
         nlp.add_pipe("kg_relations", config={**config["kg_relations"], **overrides.get("kg_relations", {})})
     nlp.add_pipe("kg_results")
+    use_numpy_matmul(nlp)  # the same products by numpy's BLAS: blis runs a slow generic kernel on some CPUs
     # how to build this pipeline again in another process (extract_papers with n_process > 1)
     nlp.meta["kg_load_args"] = {"model": str(model) if model else None, "relations": relations,
                                 "ner_model": str(ner_model) if ner_model else None,
