@@ -446,21 +446,25 @@ def context_corpus():
     return [p for p, _ in rows], [x for _, x in rows]
 
 
+def _rule_paper(pid, abstract, *entities):
+    """A paper and its extraction for the linker-rule corpora: each entity ``(name, type, text, aliases,
+    provenance)`` mentioned wherever `text` stands as a whole word (nowhere when `text` is None)."""
+    p = Paper(pid, "A title", abstract)
+    ents = []
+    for name, type_, text, aliases, provenance in entities:
+        at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", p.text)] if text else []
+        mentions = [Mention(text, i, i + len(text)) for i in at]
+        ents.append(Entity(name, type_, "used", list(aliases), mentions=mentions, provenance=list(provenance)))
+    return p, PaperExtraction(pid, p.title, ents)
+
+
 @pytest.fixture
 def round5_corpus():
     """Papers whose sentences (from the bundled corpus) lose a quality, define an abbreviation in the text, report
     a number in a unit of a dimension that other papers write, gloss a phrase in parentheses, or call a name an
     optimizer (rules ``delta_phrase``, ``text_definition``, ``written_dimension``, ``gloss_mention``,
     ``optimizer_act``): ``(papers, extractions)``."""
-    def paper(pid, abstract, *entities):
-        p = Paper(pid, "A title", abstract)
-        ents = []
-        for name, type_, text, aliases, provenance in entities:
-            at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", p.text)] if text else []
-            mentions = [Mention(text, i, i + len(text)) for i in at]
-            ents.append(Entity(name, type_, "used", list(aliases), mentions=mentions, provenance=list(provenance)))
-        return p, PaperExtraction(pid, p.title, ents)
-
+    paper = _rule_paper
     rows = [
         paper("drop", "It prunes 30% of the weights with only a 0.38% drop in accuracy.",
               ("accuracy", "Metric", "accuracy", (), ())),
@@ -492,15 +496,7 @@ def round5_corpus():
 def round6_corpus():
     """Papers that write a dimension only with a cost head, rate a loss as "pure", or optimize by a descent method
     (rules ``written_dimension``, the rating words, ``descent_method``): ``(papers, extractions)``."""
-    def paper(pid, abstract, *entities):
-        p = Paper(pid, "A title", abstract)
-        ents = []
-        for name, type_, text, aliases, provenance in entities:
-            at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", p.text)] if text else []
-            mentions = [Mention(text, i, i + len(text)) for i in at]
-            ents.append(Entity(name, type_, "used", list(aliases), mentions=mentions, provenance=list(provenance)))
-        return p, PaperExtraction(pid, p.title, ents)
-
+    paper = _rule_paper
     rows = [
         paper("mb", "The compressed network takes merely 5MB.", ("memory", "Metric", None, ("MB",), ("kg_results",))),
         paper("m0", "It halves the memory of the optimizer.", ("memory", "Metric", "memory", (), ())),
