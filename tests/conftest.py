@@ -504,7 +504,8 @@ def round6_corpus():
           for i in range(2)],
         paper("pure", "It beats the pure cross entropy on noisy labels.",
               ("pure cross entropy", "Method", "pure cross entropy", (), ())),
-        paper("xent", "Classifiers are trained with cross-entropy.", ("cross-entropy", "Method", "cross-entropy", (), ())),
+        paper("xent", "Classifiers are trained with cross-entropy.",
+              ("cross-entropy", "Method", "cross-entropy", (), ())),
         *[paper(f"pe{i}", "We study pure exploration in bandits.", ("pure exploration", "Task", "pure exploration", (),
                                                                      ())) for i in range(2)],
         paper("expl", "Exploration is hard in sparse rewards.", ("exploration", "Task", "exploration", (), ())),
@@ -512,7 +513,8 @@ def round6_corpus():
               ("gradient descent", "Method", "gradient descent", (), ())),
         paper("gdo", "Gradient descent optimization of the codes favors a few of them.",
               ("gradient descent optimization", "Method", "Gradient descent optimization", (), ())),
-        paper("po", "Policy optimization is unstable.", ("policy optimization", "Method", "policy optimization", (), ())),
+        paper("po", "Policy optimization is unstable.",
+              ("policy optimization", "Method", "policy optimization", (), ())),
         paper("pol", "The policy is a network.", ("policy", "Method", "policy", (), ())),
     ]
     return [p for p, _ in rows], [x for _, x in rows]
