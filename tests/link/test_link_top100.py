@@ -393,3 +393,14 @@ def test_a_measure_may_drop_its_cost_head():
     assert node_of(r, "a", "computation") == node_of(r, "b", "computational cost") == node_of(r, "c", "computation cost")
     assert node_of(r, "d", "communication") != node_of(r, "g", "communication cost")
     assert node_of(r, "e", "error") != node_of(r, "f", "error rate")
+
+
+def test_bare_memory_metric_is_the_memory_a_method_uses():
+    # 7646967070 "significantly reduces [memory costs] during fine-tuning"; b2e509b021 "up to 80% [memory] ...
+    # reduction"; 89d6c5ed25 "GPU [memory consumption]": one metric (the synonym table), the memory footprint
+    exts = [X("a", E("memory costs", "Metric")), X("b", E("memory", "Metric")), X("c", E("memory consumption", "Metric")),
+            X("d", E("memory footprint", "Metric")), X("e", E("memory bandwidth", "Metric"))]
+    r = link([], exts)
+    assert node_of(r, "a", "memory costs") == node_of(r, "b", "memory") == node_of(r, "c", "memory consumption") \
+        == node_of(r, "d", "memory footprint")
+    assert node_of(r, "e", "memory bandwidth") != node_of(r, "d", "memory footprint")
