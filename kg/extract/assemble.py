@@ -25,7 +25,7 @@ from ..records import Entity, Mention
 from .analysis import analyse
 from .boundaries import word_count, written_extensions
 from .candidates import PRIORITY
-from .entity_types import is_name_like, norm_key, strong_type
+from .entity_types import form_type, is_name_like, norm_key, strong_type
 from .extensions import SPAN_KEY, register_extensions
 from .lexicon import DATA_DIR, load_lexicon
 from .models import Classifier
@@ -316,8 +316,12 @@ class EntityAssembler:
                 key = f"{key}#{len(entities)}"
             listed = any(c.source in ("gazetteer", "known") for c in members)
             known = listed or name in self.known
-            type_ = contribution_type([doc[c.start:c.end] for c in members], choose_type(members), scopes, known,
-                                      self.lexicon)
+            chosen = choose_type(members)
+            type_ = contribution_type([doc[c.start:c.end] for c in members], chosen, scopes, known, self.lexicon)
+            type_rules = [] if type_ == chosen else ["types.appos_dataset" if type_ == "Dataset" else
+                                                     "types.contribution"]
+            if form_type(name) not in (None, type_):
+                type_, type_rules = form_type(name), ["types.at_k"]
             # never proposed: a well-known name, or a phrase naming a finding ("the explicit form")
             result = names_a_result(name)
             fixed = known or result
@@ -335,7 +339,7 @@ class EntityAssembler:
             sources = {f"candidates.{src}" for c in members for src in (c.sources or (c.source,))}
             if any(c.score is not None for c in members):
                 sources.add("model:mention")
-            provenance = sorted(sources) + sorted({rule for r, rule in decided if r == role})
+            provenance = sorted(sources) + type_rules + sorted({rule for r, rule in decided if r == role})
             entities[key] = Entity(name=name, type=type_, role=role, aliases=aliases,
                                    mentions=mentions, confidence=max(c.confidence for c in members),
                                    generic=generic, provenance=provenance)

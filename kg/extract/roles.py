@@ -682,11 +682,13 @@ _DATASET_WORDS = {"dataset", "benchmark", "corpus"}
 
 
 def _named_as_dataset(span, scopes):
-    """True for a name the paper introduces (``scopes["proposed"]``) that an apposition calls a dataset or
-    benchmark ("we introduce Inter4K, a novel ... video dataset")."""
+    """True for a name that an apposition calls a dataset or benchmark, whether the paper introduces it ("we
+    introduce Inter4K, a novel ... video dataset") or publishes or cites it ("we will publish WikiSQL, a dataset of
+    80654 hand-annotated examples"). Rule ``types.appos_dataset``: of the names in apposition to such a noun in the
+    3,118 annotated abstracts, 13 of 14 are annotated a Dataset (the other is the task a benchmark is named for)."""
     root = span.root
-    return (is_name_like(span.text) and any(i in scopes["proposed"] for i in range(span.start, span.end))
-            and any(c.dep_ == "appos" and c.lemma_.lower() in _DATASET_WORDS for c in root.children))
+    return is_name_like(span.text) and any(c.dep_ == "appos" and c.lemma_.lower() in _DATASET_WORDS
+                                           for c in root.children)
 
 
 def contribution_type(spans, type_, scopes, known=False, lexicon=None):

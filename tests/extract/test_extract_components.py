@@ -13,7 +13,8 @@ from kg.extract.boundaries import (descriptive_phrase, name_after_descriptor, na
                                    written_extensions)
 from kg.extract.candidates import (Candidate, CandidateFinder, absorb_into_proposals, extend_title_modifiers,
                                    name_spans, proposal_spans, resolve_overlaps, trim_span)
-from kg.extract.entity_types import is_generic, is_junk, is_name_like, name_type, norm_key, shape_type, strong_type
+from kg.extract.entity_types import (form_type, is_generic, is_junk, is_name_like, name_type, norm_key, shape_type,
+                                     strong_type)
 from kg.extract.extensions import SPAN_KEY, register_extensions
 from kg.extract.lexicon import Lexicon, load_lexicon, read_table
 from kg.extract.ner import default_votes
@@ -101,6 +102,13 @@ def test_is_name_like(word, expected):
                                             ("LoRA", None), ("GPT-4", None)])
 def test_shape_type(text, expected):
     assert shape_type(text) == expected
+
+
+@pytest.mark.parametrize("name, expected", [("NDCG@10", "Metric"), ("Recall@K", "Metric"), ("pass@1", "Metric"),
+                                            ("mAP@0.5", "Metric"), ("Hits@10", "Metric"), ("NDCG@10 gains", None),
+                                            ("user@host", None), ("@10", None), ("LoRA", None)])
+def test_form_type_metric_at_a_cutoff(name, expected):
+    assert form_type(name) == expected
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -140,3 +140,13 @@ def test_an_abstract_without_a_title_is_extracted_normally():
         {(r.subject, r.predicate, r.object) for r in titled.relations}
     assert {(e.name, e.type) for e in untitled.entities} == {(e.name, e.type) for e in titled.entities if e.name != ""}
     assert all(m.start >= 2 for e in untitled.entities for m in e.mentions)  # offsets index "\n\n" + abstract
+
+
+def test_types_its_form_or_apposition_fixes(nlp):
+    # a metric at a cut-off read as a dataset ("gains on NDCG@10 on ..."), and a dataset the paper publishes
+    # without a proposal verb: rules types.at_k and types.appos_dataset, recorded in the provenance
+    _, pe = extract(nlp, "Sparse retrieval", "Overall, our retriever improves by more than 9% on NDCG@10 on TREC DL "
+                    "2019. In addition, we will publish WikiSQL, a dataset of 80654 hand-annotated questions.")
+    ndcg, wikisql = entity(pe, "NDCG@10"), entity(pe, "WikiSQL")
+    assert (ndcg.type, wikisql.type) == ("Metric", "Dataset")
+    assert "types.at_k" in ndcg.provenance and "types.appos_dataset" in wikisql.provenance

@@ -516,3 +516,16 @@ def test_contribution_named_as_a_dataset(nlp, noun, type_, expected):
                        (",", "PUNCT", 2, "punct"), ("a", "DET", 6, "det"), ("video", "NOUN", 6, "compound"),
                        (noun, "NOUN", 2, "appos"), (".", "PUNCT", 1, "punct")])
     assert contribution_type([doc[2:3]], type_, scopes_of(doc)) == expected
+
+
+@pytest.mark.parametrize("noun, expected", [("dataset", "Dataset"), ("benchmark", "Dataset"), ("method", "Method")])
+def test_published_name_named_as_a_dataset(nlp, noun, expected):
+    # we will publish WikiSQL , a <noun> of questions : not proposed by a proposal verb, still a dataset by its
+    # apposition (rule types.appos_dataset)
+    doc = parsed(nlp, [("We", "PRON", 2, "nsubj"), ("will", "AUX", 2, "aux"), ("publish", "VERB", 2, "ROOT"),
+                       ("WikiSQL", "PROPN", 2, "dobj"), (",", "PUNCT", 3, "punct"), ("a", "DET", 6, "det"),
+                       (noun, "NOUN", 3, "appos"), ("of", "ADP", 6, "prep"), ("questions", "NOUN", 7, "pobj"),
+                       (".", "PUNCT", 2, "punct")])
+    scopes = scopes_of(doc)
+    assert 3 not in scopes["proposed"]
+    assert contribution_type([doc[3:4]], "Method", scopes) == expected
