@@ -287,6 +287,8 @@ def test_a_bracketed_number_takes_the_measure_of_its_sentence(nlp, matchers):
     ("X outperforms others by up to 1.0% for ResNet-32, 0.5% for VGG-16 in terms of top-1 accuracy.",
      ["delta", "delta"]),
     ("X reaches 80.0% top-1 accuracy.", ["absolute"]),
+    # a number in parentheses glosses the one before it, and is not listed with it
+    ("X pushes accuracy to 86.7% (4.6% absolute improvement).", ["absolute", "delta"]),
 ])
 def test_kinds(nlp, matchers, text, kinds):
     _, found = results(nlp, matchers, text, X=("Method", "proposed"), ResNet__32=("Model", "used"),
@@ -298,3 +300,11 @@ def test_a_method_named_inside_a_measure(nlp, matchers):
     _, (r,) = results(nlp, matchers, "X gives a 3x reduction in KV cache budget.", X=("Method", "proposed"),
                       KV_cache=("Method", "used"))
     assert (r.metric, r.kind) == ("KV cache budget", "delta")
+
+
+def test_the_dataset_the_measure_names(nlp, matchers):
+    # "pushing the GLUE score to 80.5%": the dataset is in the measure's own phrase, not the one after the number
+    _, found = results(nlp, matchers, "X pushes the GLUE score to 80.5% and MultiNLI accuracy to 86.7%.",
+                       X=("Method", "proposed"), GLUE=("Dataset", "used"), MultiNLI=("Dataset", "used"))
+    assert [(r.dataset, r.number) for r in found] == [("GLUE", 80.5), ("MultiNLI", 86.7)]
+    assert all("dataset:metric" in r.provenance for r in found)

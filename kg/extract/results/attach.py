@@ -107,6 +107,16 @@ def _subject(doc, d, mentions, anchor):
     return ("subject:anchor", anchor) if anchor else ("subject:none", None)
 
 
+def _metric_dataset(d, ds):
+    """The dataset that the number's metric phrase names, inside it or right before it ("the [GLUE] score",
+    "[MultiNLI] accuracy", "[ImageNet] top-1 accuracy"), else None."""
+    if not d.metric or d.metric[0] is None:
+        return None
+    start, end = d.metric[0], d.metric[1]
+    inside = [m for m in ds if start - 1 <= m[1] - 1 and m[0] < end and m[1] <= end]
+    return inside[-1][2] if inside and (inside[-1][1] == start or inside[-1][0] >= start) else None
+
+
 def _dataset(d, drafts, members, mentions, k):
     n, sent = d.number, d.sent
     ds = mentions.within(sent.start, sent.end, ("Dataset",))
@@ -114,6 +124,9 @@ def _dataset(d, drafts, members, mentions, k):
     listed = sorted(members.get(k, [k]))
     if len(listed) > 1 and len(distinct) == len(listed):
         return "dataset:list", distinct[listed.index(k)]
+    named = _metric_dataset(d, ds)
+    if named is not None:  # "pushing the [GLUE] score to 80.5%", "[MultiNLI] accuracy to 86.7%"
+        return "dataset:metric", named
     after = [m for m in ds if n.end <= m[0] <= n.end + 8]
     if len(distinct) > 1 and after:  # "87.3% on ImageNet and 92.1% on CIFAR-10": the one named after the number
         return "dataset:after", after[0][2]
@@ -156,6 +169,13 @@ def _is_from_to(doc, d, members, drafts, k):
         if prev and doc[prev[-1].number.start - 1].lower_ == "from":
             return "to"
     return None
+
+
+def _glosses(doc, a, b):
+    """True when one of the numbers of drafts `a` and `b` stands in parentheses right after the other ("86.7%
+    (4.6% absolute improvement)", "45.2 mAP (+3.1)"): a gloss of it, not a number listed with it."""
+    first, second = (a, b) if a.number.start < b.number.start else (b, a)
+    return any(t.text == "(" for t in doc[first.number.end:second.number.start])
 
 
 def _base(tok):
@@ -283,8 +303,10 @@ def extract_results(doc, matchers):
     kinds = {k: _kind(doc, d, pats, _is_from_to(doc, d, members, drafts, k)) for k, d in enumerate(drafts)}
     for k in kinds:  # numbers listed together are of one kind ("up to 4.7% and 4.6% higher", "by 40-65%")
         group = members.get(k, [k])
+        # not a number in parentheses after it, which glosses it: "86.7% (4.6% absolute improvement)"
         if kinds[k][1] == "absolute" and kinds[k][0] != "kind:from-to" and any(
-                kinds[j][1] == "delta" and drafts[j].metric == drafts[k].metric for j in group):
+                kinds[j][1] == "delta" and drafts[j].metric == drafts[k].metric and not _glosses(doc, drafts[k], drafts[j])
+                for j in group):
             kinds[k] = ("kind:list", "delta")
         # an enumeration "by 1.0% for A, 0.5% for B": no verb between a difference and the next number
         prev = drafts[k - 1] if k else None
