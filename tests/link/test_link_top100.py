@@ -404,3 +404,12 @@ def test_bare_memory_metric_is_the_memory_a_method_uses():
     assert node_of(r, "a", "memory costs") == node_of(r, "b", "memory") == node_of(r, "c", "memory consumption") \
         == node_of(r, "d", "memory footprint")
     assert node_of(r, "e", "memory bandwidth") != node_of(r, "d", "memory footprint")
+
+
+# a27308a355 "the relative entropy between consecutive distributions"; 724327ddb8 "outperforming LoRA (5.50%), Full
+# FT (7.22%), and PiSSA"; 3aae61ccad "substantially reducing computational requirements"
+@pytest.mark.parametrize("a, b", [("relative entropy", "KL divergence"), ("full FT", "full fine-tuning"),
+                                  ("computational requirements", "computational cost")])
+def test_synonyms_of_the_independent_top100_check(a, b):
+    r = link([], [X("a", E(a, "Metric")), X("b", E(b, "Metric")), X("c", E(b, "Metric"))])
+    assert node_of(r, "a", a) == node_of(r, "b", b)
