@@ -136,7 +136,8 @@ _TIMES = re.compile(r"(?<=[\d.])\s*(?:\\times|×|times|X)(?=$|[\W_])")
 def canonical_token(text):
     """The canonical form of one token, which the patterns match: lower case, LaTeX wrappers and thin spaces
     dropped, ``\\%`` as ``%``, a multiplication sign (``×``, ``\\times``, ``X``, ``times``) glued to a number as
-    ``x``, ``\\sim``/``sim!!`` as ``~``, a full stop after a number and unit dropped.
+    ``x``, ``\\sim``/``sim!!`` and the tilde-like signs (∼, ～, 〜) as ``~``, a full stop after a number and unit
+    dropped.
 
     Examples
     --------
@@ -144,7 +145,7 @@ def canonical_token(text):
     ['14x', '97.54%', '4.98x', '40x', '2.37x', 'acc']
     """
     t = text.replace("\\%", "%").replace("\\sim", "~").replace("sim!!", "~").replace("\\approx", "≈")
-    t = t.replace("\\textasciitilde", "~")
+    t = t.replace("\\textasciitilde", "~").replace("∼", "~").replace("～", "~").replace("〜", "~")
     t = _LATEX_DROP.sub("", t)
     if t in ("\\times", "×"):  # a multiplication sign of its own: "$4 \times$"
         return "x"
