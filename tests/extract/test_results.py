@@ -308,3 +308,20 @@ def test_the_dataset_the_measure_names(nlp, matchers):
                        X=("Method", "proposed"), GLUE=("Dataset", "used"), MultiNLI=("Dataset", "used"))
     assert [(r.dataset, r.number) for r in found] == [("GLUE", 80.5), ("MultiNLI", 86.7)]
     assert all("dataset:metric" in r.provenance for r in found)
+
+
+def test_a_scale_unit_takes_the_measure_its_sentence_names(nlp, matchers):
+    # "0.5 dB" is written for PSNR, SNR, SI-SDR...: the sentence's measure first, PSNR when it names none
+    _, (r,) = results(nlp, matchers, "Measured in SNR, X gains 0.5 dB over Y on VCTK.", X=("Method", "proposed"),
+                      Y=("Method", "baseline"), SNR=("Metric", "used"))
+    assert r.metric == "SNR" and "metric:sentence" in r.provenance
+    _, (r,) = results(nlp, matchers, "X gains 0.5 dB over Y on VCTK.", X=("Method", "proposed"), Y=("Method", "baseline"))
+    assert (r.metric, r.unit) == ("PSNR", "dB") and "metric:unit" in r.provenance
+
+
+def test_the_second_number_of_a_pair_keeps_the_first_ones_measure(nlp, matchers):
+    # 87e4ae4e36 "improves PSNR on Set5 from 32.095dB to 32.124dB with 2.42times compression ratio"
+    _, found = results(nlp, matchers, "Measured in PSNR, X goes from 32.095dB to 32.124dB with a 2.42x compression "
+                       "ratio on Set5.", X=("Method", "proposed"), PSNR=("Metric", "used"),
+                       compression_ratio=("Metric", "used"), Set5=("Dataset", "used"))
+    assert [(r.number, r.metric) for r in found if r.unit == "dB"] == [(32.095, "PSNR"), (32.124, "PSNR")]

@@ -12,7 +12,7 @@ from ...records import Result
 from ..extensions import SPAN_KEY
 from .context import Mentions, _Draft, _list_members, _sentence, _token_of, anchor_entity
 from .metric import (FALLBACK_METRIC, RULE_CONFIDENCE, _metric_entity, _own_metric, _sentence_metric, _shared_metrics,
-                     _states_difference)
+                     _states_difference, written_unit)
 from .numbers import find_numbers
 from .patterns import canonical_doc
 
@@ -286,11 +286,19 @@ def extract_results(doc, matchers):
         if d.metric is None and prev is not None and d.number.pattern == "num:paren":
             d.metric, d.metric_alias = prev.metric, prev.metric_alias
             d.rules.append("metric:previous")
+        listed = next((drafts[j] for j in members.get(k, [k]) if j < k and drafts[j].metric is not None), None)
+        if d.metric is None and listed is not None:  # "PSNR ... from 32.095dB to 32.124dB": one measure
+            d.metric, d.metric_alias = listed.metric, listed.metric_alias
+            d.rules.append("metric:list")
         if d.metric is None:
             found = _sentence_metric(doc, d, mentions, pats)
+            unit = written_unit(d.number)
             if found:
                 d.metric = found
                 d.rules.append("metric:sentence")
+            elif unit and unit.lower() in pats.scale_units:  # "0.5 dB" and no measure named: PSNR
+                d.metric, d.metric_alias = (None, None, pats.unit_measures.get(unit.lower(), unit)), unit
+                d.rules.append("metric:unit")
             elif last is not None and d.sent.start - last.sent.end <= 1 and d.number.unit:
                 d.metric, d.metric_alias = last.metric, last.metric_alias
                 d.rules.append("metric:inherit")
@@ -305,8 +313,8 @@ def extract_results(doc, matchers):
         group = members.get(k, [k])
         # not a number in parentheses after it, which glosses it: "86.7% (4.6% absolute improvement)"
         if kinds[k][1] == "absolute" and kinds[k][0] != "kind:from-to" and any(
-                kinds[j][1] == "delta" and drafts[j].metric == drafts[k].metric and not _glosses(doc, drafts[k], drafts[j])
-                for j in group):
+                kinds[j][1] == "delta" and drafts[j].metric == drafts[k].metric
+                and not _glosses(doc, drafts[k], drafts[j]) for j in group):
             kinds[k] = ("kind:list", "delta")
         # an enumeration "by 1.0% for A, 0.5% for B": no verb between a difference and the next number
         prev = drafts[k - 1] if k else None

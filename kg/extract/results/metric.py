@@ -243,10 +243,15 @@ def _own_metric(doc, d, pats, mentions, cues):
                 found = _measure(doc, phrase, pats, mentions) if phrase else None
                 if found:
                     return "metric:by", found[:3], found[3]
-    if n.unit not in ("%", "x", "points", ""):
-        unit = n.unit.split()[0].strip("-")
+    unit = written_unit(n)
+    if unit and unit.lower() not in pats.scale_units:  # a scale unit waits for the sentence's measure
         return "metric:unit", (None, None, pats.unit_measures.get(unit.lower(), unit)), unit
     return None
+
+
+def written_unit(number):
+    """The written unit of a number ("GB" of "27GB", "dB" of "0.5 dB"), or None for %, x, points and none."""
+    return number.unit.split()[0].strip("-") if number.unit not in ("%", "x", "points", "") else None
 
 
 def _states_difference(doc, d, pats):

@@ -29,7 +29,7 @@ PATTERNS_PATH = Path(__file__).resolve().parent.parent / "data" / "result_patter
 _PATTERN_SECTIONS = ("numbers", "qualifiers", "not_results", "metric_cues")
 
 
-_WORD_LISTS = ("metric_heads", "weak_metric_heads", "change_heads", "delta_words", "baseline_words")
+_WORD_LISTS = ("metric_heads", "weak_metric_heads", "change_heads", "delta_words", "baseline_words", "scale_units")
 
 
 _UNITS = ("%", "x", "points", "", "written")
@@ -48,6 +48,7 @@ class ResultPatterns:
     change_heads: frozenset = frozenset()
     delta_words: frozenset = frozenset()
     baseline_words: frozenset = frozenset()
+    scale_units: frozenset = frozenset()
     number_words: dict = field(default_factory=dict)
     unit_measures: dict = field(default_factory=dict)
     source: dict = field(default_factory=dict, compare=False, repr=False)
