@@ -325,3 +325,16 @@ def test_the_second_number_of_a_pair_keeps_the_first_ones_measure(nlp, matchers)
                        "ratio on Set5.", X=("Method", "proposed"), PSNR=("Metric", "used"),
                        compression_ratio=("Metric", "used"), Set5=("Dataset", "used"))
     assert [(r.number, r.metric) for r in found if r.unit == "dB"] == [(32.095, "PSNR"), (32.124, "PSNR")]
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("X can be trained in 0.18 seconds on arxiv.", "training time"),
+    ("X quantizes LLaMA in 4 hours on one GPU.", "quantization time"),
+    ("X finishes in 3 hours.", "time"),
+])
+def test_a_duration_is_the_time_of_the_activity_before_it(nlp, matchers, text, metric):
+    doc = doc_with(nlp, text, X=("Method", "proposed"), LLaMA=("Model", "used"))
+    for t in doc:  # the lemmas a tagged doc has
+        t.lemma_ = {"trained": "train", "quantizes": "quantize", "finishes": "finish"}.get(t.lower_, t.lower_)
+    (r,) = extract_results(doc, matchers)
+    assert r.metric == metric

@@ -21,8 +21,8 @@ __all__ = ["RULE_CONFIDENCE", "FALLBACK_METRIC", "metric_phrase"]
 #: training annotations (``benchmarks/results_cv.py``), rounded down.
 RULE_CONFIDENCE = {
     "metric:after": 0.85, "metric:cue": 0.75, "metric:before": 0.75, "metric:of": 0.75, "metric:by": 0.75,
-    "metric:list": 0.75, "metric:previous": 0.65, "metric:unit": 0.55, "metric:performance": 0.4,
-    "metric:sentence": 0.4, "metric:inherit": 0.35,
+    "metric:list": 0.75, "metric:previous": 0.65, "metric:unit": 0.55, "metric:activity": 0.55,
+    "metric:performance": 0.4, "metric:sentence": 0.4, "metric:inherit": 0.35,
 }
 
 
@@ -245,7 +245,22 @@ def _own_metric(doc, d, pats, mentions, cues):
                     return "metric:by", found[:3], found[3]
     unit = written_unit(n)
     if unit and unit.lower() not in pats.scale_units:  # a scale unit waits for the sentence's measure
-        return "metric:unit", (None, None, pats.unit_measures.get(unit.lower(), unit)), unit
+        measure = pats.unit_measures.get(unit.lower(), unit)
+        activity = _timed_activity(doc, d, pats) if measure == "time" else None
+        if activity:  # "can be trained in 0.18 seconds": the training time
+            return "metric:activity", (None, None, activity), unit
+        return "metric:unit", (None, None, measure), unit
+    return None
+
+
+def _timed_activity(doc, d, pats, window=4):
+    """The measure of the activity a duration is the time of, named by one of the `window` words before the
+    number ("trained in 9 hours", "quantizes LLaMA-65B in 4 hours" looks only at "LLaMA-65B in"), or None."""
+    start = max(d.sent.start, d.number.start - window)
+    for t in reversed(doc[start:d.number.start]):
+        measure = pats.time_activities.get(t.lemma_.lower()) or pats.time_activities.get(t.lower_)
+        if measure:
+            return measure
     return None
 
 

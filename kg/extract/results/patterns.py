@@ -51,6 +51,7 @@ class ResultPatterns:
     scale_units: frozenset = frozenset()
     number_words: dict = field(default_factory=dict)
     unit_measures: dict = field(default_factory=dict)
+    time_activities: dict = field(default_factory=dict)
     source: dict = field(default_factory=dict, compare=False, repr=False)
 
     def entry(self, pattern_id):
@@ -124,7 +125,9 @@ def load_patterns(path=None):
         sections[section] = tuple(entries)
     lists = {name: frozenset(w.lower() for w in raw.get(name) or []) for name in _WORD_LISTS}
     units = {str(k).lower(): str(v) for k, v in (raw.get("unit_measures") or {}).items()}
-    return ResultPatterns(**sections, **lists, number_words=number_words, unit_measures=units, source=raw)
+    activities = {str(k).lower(): str(v) for k, v in (raw.get("time_activities") or {}).items()}
+    return ResultPatterns(**sections, **lists, number_words=number_words, unit_measures=units,
+                          time_activities=activities, source=raw)
 
 
 _LATEX_DROP = re.compile(r"\\(?:mathbf|textbf|mathrm|text|bm|boldsymbol)\{|\\[,!;: ]|[${}]")
