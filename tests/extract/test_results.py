@@ -289,6 +289,9 @@ def test_a_bracketed_number_takes_the_measure_of_its_sentence(nlp, matchers):
     ("X reaches 80.0% top-1 accuracy.", ["absolute"]),
     # a number in parentheses glosses the one before it, and is not listed with it
     ("X pushes accuracy to 86.7% (4.6% absolute improvement).", ["absolute", "delta"]),
+    # "by" and "a gain of" a few modifiers before the number
+    ("X outperforms Y by an average of 4.6% accuracy.", ["delta"]),
+    ("X gives a relative accuracy gain of 16.1%.", ["delta"]),
 ])
 def test_kinds(nlp, matchers, text, kinds):
     _, found = results(nlp, matchers, text, X=("Method", "proposed"), ResNet__32=("Model", "used"),
