@@ -232,12 +232,24 @@ def open_page(chromium):
 
         page.on("dialog", dialog)
         page.goto(Path(path).resolve().as_uri() + hash)
-        page.wait_for_function("window.kgReady === true", timeout=30_000)
+        wait_until(page, "() => window.kgReady === true", timeout=30)
         return page
 
     yield _open
     for context in contexts:
         context.close()
+
+
+def wait_until(page, predicate, arg=None, timeout=10.0):
+    """Poll `predicate` (a JavaScript function of `arg`) until it holds. Not ``page.wait_for_function``: while it
+    polls, Playwright compiles the predicate with ``new Function`` in the page, which the page's Content Security
+    Policy forbids (no 'unsafe-eval'), so on a loaded machine, where the first check comes too early, it fails."""
+    import time
+
+    end = time.monotonic() + timeout
+    while not page.evaluate(predicate, arg):
+        assert time.monotonic() < end, f"timed out waiting for {predicate}"
+        page.wait_for_timeout(50)
 
 
 def drawn(page):
@@ -277,7 +289,7 @@ def test_every_program_draws_plainly_and_a_click_on_a_drawn_node_selects_it(html
     x, y = page.evaluate("""id => { const r = kg.renderer, p = r.framedGraphToViewport(r.getNodeDisplayData(id)),
         box = document.getElementById('kg-graph').getBoundingClientRect(); return [box.left + p.x, box.top + p.y]; }""", node)
     page.mouse.click(x, y)
-    page.wait_for_function("id => (location.hash || '').includes('entity=' + encodeURIComponent(id))", arg=node)
+    wait_until(page, "id => (location.hash || '').includes('entity=' + encodeURIComponent(id))", node)
     assert page.log["errors"] == []
 
 
