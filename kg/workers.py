@@ -128,6 +128,7 @@ class Workers:
     def terminate(self):
         """Stop every worker now (SIGKILL) and drop the tasks not yet done."""
         processes = list((getattr(self._executor, "_processes", None) or {}).values())
+        manager = getattr(self._executor, "_executor_manager_thread", None)  # shutdown() forgets it
         self._executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             with contextlib.suppress(OSError, ValueError):
@@ -135,6 +136,11 @@ class Workers:
         for process in processes:
             with contextlib.suppress(OSError, ValueError, AssertionError):
                 process.join(5)
+        # let the executor's manager thread finish (and close its wake-up pipe) now: else, at interpreter exit,
+        # concurrent.futures' exit hook may write to that pipe while the thread closes it, and Python prints an
+        # "Exception ignored ... Bad file descriptor" traceback after a Ctrl-C (a race of Python 3.11)
+        if manager is not None:
+            manager.join(0.5)
 
     def __enter__(self):
         return self
