@@ -320,8 +320,9 @@ class EntityAssembler:
             type_ = contribution_type([doc[c.start:c.end] for c in members], chosen, scopes, known, self.lexicon)
             type_rules = [] if type_ == chosen else ["types.appos_dataset" if type_ == "Dataset" else
                                                      "types.contribution"]
-            if form_type(name) not in (None, type_):
-                type_, type_rules = form_type(name), ["types.at_k"]
+            fixed_type = form_type(name)
+            if fixed_type not in (None, type_):
+                type_, type_rules = fixed_type, ["types.at_k"]
             # never proposed: a well-known name, or a phrase naming a finding ("the explicit form")
             result = names_a_result(name)
             fixed = known or result

@@ -156,9 +156,9 @@ def _optimizers(records, texts, lex):
 
 def _optimizer_act(r, optimizers, lex, methods=None):
     """The name of an optimizer that the name of `r` uses ("Adam optimization" -> "Adam", "gradient descent
-    optimization" -> "gradient descent") and the id of the rule that says so, or None: a name some other paper calls an optimizer, or a method whose
-    last word says it is one (rule ``descent_method``: "gradient descent", "mirror descent") and that another
-    paper writes."""
+    optimization" -> "gradient descent") and the id of the rule that says so, or None: a name some other paper
+    calls an optimizer, or a method whose last word says it is one (rule ``descent_method``: "gradient descent",
+    "mirror descent") and that another paper writes."""
     words = r.forms[0].text.split()
     if len(words) < 2 or words[-1].lower() not in lex.optimizer_acts:
         return None
@@ -181,6 +181,17 @@ def _noun_compound(nf, lex):
     """`nf` is a compound of plain nouns: "codebook utilization" says what is utilized; an adjective says how
     ("linear convergence" is one kind of convergence rate, not the paper's "convergence rate")."""
     return not any(w.endswith(lex.adjective_endings) or not w.isalpha() for w in nf.spaced.split()[:-1])
+
+
+def _written(records, types=None):
+    """Key -> the papers whose records (of `types`, else any) write a form that links by that key itself."""
+    out = {}
+    for r in records:
+        if types is None or r.entity.type in types:
+            for f, n in zip(r.forms, r.nodes):
+                if n == f.key:
+                    out.setdefault(f.key, set()).add(r.paper)
+    return out
 
 
 def relink_shortened_rates(records, counts, lexicon=None):
@@ -255,15 +266,13 @@ def relink_elided_heads(records, counts, lexicon=None):
         Counts the records changed, under the rule's id.
     """
     lex = lexicon or load_lexicon()
-    written, tails, by_paper = {}, {}, {}
+    written, tails, by_paper = _written(records), {}, {}
     for r in records:
         by_paper.setdefault(r.paper, []).append(r)
         for f, n in zip(r.forms, r.nodes):
-            if n == f.key:
-                written.setdefault(f.key, set()).add(r.paper)
-                words = f.spaced.split()
-                if len(words) >= 3:
-                    tails.setdefault(tuple(words[-2:]), {}).setdefault(f.key, []).append((r.paper, f))
+            words = f.spaced.split()
+            if n == f.key and len(words) >= 3:
+                tails.setdefault(tuple(words[-2:]), {}).setdefault(f.key, []).append((r.paper, f))
     for recs in by_paper.values():
         for r in recs:
             name = r.forms[0]
@@ -302,12 +311,7 @@ def relink_context(records, texts, counts, lexicon=None):
     named = metrics | {f.key for r in records if r.entity.type == "Metric"
                        for f, n in zip(r.forms, r.nodes) if n == f.key}
     optimizers = _optimizers(records, texts, lex)
-    methods = {}  # key -> papers that write it as a method that links (rule descent_method)
-    for r in records:
-        if r.entity.type == "Method":
-            for f, n in zip(r.forms, r.nodes):
-                if n == f.key:
-                    methods.setdefault(f.key, set()).add(r.paper)
+    methods = _written(records, ("Method",))  # the methods other papers write (rule descent_method)
     for r in records:
         act = _optimizer_act(r, optimizers, lex, methods) if r.entity.type in ("Method", "Task") else None
         if act is not None:  # "compared to [Adam optimization]": the optimizer Adam

@@ -12,7 +12,7 @@ from ...records import Result
 from ..extensions import SPAN_KEY
 from .context import Mentions, _Draft, _list_members, _sentence, _token_of, anchor_entity
 from .metric import (FALLBACK_METRIC, RULE_CONFIDENCE, _metric_entity, _own_metric, _sentence_metric, _shared_metrics,
-                     _states_difference, written_unit)
+                     _states_difference, take_listed_metric, unit_measure, written_unit)
 from .numbers import find_numbers
 from .patterns import canonical_doc
 
@@ -194,10 +194,10 @@ def _kind(doc, d, pats, from_to):
         return "kind:unit", "delta"
     j = n.start - 1 - (n.start - 1 > d.sent.start and doc[n.start - 1].lower_ in ("a", "an"))
     before = doc[j] if j >= d.sent.start else None
-    if before is not None and (before.lower_ == "by" or _base(before) in _KEEP_VERBS | _CHANGE_VERBS):
+    if before is not None and _base(before) in _KEEP_VERBS | _CHANGE_VERBS:
         return "kind:by", "delta"
-    # "by an average of 4.6%", "by an absolute 3.3%", "a relative mAP gain of 16.14%": the same words a few
-    # modifiers away, within the noun phrase before the number (no verb or punctuation between)
+    # "by 5%", "by an average of 4.6%", "a relative mAP gain of 16.14%": "by" or a change noun with "of" right
+    # before the number or a few modifiers away, within the noun phrase before it (no verb or punctuation between)
     for i in range(n.start - 1, max(d.sent.start, n.start - 6) - 1, -1):
         t = doc[i]
         if t.is_punct or t.pos_ in ("VERB", "AUX"):
@@ -296,18 +296,15 @@ def extract_results(doc, matchers):
         if d.metric is None and prev is not None and d.number.pattern == "num:paren":
             d.metric, d.metric_alias = prev.metric, prev.metric_alias
             d.rules.append("metric:previous")
-        listed = next((drafts[j] for j in members.get(k, [k]) if j < k and drafts[j].metric is not None), None)
-        if d.metric is None and listed is not None:  # "PSNR ... from 32.095dB to 32.124dB": one measure
-            d.metric, d.metric_alias = listed.metric, listed.metric_alias
-            d.rules.append("metric:list")
-        if d.metric is None:
+        # a number listed with one that has just found its measure shares it ("PSNR ... from 32.095dB to 32.124dB")
+        if d.metric is None and not take_listed_metric(drafts, members, k):
             found = _sentence_metric(doc, d, mentions, pats)
             unit = written_unit(d.number)
             if found:
                 d.metric = found
                 d.rules.append("metric:sentence")
             elif unit and unit.lower() in pats.scale_units:  # "0.5 dB" and no measure named: PSNR
-                d.metric, d.metric_alias = (None, None, pats.unit_measures.get(unit.lower(), unit)), unit
+                d.metric, d.metric_alias = unit_measure(unit, pats), unit
                 d.rules.append("metric:unit")
             elif last is not None and d.sent.start - last.sent.end <= 1 and d.number.unit:
                 d.metric, d.metric_alias = last.metric, last.metric_alias

@@ -32,6 +32,9 @@ _PATTERN_SECTIONS = ("numbers", "qualifiers", "not_results", "metric_cues")
 _WORD_LISTS = ("metric_heads", "weak_metric_heads", "change_heads", "delta_words", "baseline_words", "scale_units")
 
 
+_WORD_TABLES = ("unit_measures", "time_activities")
+
+
 _UNITS = ("%", "x", "points", "", "written")
 
 
@@ -124,10 +127,8 @@ def load_patterns(path=None):
             entries.append({**e, "patterns": _expand(e["patterns"], defs)})
         sections[section] = tuple(entries)
     lists = {name: frozenset(w.lower() for w in raw.get(name) or []) for name in _WORD_LISTS}
-    units = {str(k).lower(): str(v) for k, v in (raw.get("unit_measures") or {}).items()}
-    activities = {str(k).lower(): str(v) for k, v in (raw.get("time_activities") or {}).items()}
-    return ResultPatterns(**sections, **lists, number_words=number_words, unit_measures=units,
-                          time_activities=activities, source=raw)
+    tables = {name: {str(k).lower(): str(v) for k, v in (raw.get(name) or {}).items()} for name in _WORD_TABLES}
+    return ResultPatterns(**sections, **lists, **tables, number_words=number_words, source=raw)
 
 
 _LATEX_DROP = re.compile(r"\\(?:mathbf|textbf|mathrm|text|bm|boldsymbol)\{|\\[,!;: ]|[${}]")
