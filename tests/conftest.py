@@ -462,7 +462,7 @@ def _rule_paper(pid, abstract, *entities):
 def round5_corpus():
     """Papers whose sentences (from the bundled corpus) lose a quality, define an abbreviation in the text, report
     a number in a unit of a dimension that other papers write, gloss a phrase in parentheses, or call a name an
-    optimizer (rules ``delta_phrase``, ``text_definition``, ``written_dimension``, ``gloss_mention``,
+    optimizer (the quality of a loss, rules ``text_definition``, ``written_dimension``, ``gloss_mention``,
     ``optimizer_act``): ``(papers, extractions)``."""
     paper = _rule_paper
     rows = [

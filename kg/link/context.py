@@ -1,8 +1,8 @@
-"""Mentions whose words around them say what they name (rules ``phase_word``, ``ratio_metric``, ``delta_phrase``,
-``gloss_mention``, ``optimizer_act``, ``descent_method``), and names a paper shortens from its own longer names
+"""Mentions whose words around them say what they name (rules ``phase_word``, ``ratio_metric``, ``gloss_mention``,
+``instance_phrase``, ``optimizer_act``, ``descent_method``), and names a paper shortens from its own longer names
 (rules ``shortened_rate``, ``elided_head``).
 
-Five readings of a metric that its name alone does not settle, decided from the text right around every mention
+Readings of a mention that its name alone does not settle, decided from the text right around every mention
 (the word lists are data, ``[phase]`` and ``[ratio]`` of :mod:`kg.link.lexicon`):
 
 - **a phase, not a quantity**: "unseen at [training time]", "during [inference time]", "cheap, both at train and
@@ -12,11 +12,14 @@ Five readings of a metric that its name alone does not settle, decided from the 
   [compression] improvement" after the process; a number of times of a process is its ratio. A Metric made by
   result extraction alone whose every mention follows a multiplier links as "<name> ratio" (or another ratio
   head) where the corpus names that metric.
-- **the loss of a quality**: "a 0.38% drop in [accuracy]", "without [accuracy] loss", "<0.5 point [accuracy] gap"
-  name how much accuracy was lost, not the accuracy reached. A Metric whose every mention is such a phrase links
-  as "<name> loss" (or another loss head: ``[delta]``) where the corpus names that metric.
 - **a gloss of another phrase**: "the accessible state size ([memory])" says in the paper's words what "state size"
-  is; a lower-case entity (of any type) whose every mention is such a gloss links within its paper only.
+  is; a lower-case entity (of any type) whose every mention is such a gloss links within its paper only. Not an
+  abbreviation ("differential privacy ([DP])" defines one) nor a word the noun phrase goes on after ("tighter
+  ([regret]) bounds" is the regret).
+- **one of its kind**: "the efficient [distillation technique], i.e., SwiftBrushv2" describes one named technique,
+  not the field of distillation: a lower-case method or task named by a singular descriptor head (``[descriptor]``)
+  whose every mention comes right before a name that says which ("i.e.", "namely", "called") links within its
+  paper only (rule ``instance_phrase``).
 - **the use of an optimizer**: "compared to [Adam optimization]" is Adam where other papers call Adam an optimizer
   ("optimizers, particularly [Adam]", "the [Adam] optimizer"); "LLM optimization" is what is optimized. A method
   whose name says it optimizes ("gradient descent") needs no such call: "gradient descent optimization" is it.
@@ -36,7 +39,7 @@ from .normalize import _singular, is_abbreviation, is_acronym, normalize, tokens
 from .stems import plain_stem
 from .spans import matching_mentions
 
-__all__ = ["phase_mention", "multiplied_mention", "delta_mention", "gloss_mention", "optimizer_mention",
+__all__ = ["phase_mention", "multiplied_mention", "gloss_mention", "optimizer_mention",
            "relink_context", "relink_shortened_rates", "relink_elided_heads"]
 
 _MULTIPLIER = re.compile(r"\d+(?:\.\d+)?\s*(?:x|×|times)\s*(?:more\s+|higher\s+|better\s+)?$", re.IGNORECASE)
@@ -78,30 +81,10 @@ def multiplied_mention(text, start):
     return bool(_MULTIPLIER.search(text[max(0, start - 30):start]))
 
 
-def delta_mention(text, start, end, lexicon=None):
-    """Whether the mention ``text[start:end]`` is the quality in a phrase of its loss: a loss head right after it
-    ("[accuracy] loss", "[accuracy] gap") or a loss head and a preposition before it, with at most a few words
-    between ("drop in [accuracy]", "loss in model [accuracy]"); rule ``delta_phrase``.
-
-    Examples
-    --------
-    >>> t = "a 0.38% drop in accuracy; no accuracy loss; a loss in model accuracy; high accuracy; accuracy gains"
-    >>> [delta_mention(t, m.start(), m.end()) for m in re.finditer("accuracy", t)]
-    [True, True, True, False, False]
-    """
-    lex = lexicon or load_lexicon()
-    after, before = _delta_patterns(lex.delta_heads, lex.delta_prepositions, lex.delta_words)
-    return bool(after.match(text[end:end + 30]) or before.search(text[max(0, start - 80):start]))
-
-
-@cache
-def _delta_patterns(heads, prepositions, words):
-    h, p = _alternation(heads), _alternation(prepositions)
-    after = re.compile(rf"\s+(?:{h})(?:e?s)?\b", re.IGNORECASE)
-    before = re.compile(rf"\b(?:{h})(?:e?s)?\s+(?:{p})\s+(?:[\w-]+\s+){{0,{words}}}$", re.IGNORECASE)
-    return after, before
-
-
+#: Words that may follow the closing parenthesis of a gloss, besides a participle ("size ([memory]) determining"):
+#: the noun phrase it glosses has ended.
+_GLOSS_NEXT = _FUNCTION_WORDS | frozenset("but that which who is are was were has have had can could may might will "
+                                          "would should as than while whereas".split())
 _GLOSS_BEFORE = re.compile(r"([A-Za-z][\w-]*)\s*\(\s*$")
 _EXAMPLE = re.compile(r"\b(?:e\.\s*g|i\.\s*e|eg|ie|such as|including)\b[.,:]*\s*$", re.IGNORECASE)
 
@@ -114,11 +97,36 @@ def gloss_mention(text, start, end):
     >>> [gloss_mention(t, t.index("memory"), t.index("memory") + 6), gloss_mention(t, t.rindex("memory"), len(t) - 1)]
     [True, False]
     """
-    if not text[end:].lstrip().startswith(")"):
+    after = text[end:].lstrip()
+    if not after.startswith(")") or is_acronym(text[start:end]):  # "differential privacy ([DP])" defines DP
         return False
+    nxt = re.match(r"\)\s*([a-z][\w-]*)", after)
+    if nxt and nxt.group(1) not in _GLOSS_NEXT and not nxt.group(1).endswith(("ing", "ed")):
+        return False  # "tighter ([regret]) bounds": a word inside the noun phrase, which goes on after it
     before = text[max(0, start - 40):start]
     word = _GLOSS_BEFORE.search(before)
     return bool(word) and word.group(1).lower() not in _FUNCTION_WORDS and not _EXAMPLE.search(before)
+
+
+_APPOSITION = re.compile(r"\s*[,(]\s*(?:i\.\s*e\.|namely|called|dubbed|named)[,:]?\s+[A-Z]")
+
+
+def _instance_name(name, lex):
+    """A lower-case name of some words and a singular descriptor head ("distillation technique")."""
+    words = name.split()
+    return len(words) >= 2 and name.islower() and words[-1] in lex.descriptor_heads
+
+
+def instance_mention(text, start, end):
+    """Whether the mention ``text[start:end]`` comes right before a name that says which one it is (rule
+    ``instance_phrase``): "the efficient [distillation technique], i.e., SwiftBrushv2", "a novel [graph augmentation
+    method], called GRACE".
+
+    >>> t = "The distillation technique, i.e., SB2, beats a distillation technique."
+    >>> [instance_mention(t, m.start(), m.end()) for m in re.finditer("distillation technique", t)]
+    [True, False]
+    """
+    return bool(_APPOSITION.match(text[end:end + 30]))
 
 
 def optimizer_mention(text, start, end, lexicon=None):
@@ -331,6 +339,12 @@ def relink_context(records, texts, counts, lexicon=None):
             r.nodes = [local_key(f.key, r.paper) for f in r.forms]
             counts[lex.gloss_id] += 1
             continue
+        if r.entity.type in ("Method", "Task") and _instance_name(r.entity.name, lex) and all(
+                instance_mention(text, m.start, m.end) for m in mentions):
+            r.local = [True] * len(r.forms)  # "the [distillation technique], i.e., SwiftBrushv2": one of its kind
+            r.nodes = [local_key(f.key, r.paper) for f in r.forms]
+            counts[lex.instance_id] += 1
+            continue
         if r.entity.type != "Metric":
             continue
         words = r.forms[0].spaced.split()
@@ -347,9 +361,3 @@ def relink_context(records, texts, counts, lexicon=None):
                 r.forms, r.nodes, r.local = [ratio], [ratio.key], [False]
                 counts[lex.ratio_id] += 1
                 continue
-        if all(delta_mention(text, m.start, m.end, lex) for m in mentions):
-            loss = next((nf for nf in (normalize(f"{r.entity.name} {h}") for h in lex.delta_heads)
-                         if nf.key in named and nf.key != r.forms[0].key), None)
-            if loss is not None:
-                r.forms, r.nodes, r.local = [loss], [loss.key], [False]
-                counts[lex.delta_id] += 1

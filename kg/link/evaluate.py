@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from ..records import Entity, PaperExtraction
+from ..records import Entity, Mention, PaperExtraction
 from .cluster import parts_of
 from .normalize import is_acronym, normalize, tokens_of
 from .stems import stem_key
@@ -141,7 +141,9 @@ def gold_extractions(rows):
     """
     out = []
     for paper, gold in rows:
+        text = paper.text or ""
         ents = [Entity(e["name"], e["type"], e.get("role", "mentioned"), list(e.get("aliases") or []),
+                       mentions=[Mention(text[a:b], a, b) for a, b in e.get("mentions") or () if 0 <= a < b <= len(text)],
                        generic=bool(e.get("generic"))) for e in gold["entities"]]
         out.append(PaperExtraction(paper.id, paper.title, ents))
     return out

@@ -231,18 +231,23 @@ def release_title_terms(records, lexicon=None, counts=None):
         Counts the forms released under the rule's id.
     """
     lex = lexicon or load_lexicon()
-    others = defaultdict(set)  # key -> papers that write it, not as their own proposal
+    others = defaultdict(set)  # key (or family and stem key) -> papers that write it, not as their own proposal
     for r in records:
         if r.entity.role != "proposed":
             for f, n in zip(r.forms, r.nodes):
                 if n == f.key:
                     others[f.key].add(r.paper)
+                    for k in stem_keys(f, lex):
+                        others[(family_of(r.entity.type), k)].add(r.paper)
     for r in records:
         if not title_role(r.entity, lex):
             continue
         for i, (f, local) in enumerate(zip(r.forms, r.local)):
             generic = _singular(f.spaced.split()[-1]) in lex.generic_heads
-            if local and generic and others.get(f.key, set()) - {r.paper}:
+            # the words as another paper writes them: title case in a title is no name ("Loss Functions")
+            stems = {(family_of(r.entity.type), k) for k in stem_keys(normalize(f.text.lower()), lex)}
+            written = set().union(others.get(f.key, set()), *(others.get(k, set()) for k in stems))
+            if local and generic and written - {r.paper}:
                 r.local[i], r.nodes[i] = False, f.key
                 if counts is not None:
                     counts[lex.title_id] += 1

@@ -9,10 +9,13 @@
   cache compression where the corpus names that process.
 - **task qualifiers** (:func:`qualified_rest`, rule ``task_qualifier``): "ImageNet classification datasets" is
   ImageNet where the corpus names that dataset.
+- **models based on a model** (:func:`based_rest`, rule ``based_model``): "Transformer-based models" and "CNN-based
+  models" are transformers and CNNs where the corpus names those as models (a method is not: "LoRA-based methods"
+  are methods built on LoRA, and "convolution-based models" are no convolutions).
 - **spelled heads** (:func:`spelled_rest`, rule ``spelled_head``): "PEFT fine-tuning" is PEFT where the corpus
   spells PEFT out as "parameter-efficient fine-tuning", a long form that ends with the words after it.
 
-:func:`join_by_heads` applies the four to a clustering. The word lists are data (:mod:`kg.link.lexicon`).
+:func:`join_by_heads` applies the five to a clustering. The word lists are data (:mod:`kg.link.lexicon`).
 """
 
 from collections import defaultdict
@@ -25,7 +28,7 @@ from .lexicon import load_lexicon
 from .normalize import _singular, is_acronym, name_like, normalize
 from .stems import compound_words, content_words, family_of, model_stem_key, stem, stem_keys
 
-__all__ = ["stem_nodes", "descriptor_rest", "qualified_rest", "spelled_rest", "join_by_heads"]
+__all__ = ["stem_nodes", "descriptor_rest", "based_rest", "qualified_rest", "spelled_rest", "join_by_heads"]
 
 
 def descriptor_rest(nf, lexicon=None):
@@ -47,6 +50,24 @@ def descriptor_rest(nf, lexicon=None):
     if all(w.replace("-", "") in lex.vague | lex.evaluative for w in rest.spaced.split()):
         return None  # "prior methods", "the state-of-the-art methods": whose methods, not a name
     return rest if rest.key and "based" not in rest.steps and not rest.text.lower().endswith("-based") else None
+
+
+def based_rest(nf, lexicon=None):
+    """The name before "-based" in "<name>-based <model head>" (rule ``based_model``), or None.
+
+    Examples
+    --------
+    >>> [getattr(based_rest(normalize(t)), "key", None) for t in ("Transformer-Based Models", "CNN-based models",
+    ...     "LoRA-based methods", "transformer models", "LLM-based agents")]
+    ['transformer', 'cnn', None, None, None]
+    """
+    lex = lexicon or load_lexicon()
+    words = nf.text.split()
+    if len(words) < 2 or _singular(words[-1].lower()) not in lex.based_heads or not words[-2].lower().endswith(
+            "-based") or len(words[-2]) <= 6:
+        return None
+    rest = normalize(" ".join(words[:-2] + [words[-2][:-6]]))
+    return rest if rest.key else None
 
 
 def _said_family(nf, lexicon=None):
@@ -184,6 +205,10 @@ def join_by_heads(records, kc, ambiguous, pairs=None):
             rest = qualified_rest(f, lex) if data else None
             if rest and rest.key in kc.parent and rest.key not in ambiguous and families.get(rest.key) == "data":
                 kc.union(rest.key, n, lex.qualified_id)
+            # "Transformer-based models" are transformers where the corpus names transformers as models
+            rest = based_rest(f, lex) if family_of(r.entity.type) == "model" else None
+            if rest and rest.key in kc.parent and rest.key not in ambiguous and families.get(rest.key) == "model":
+                kc.union(rest.key, n, lex.based_id)
             # "PEFT fine-tuning" is PEFT where the corpus spells PEFT out as "parameter-efficient fine-tuning"
             rest = spelled_rest(f, long_forms, lex) if long_forms else None
             if (rest and rest.key in kc.parent and rest.key not in ambiguous

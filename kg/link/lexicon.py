@@ -4,7 +4,7 @@
 """
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -36,9 +36,6 @@ class Lexicon:
         or a derived set of a dataset, and the most lower-case words between the name and the head.
     phase_id, phase_prepositions, phase_heads, ratio_id, ratio_heads
         Rules ``phase_word`` and ``ratio_metric`` (:mod:`kg.link.context`).
-    delta_id, delta_heads, delta_prepositions, delta_words : str, tuple, frozenset, int
-        Rule ``delta_phrase`` (:mod:`kg.link.context`): heads of a loss of a quality, in the order the rule tries
-        them, the prepositions before the quality, and the most words between them.
     compound_modifiers : tuple of str
         Rule ``model_compound`` (:func:`kg.link.stems.stem_key`): modifiers dropped before a compound of two nouns.
     spelled_id, spelled_words : str, int
@@ -49,6 +46,16 @@ class Lexicon:
         Rule ``optimizer_act`` (:mod:`kg.link.context`).
     elided_id : str
         Rule ``elided_head`` (:func:`kg.link.context.relink_elided_heads`).
+    instance_id : str
+        Rule ``instance_phrase`` (:func:`kg.link.context.instance_mention`).
+    function_heads : dict of str to frozenset of str
+        Rule ``function_head`` (:func:`kg.link.stems.stem_key`): a head word dropped after the words it maps to
+        ("cross-entropy loss function" is the cross-entropy loss).
+    checkpoint_words : frozenset of str
+        Rule ``base_checkpoint`` (:func:`kg.link.normalize.normalize`): words after a parameter count that mark the
+        pretrained checkpoint ("LLaMA2-7B-base").
+    based_id, based_heads : str, frozenset of str
+        Rule ``based_model`` (:func:`kg.link.heads.based_rest`): the heads of "<model>-based <head>".
     shortened_id : str
         Rule ``shortened_rate`` (:func:`kg.link.context.relink_shortened_rates`), which reads ``ratio_heads``.
     descent_id, optimizer_kinds, optimizer_kind_words : str, frozenset, int
@@ -114,14 +121,15 @@ class Lexicon:
     descent_id: str = "descent_method"
     shortened_id: str = "shortened_rate"
     elided_id: str = "elided_head"
+    instance_id: str = "instance_phrase"
+    based_id: str = "based_model"
+    checkpoint_words: frozenset = frozenset()
+    function_heads: dict = field(default_factory=dict)
+    based_heads: frozenset = frozenset()
     optimizer_kinds: frozenset = frozenset()
     optimizer_kind_words: int = 3
     dimension_id: str = "written_dimension"
     dimension_papers: int = 3
-    delta_id: str = "delta_phrase"
-    delta_heads: tuple = ()
-    delta_prepositions: frozenset = frozenset()
-    delta_words: int = 2
     qualified_heads: frozenset = frozenset()
     qualified_splits: frozenset = frozenset()
     qualified_words: int = 3
@@ -231,15 +239,17 @@ def load_lexicon(path=LEXICON_PATH):
         descent_id=str(_get(data, ("descent", "id")) or "descent_method"),
         shortened_id=str(_get(data, ("shortened", "id")) or "shortened_rate"),
         elided_id=str(_get(data, ("elided", "id")) or "elided_head"),
+        instance_id=str(_get(data, ("instance", "id")) or "instance_phrase"),
+        based_id=str(_get(data, ("based", "id")) or "based_model"),
+        checkpoint_words=frozenset(_words(path, data, "checkpoint", "words")),
+        function_heads={k: frozenset(v) for k, v in _get(data, ("phrase", "function_heads")).items()}
+        if isinstance(_get(data, ("phrase", "function_heads")), dict) else {},
+        based_heads=frozenset(_words(path, data, "based", "heads")),
         optimizer_kinds=frozenset(_words(path, data, "descent", "kinds")),
         optimizer_kind_words=_integer(path, data, "descent", "max_words"),
         gloss_id=str(_get(data, ("gloss", "id")) or "gloss_mention"),
         dimension_id=str(_get(data, ("dimension", "id")) or "written_dimension"),
         dimension_papers=_integer(path, data, "dimension", "min_papers"),
-        delta_id=str(_get(data, ("delta", "id")) or "delta_phrase"),
-        delta_heads=tuple(_words(path, data, "delta", "heads")),
-        delta_prepositions=frozenset(_words(path, data, "delta", "prepositions")),
-        delta_words=_integer(path, data, "delta", "max_words"),
         qualified_heads=frozenset(_words(path, data, "qualified", "heads")),
         qualified_splits=frozenset(w.replace("-", "") for w in _words(path, data, "qualified", "splits")),
         qualified_words=_integer(path, data, "qualified", "max_words"),

@@ -21,6 +21,7 @@ appears, in order, in the long form, the first one at the start of a word.
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from .lexicon import load_lexicon
 
@@ -192,6 +193,25 @@ def _strip_name_heads(words):
     return rest, tuple(heads)
 
 
+def _base_checkpoint(text):
+    """The name without a last word that marks the pretrained checkpoint of a model whose name gives its size in
+    parameters (rule ``base_checkpoint``, the words of ``[checkpoint]`` in the lexicon), or None: "LLaMA2-7B-base" is
+    LLaMA2-7B, the checkpoint before instruction tuning; without a size the word is a size itself ("BERT-base",
+    "DeiT-Base") and stays a part of the name (``part_words``).
+
+    >>> _base_checkpoint("LLaMA2-7B-base"), _base_checkpoint("Mistral-7B-v0.3-base"), _base_checkpoint("BERT-base")
+    ('LLaMA2-7B', 'Mistral-7B-v0.3', None)
+    """
+    m = _checkpoint_pattern(load_lexicon().checkpoint_words).match(text)
+    return m.group(1) if m else None
+
+
+@cache
+def _checkpoint_pattern(words):
+    alternation = "|".join(sorted(map(re.escape, words))) or "(?!)"
+    return re.compile(rf"^(.*\d(?:\.\d+)?[BbMm]\b.*?)[-\s](?:{alternation})$", re.IGNORECASE)
+
+
 def parenthetical_forms(text):
     """The names a parenthesised abbreviation inside a name stands for: the name with the words it abbreviates
     and the name with the abbreviation in their place ("Key-Value (KV) cache" gives "Key-Value cache" and "KV
@@ -263,6 +283,10 @@ def normalize(text):
     words, heads = _strip_name_heads(words)
     if heads:
         steps.add("head_word")
+    checkpoint = _base_checkpoint(" ".join(words))
+    if checkpoint:  # "LLaMA2-7B-base" is LLaMA2-7B: the pretrained checkpoint of a size, not another size
+        words = checkpoint.split(" ")
+        steps.add("base_checkpoint")
     last = words[-1]
     for suffix in ("-based", "-style"):
         stem = last[: -len(suffix)]

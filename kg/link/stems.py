@@ -143,8 +143,9 @@ def _strip(words, lex):
         words = words[1:]
     if len(words) > 1 and words[0] in lex.evaluative and " ".join(words) not in lex.rated_terms:
         words = words[1:]
-    while len(words) > 1 and words[-1] in lex.phrase_heads and not _adjective(words[-2], lex):
-        words = words[:-1]
+    while len(words) > 1 and (words[-1] in lex.phrase_heads and not _adjective(words[-2], lex)
+                              or words[-1] in lex.function_heads and words[-2] in lex.function_heads[words[-1]]):
+        words = words[:-1]  # "self-attention mechanism", "cross-entropy loss function" (rule function_head)
     mods = sorted(([p.replace("-", "") for p in m.split()] for m in lex.modifiers), key=len, reverse=True)
     for parts in mods:
         if len(words) == len(parts) + 1 and words[:len(parts)] == parts:

@@ -197,7 +197,7 @@ def test_descriptor_head_joins_the_process_the_corpus_names():
     ("EDM on ImageNet 64 with only 19 NFEs", "ImageNet", ["ImageNet 64"], ["ImageNet 64"]),
     ("the inference time of ChatGLM2 50% faster", "ChatGLM2", [], ["ChatGLM2 50"]),
     ("in terms of FID, CLIP, and CMMD scores.", "CLIP", [], ["CLIP scores"]),
-    ("enabling few-shot or even zero-shot learning.", "few-shot", [], ["few-shot or", "few-shot learning"]),
+    ("enabling few-shot or even zero-shot learning.", "few-shot", [], ["few-shot learning"]),
     # candidates only: no known name is "LoRA and" or "BERT is"; the conjunct "full" has not the shape of LoRA
     ("We compare LoRA and full fine-tuning.", "LoRA", [], ["LoRA and"]),
     ("BERT is a model", "BERT", [], ["BERT is"]),
