@@ -9,6 +9,7 @@ violations, overall, on wording variants and per kind, over all pairs and over p
 
     python benchmarks/bench_link.py [--neurips-texts PATH] [--annotations DIR] [--verbose] [--candidates 50]
     python benchmarks/bench_link.py --top /tmp/linking-out [--n 100]    # after `python -m kg build ... -o DIR`
+    python benchmarks/bench_link.py --within outputs                   # annotated entities split within a paper
 
 Targets (issue 17): recall >= 98.5% overall and >= 90% on wording variants, precision >= 99%, keep-apart
 violations < 0.2%, and no twin and no mixed node among the 100 biggest nodes of the bundled corpus.
@@ -28,6 +29,7 @@ from kg.link.evaluate import (
     generic_records,
     gold_extractions,
     read_pairs,
+    within_paper_splits,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,6 +89,26 @@ def top_nodes(graph_dir, n):
         print(f"{i:3} {e['id']} [{e['type']}] {e['paper_count']} papers: {e['label']!r} | {e['aliases']}")
 
 
+def within(graph_dir, annotations=None, n=20):
+    """Annotated entities of the bundled corpus whose mentions a built graph puts into two or more nodes: the
+    extraction of `graph_dir` linked again as the build links it (its curation file: ``data/curation.toml``)."""
+    from kg.records import PaperExtraction
+    from kg.sources import read_papers
+
+    folder = Path(annotations or ROOT / "data" / "annotations") / "hf-daily"
+    rows = read_annotated(folder, "hf-daily")
+    exts = [PaperExtraction.from_dict(json.loads(line))
+            for line in (Path(graph_dir) / "extractions.jsonl").read_text().splitlines() if line.strip()]
+    papers = list(read_papers([ROOT / "data" / "hf-daily-papers"]))
+    result = link(papers, exts, ROOT / "data" / "curation.toml")
+    s = within_paper_splits(rows, exts, result)
+    print(f"{len(rows)} annotated papers of the bundled corpus; {s['judged']} annotated entities some extracted "
+          f"mention overlaps; {s['split']} of them in two or more nodes ({s['abbreviation']} an abbreviation "
+          f"apart from its long form)")
+    for pid, name, nodes in s["examples"][:n]:
+        print(f"  {pid}  {name!r}: {', '.join(nodes)}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pairs", type=Path, default=ROOT / "data" / "linking" / "pairs.tsv")
@@ -96,9 +118,12 @@ def main():
     ap.add_argument("--candidates", type=int, default=0, help="list N unlabelled candidate name pairs")
     ap.add_argument("--top", type=Path, help="a graph directory: list its biggest nodes instead")
     ap.add_argument("--n", type=int, default=100)
+    ap.add_argument("--within", type=Path, help="a graph directory: count annotated entities split within a paper")
     args = ap.parse_args()
     if args.top:
         top_nodes(args.top, args.n)
+    elif args.within:
+        within(args.within, args.annotations, args.n)
     else:
         evaluate(args)
 

@@ -19,10 +19,10 @@ from rapidfuzz.distance import OSA
 
 from .cluster import _FUNCTION_WORDS, FUZZY_MIN_LENGTH
 from .normalize import is_abbreviation, is_acronym, normalize, tokens_of
-from .stems import plain_stem
+from .stems import family_of, plain_stem
 
 __all__ = ["expands", "abbreviates", "abbreviation_pairs", "ambiguous_abbreviations", "compatible_expansions",
-           "spells_initials", "text_definition", "define_from_text"]
+           "spells_initials", "text_definition", "define_from_text", "tie_paper_abbreviations"]
 
 #: The words before "(": a long form ends at a clause break and holds at most min(|short| + 5, 2 |short|) words.
 _BEFORE = re.compile(r"[^.;:()\[\]]*$")
@@ -257,3 +257,92 @@ def define_from_text(records, texts, counts=None):
             r.local.append(False)
             if counts is not None:
                 counts["text_definition"] += 1
+
+
+#: What stands between a long form and its abbreviation written beside it: "Long Form (LF)", "LF (Long Form)",
+#: "LF: Long Form" (a title), "LF, Long Form, ...".
+_BESIDE = re.compile(r"\s*\(\s*$|\s*[:,]\s*$")
+
+
+def _beside(text, first, second, short_first):
+    """Mention `second` stands right after mention `first`, joined as an abbreviation and its long form are: in
+    parentheses either way, or after a colon or comma when the abbreviation comes first ("codebooks, RIS focuses"
+    joins two clauses)."""
+    between = text[first.end:second.start]
+    if not (0 <= len(between) <= 4 and _BESIDE.match(between)):
+        return False
+    if between.strip().startswith("("):
+        return text[second.end:second.end + 3].lstrip().startswith(")")
+    return short_first
+
+
+def _spelled_beside(short, long):
+    """`long` may be the long form of `short` written beside it: it abbreviates it from its first letter on and
+    does not itself hold the abbreviation ("asynchronous SGD", "Partial G-CNNs" are kinds of SGD and G-CNNs) nor
+    more words before the letters start ("image-level self-supervised learning" is no "SSL")."""
+    words = [w.lower() for w in re.split(r"[\s-]+", long) if w]
+    if not words or short.lower() in words or short.lower().rstrip("s") in {w.rstrip("s") for w in words}:
+        return False
+    return short[:1].lower() == long[:1].lower() and is_abbreviation(short, long)
+
+
+def tie_paper_abbreviations(records, texts, counts=None):
+    """Rule ``paper_abbreviation``: two entities of one paper, an abbreviation and a long form it abbreviates from
+    its first letter on (:func:`_spelled_beside`), of one family of types, written beside each other
+    ("[Activation-aware Weight Quantization] ([AWQ])", "[LISA]: [Layerwise Importance Sampling] for ...", "[DEFT],
+    [Density-Efficient Fine-Tuning], can ...") are one thing: the abbreviation's entity
+    takes the long form as a form of its own, so both link into one node. The extractor gave them apart when it
+    did not see the pair (:func:`kg.records.Entity` aliases tie the pairs it saw).
+
+    Parameters
+    ----------
+    records : list of kg.link.forms.Record
+        With their local flags set (before the nodes are); a form is appended to the records the rule applies to.
+    texts : dict of str to str
+        Paper id -> :attr:`kg.records.Paper.text`.
+    counts : collections.Counter, optional
+        Counts the records given a long form, under the rule's id.
+
+    Examples
+    --------
+    >>> from kg.link.forms import build_records
+    >>> from kg.records import Entity, Mention, PaperExtraction
+    >>> t = "We propose Activation-aware Weight Quantization (AWQ). AWQ is fast."
+    >>> awq = [Mention("AWQ", 49, 52), Mention("AWQ", 55, 58)]
+    >>> x = PaperExtraction("p", "", [Entity("AWQ", "Method", mentions=awq),
+    ...     Entity("Activation-aware Weight Quantization", "Method",
+    ...            mentions=[Mention("Activation-aware Weight Quantization", 11, 47)])])
+    >>> records = build_records([x], {}, defaultdict(int))
+    >>> tie_paper_abbreviations(records, {"p": t})
+    >>> [f.text for f in records[0].forms]
+    ['AWQ', 'Activation-aware Weight Quantization']
+    """
+    from .spans import matching_mentions  # (spans imports this module's neighbours)
+
+    by_paper = defaultdict(list)
+    for r in records:
+        by_paper[r.paper].append(r)
+    for paper, recs in by_paper.items():
+        text = texts.get(paper)
+        if text is None:
+            continue
+        for r in recs:
+            short = r.forms[0]
+            if not is_acronym(short.text):
+                continue
+            for o in recs:
+                long = o.forms[0]
+                if o is r or is_acronym(long.text) or long.key in {f.key for f in r.forms}:
+                    continue
+                if not _spelled_beside(short.text, long.text):
+                    continue
+                if family_of(o.entity.type) != family_of(r.entity.type):
+                    continue  # "ScienceQA" (a dataset) beside "science question answering" (its task)
+                shorts, longs = matching_mentions(r.entity, text), matching_mentions(o.entity, text)
+                if any(_beside(text, a, b, True) or _beside(text, b, a, False) for a in shorts for b in longs):
+                    r.forms.append(long)
+                    r.local.append(o.local[0])
+                    if counts is not None:
+                        counts["paper_abbreviation"] += 1
+                    break
+

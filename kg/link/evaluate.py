@@ -38,6 +38,7 @@ from .stems import stem_key
 __all__ = [
     "LabelledPair", "PairScores", "SAME_KINDS", "APART_KINDS", "VARIANT_KINDS", "WORDING_KINDS", "read_pairs",
     "write_pairs", "record_labels", "gold_extractions", "generic_records", "evaluate_pairs", "candidate_pairs",
+    "within_paper_splits",
 ]
 
 #: Kinds of pairs of one thing.
@@ -130,6 +131,9 @@ def record_labels(pairs):
 def gold_extractions(rows):
     """Per-paper extractions made of annotated entities: the linker's input when it is measured alone.
 
+    Each entity carries its annotated mentions (offsets into the paper's text), so the linking rules that read
+    the words around a mention (:mod:`kg.link.context`, :mod:`kg.link.spans`) are measured too.
+
     Parameters
     ----------
     rows : iterable of tuple
@@ -143,7 +147,8 @@ def gold_extractions(rows):
     for paper, gold in rows:
         text = paper.text or ""
         ents = [Entity(e["name"], e["type"], e.get("role", "mentioned"), list(e.get("aliases") or []),
-                       mentions=[Mention(text[a:b], a, b) for a, b in e.get("mentions") or () if 0 <= a < b <= len(text)],
+                       mentions=[Mention(text[a:b], a, b) for a, b in e.get("mentions") or ()
+                                 if 0 <= a < b <= len(text)],
                        generic=bool(e.get("generic"))) for e in gold["entities"]]
         out.append(PaperExtraction(paper.id, paper.title, ents))
     return out
@@ -269,6 +274,69 @@ def evaluate_pairs(result, pairs, skip=()):
 # -- candidates for labelling ---------------------------------------------------------------------------------
 
 _FUNCTION = frozenset("a an and at based by for from in of on or the to via with".split())
+
+
+def within_paper_splits(rows, extractions, result):
+    """Annotated entities whose mentions the extractor and linker put into two or more nodes of one graph.
+
+    Issue 17 counts these ("Key-Value (KV) cache" and "KV cache" of one paper in two nodes): an annotated entity is
+    one thing of its paper, so every extracted entity that shares a mention with it should land in its node.
+
+    Parameters
+    ----------
+    rows : iterable of tuple
+        ``(Paper, gold dict)`` (:func:`kg.annotations.read_annotated`); generic gold entities are skipped.
+    extractions : iterable of PaperExtraction
+        The extractor's output for (some of) those papers, with mentions.
+    result : LinkResult
+        The linking of `extractions` (its ``members``: node id -> ``(paper id, entity name)`` records).
+
+    Returns
+    -------
+    dict
+        ``judged`` (annotated entities some extracted mention overlaps), ``split`` (of those, the ones in two or
+        more nodes), ``abbreviation`` (splits that part an abbreviation from its long form: one node's names hold
+        an acronym the other's do not) and ``examples``: ``(paper id, gold name, [node ids])``.
+
+    Examples
+    --------
+    >>> from kg.link import link
+    >>> from kg.records import Paper
+    >>> p = Paper("p", "Scaling Laws", "We study empirical scaling laws.")  # text: title, blank line, abstract
+    >>> x = PaperExtraction("p", "", [Entity("Scaling Laws", "Method", mentions=[Mention("Scaling Laws", 0, 12)]),
+    ...     Entity("empirical scaling laws", "Method", mentions=[Mention("empirical scaling laws", 23, 45)])])
+    >>> gold = {"entities": [{"name": "scaling laws", "mentions": [[0, 12], [23, 45]]}]}
+    >>> s = within_paper_splits([(p, gold)], [x], link([p], [x]))
+    >>> s["judged"], s["split"], s["examples"]
+    (1, 1, [('p', 'scaling laws', ['empirical-scaling-law', 'scaling-law'])])
+    """
+    node = {rec: nid for nid, recs in result.members.items() for rec in recs}
+    predicted = {x.id: x.entities for x in extractions}
+    judged = split = abbreviation = 0
+    examples = []
+    for paper, gold in rows:
+        ents = predicted.get(paper.id)
+        if not ents:
+            continue
+        for g in gold["entities"]:
+            if g.get("generic"):
+                continue
+            spans = [(a, b) for a, b in g.get("mentions") or ()]
+            hits = {}
+            for e in ents:
+                if any(m.start < b and a < m.end for m in e.mentions or () for a, b in spans):
+                    nid = node.get((paper.id, e.name))
+                    if nid is not None:
+                        hits.setdefault(nid, set()).add(e.name)
+            if not hits:
+                continue
+            judged += 1
+            if len(hits) > 1:
+                split += 1
+                acr = [any(is_acronym(n) for n in names) for names in hits.values()]
+                abbreviation += any(acr) and not all(acr)
+                examples.append((paper.id, g["name"], sorted(hits)))
+    return {"judged": judged, "split": split, "abbreviation": abbreviation, "examples": examples}
 
 
 def _initials(text):

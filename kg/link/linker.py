@@ -42,7 +42,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..records import ENTITY_TYPES, ROLES, strongest_role
-from .abbreviations import abbreviates, abbreviation_pairs, ambiguous_abbreviations, define_from_text
+from .abbreviations import (
+    abbreviates,
+    abbreviation_pairs,
+    ambiguous_abbreviations,
+    define_from_text,
+    tie_paper_abbreviations,
+)
 from .cluster import KeyClusters, near_duplicates, parts_of, plausible_alias
 from .context import relink_context, relink_elided_heads, relink_shortened_rates
 from .curation import Curation, load_curation
@@ -167,9 +173,30 @@ def _slug_for(key, form_papers):
     return min(slugs, key=lambda s: (-s.count("-"), s)) if slugs else slugify(key)
 
 
-def _cluster(records, merges, apart, ambiguous, pairs=None):
-    """Union the nodes of all records: synonyms and curation merges, ties within one paper's entity, stem keys,
-    near-identical spellings.
+def _join_modified_synonyms(kc, forms, by_tail):
+    """Rule ``synonym_modifier``: names of one synonym entry stay synonyms after the same modifier ("GPU memory
+    usage" and "GPU memory consumption", as memory usage and memory consumption; "peak memory consumption" and
+    "peak memory usage"): two keys the corpus writes as "<modifier> <one name of an entry>" and "<the same modifier>
+    <another name of it>" join, under the guards (not forced, as the entries themselves are)."""
+    if not by_tail:
+        return
+    spaced = {k: forms[k].spaced for k in kc.parent if k in forms and "@" not in k}
+    found = defaultdict(dict)  # (entry, modifier) -> key
+    for k, text in spaced.items():
+        words = text.split()
+        for cut in range(1, len(words)):
+            tail = " ".join(words[cut:])
+            for i in by_tail.get(tail, ()):
+                found[(i, " ".join(words[:cut]))][tail] = k
+    for keys in found.values():
+        first, *rest = sorted(set(keys.values()))
+        for k in rest:
+            kc.union(first, k, "synonym_modifier")
+
+
+def _cluster(records, merges, apart, ambiguous, pairs=None, tails=None):
+    """Union the nodes of all records: synonyms and curation merges (and the synonyms after one modifier: `tails`,
+    :func:`_synonym_tails`), ties within one paper's entity, stem keys, near-identical spellings.
 
     Returns
     -------
@@ -193,6 +220,7 @@ def _cluster(records, merges, apart, ambiguous, pairs=None):
         present = [k for k in group if k in kc.parent]  # names of the table that this corpus writes
         for k in present[1:]:
             kc.union(present[0], k, rule, force=True)
+    _join_modified_synonyms(kc, forms, tails or {})
     for r in records:
         anchor = r.anchor()
         head = r.forms[r.nodes.index(anchor)]
@@ -311,6 +339,15 @@ def _merges(curation, synonyms):
     return [(rule, [normalize(n).key for n in g]) for rule, g in groups]
 
 
+def _synonym_tails(curation, synonyms):
+    """Spaced name -> numbers of the synonym entries (of the bundled table, when `synonyms`) that hold it."""
+    out = defaultdict(list)
+    for i, group in enumerate(load_curation(SYNONYMS_PATH).merge if synonyms else []):
+        for n in group:
+            out[normalize(n).spaced].append(i)
+    return out
+
+
 def link(papers, extractions, curation=None, index=None, synonyms=True):
     """Link the per-paper entities of a corpus into corpus entities and merge their relations.
 
@@ -359,6 +396,7 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     relinked, texts = Counter(), {p.id: p.text for p in papers}
     records = build_records(extractions, drop, dropped, terms, relinked)
     define_from_text(records, texts, relinked)  # "cross-entropy ([CE])": the paper's own long form
+    tie_paper_abbreviations(records, texts, relinked)  # "Weight-Decomposed Low-Rank Adaptation ([DoRA])"
 
     # abbreviations whose long forms disagree: a form of one is no node of its own where a long form is given
     pairs = abbreviation_pairs(records)
@@ -378,7 +416,7 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     relink_shortened_rates(records, relinked)
     relink_elided_heads(records, relinked)
 
-    kc, forms = _cluster(records, merges, apart, ambiguous, pairs)
+    kc, forms = _cluster(records, merges, apart, ambiguous, pairs, _synonym_tails(curation, synonyms))
     clusters = defaultdict(list)
     for r in records:
         clusters[kc.find(r.anchor())].append(r)

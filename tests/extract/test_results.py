@@ -334,10 +334,15 @@ def test_the_second_number_of_a_pair_keeps_the_first_ones_measure(nlp, matchers)
     ("X can be trained in 0.18 seconds on arxiv.", "training time"),
     ("X quantizes LLaMA in 4 hours on one GPU.", "quantization time"),
     ("X finishes in 3 hours.", "time"),
+    # cb6e576269: the activity right after the duration
+    ("Each X expert takes only 6 hours to train.", "training time"),
+    ("X needs 32 hours of valid training on one GPU.", "training time"),
+    ("X runs for 5 hours to completion.", "time"),
 ])
-def test_a_duration_is_the_time_of_the_activity_before_it(nlp, matchers, text, metric):
+def test_a_duration_is_the_time_of_the_activity_it_names(nlp, matchers, text, metric):
     doc = doc_with(nlp, text, X=("Method", "proposed"), LLaMA=("Model", "used"))
     for t in doc:  # the lemmas a tagged doc has
-        t.lemma_ = {"trained": "train", "quantizes": "quantize", "finishes": "finish"}.get(t.lower_, t.lower_)
+        t.lemma_ = {"trained": "train", "quantizes": "quantize", "finishes": "finish",
+                    "training": "training"}.get(t.lower_, t.lower_)
     (r,) = extract_results(doc, matchers)
     assert r.metric == metric

@@ -190,3 +190,55 @@ def test_a_span_ending_in_a_coordinator_is_cut_whatever_follows():
     assert extensions(t, a, a + len("profit and")) == ([], ["profit and loss"])
     r = _link(_paper("p", t, ("profit and", "Metric"), ("profit and loss", "Method")))
     assert node_of(r, "p", "profit and") == node_of(r, "p", "profit and loss")
+
+
+# -- rule paper_abbreviation, and the within-paper split count of the evaluation ---------------------------------------
+
+def test_an_abbreviation_beside_its_long_form_is_one_thing_of_the_paper():
+    from kg.link.evaluate import within_paper_splits
+    t = ("LISA: Layerwise Importance Sampling for Fine-Tuning\n\nWe propose LISA. We compare with SGD, asynchronous "
+         "SGD. By configuring the codebooks, RIS focuses signals.")
+    p, x = _paper("p", t[t.index("\n\n") + 2:], ("LISA", "Method"), ("Layerwise Importance Sampling", "Method"),
+                  ("SGD", "Method"), ("asynchronous SGD", "Method"), ("codebooks", "Method"), ("RIS", "Method"))
+    p.title = t[:t.index("\n\n")]
+    x = PaperExtraction("p", p.title, [Entity(e.name, e.type, "used", mentions=[
+        Mention(e.name, m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(e.name)}(?!\w)", p.text)])
+        for e in x.entities])
+    r = link([p], [x])
+    assert node_of(r, "p", "LISA") == node_of(r, "p", "Layerwise Importance Sampling")  # a title "ACR: Long"
+    assert node_of(r, "p", "SGD") != node_of(r, "p", "asynchronous SGD")  # a kind of SGD, listed after it
+    assert node_of(r, "p", "RIS") != node_of(r, "p", "codebooks")  # a comma between two clauses
+    assert r.report["relinked"]["paper_abbreviation"] == 1
+    gold = {"entities": [{"name": "LISA", "mentions": [[0, 4], [6, 35]]},
+                         {"name": "SGD", "mentions": [[p.text.index("SGD"), p.text.index("SGD") + 3]]}]}
+    s = within_paper_splits([(p, gold)], [x], r)
+    assert (s["judged"], s["split"]) == (2, 0)
+    s = within_paper_splits([(p, gold)], [x], link([], [x]))
+    assert (s["judged"], s["split"], s["abbreviation"]) == (2, 1, 1)  # without the text the pair stays apart
+
+
+# -- rule synonym_modifier: names of one synonym entry stay synonyms after one modifier -------------------------------
+
+def test_synonyms_after_the_same_modifier_join():
+    r = link([], [PaperExtraction("a", "", [Entity("GPU memory usage", "Metric")]),
+                  PaperExtraction("b", "", [Entity("GPU memory consumption", "Metric")]),
+                  PaperExtraction("c", "", [Entity("decentralized SGD", "Method")]),
+                  PaperExtraction("d", "", [Entity("decentralized stochastic gradient descent", "Method")]),
+                  PaperExtraction("e", "", [Entity("decentralized Adam", "Method")]),
+                  PaperExtraction("f", "", [Entity("peak-memory size", "Metric")]),
+                  PaperExtraction("g", "", [Entity("peak memory usage", "Metric")])])
+    assert node_of(r, "a", "GPU memory usage") == node_of(r, "b", "GPU memory consumption")
+    assert node_of(r, "c", "decentralized SGD") == node_of(r, "d", "decentralized stochastic gradient descent")
+    assert node_of(r, "c", "decentralized SGD") != node_of(r, "e", "decentralized Adam")
+    assert node_of(r, "f", "peak-memory size") == node_of(r, "g", "peak memory usage")
+    assert r.report["merges"]["synonym_modifier"] == 2
+
+
+def test_a_task_written_with_benchmarks_is_the_task():
+    # d8ddb60f04 "experiments on pixel-level 1D and 2D image classification benchmarks", typed a Task
+    r = link([], [PaperExtraction("a", "", [Entity("image classification benchmarks", "Task")]),
+                  PaperExtraction("b", "", [Entity("image classification", "Task")]),
+                  PaperExtraction("c", "", [Entity("reasoning benchmarks", "Dataset")]),
+                  PaperExtraction("d", "", [Entity("reasoning", "Task")])])
+    assert node_of(r, "a", "image classification benchmarks") == node_of(r, "b", "image classification")
+    assert node_of(r, "c", "reasoning benchmarks") != node_of(r, "d", "reasoning")  # datasets are no task

@@ -260,13 +260,24 @@ def unit_measure(unit, pats):
 
 def _timed_activity(doc, d, pats, window=4):
     """The measure of the activity a duration is the time of, named by one of the `window` words before the
-    number ("trained in 9 hours", "quantizes LLaMA-65B in 4 hours" looks only at "LLaMA-65B in"), or None."""
+    number ("trained in 9 hours", "quantizes LLaMA-65B in 4 hours" looks only at "LLaMA-65B in") or right after
+    "to" or "of" after it ("takes only 6 hours to train", "32 hours of valid training"), or None."""
     start = max(d.sent.start, d.number.start - window)
     for t in reversed(doc[start:d.number.start]):
-        measure = pats.time_activities.get(t.lemma_.lower()) or pats.time_activities.get(t.lower_)
+        measure = _activity_measure(t, pats)
         if measure:
             return measure
+    after = doc[d.number.end:min(d.sent.end, d.number.end + 4)]
+    if len(after) > 1 and after[0].lower_ in ("to", "of"):
+        for t in after[1:3]:
+            measure = _activity_measure(t, pats)
+            if measure:
+                return measure
     return None
+
+
+def _activity_measure(t, pats):
+    return pats.time_activities.get(t.lemma_.lower()) or pats.time_activities.get(t.lower_)
 
 
 def written_unit(number):
