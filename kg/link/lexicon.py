@@ -51,6 +51,9 @@ class Lexicon:
     function_heads : dict of str to frozenset of str
         Rule ``function_head`` (:func:`kg.link.stems.stem_key`): a head word dropped after the words it maps to
         ("cross-entropy loss function" is the cross-entropy loss).
+    version_words : frozenset of str
+        Rule ``version_of`` (:func:`kg.link.normalize.normalize`): "<modifier> <word> of <name>" is "<modifier>
+        <name>" ("memory-augmented version of Adam").
     checkpoint_words : frozenset of str
         Rule ``base_checkpoint`` (:func:`kg.link.normalize.normalize`): words after a parameter count that mark the
         pretrained checkpoint ("LLaMA2-7B-base").
@@ -124,6 +127,7 @@ class Lexicon:
     instance_id: str = "instance_phrase"
     based_id: str = "based_model"
     checkpoint_words: frozenset = frozenset()
+    version_words: frozenset = frozenset()
     function_heads: dict = field(default_factory=dict)
     based_heads: frozenset = frozenset()
     optimizer_kinds: frozenset = frozenset()
@@ -242,6 +246,7 @@ def load_lexicon(path=LEXICON_PATH):
         instance_id=str(_get(data, ("instance", "id")) or "instance_phrase"),
         based_id=str(_get(data, ("based", "id")) or "based_model"),
         checkpoint_words=frozenset(_words(path, data, "checkpoint", "words")),
+        version_words=frozenset(_words(path, data, "version", "words")),
         function_heads={k: frozenset(v) for k, v in _get(data, ("phrase", "function_heads")).items()}
         if isinstance(_get(data, ("phrase", "function_heads")), dict) else {},
         based_heads=frozenset(_words(path, data, "based", "heads")),

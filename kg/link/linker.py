@@ -52,7 +52,15 @@ from .abbreviations import (
 from .cluster import KeyClusters, near_duplicates, parts_of, plausible_alias
 from .context import relink_context, relink_elided_heads, relink_shortened_rates
 from .curation import Curation, load_curation
-from .forms import acronym_kinds, build_records, capital_keys, key_families, node_of, release_title_terms
+from .forms import (
+    acronym_kinds,
+    build_records,
+    capital_keys,
+    key_families,
+    local_key,
+    node_of,
+    release_title_terms,
+)
 from .heads import join_by_heads
 from .index import NodeIndex, assign_ids
 from .normalize import _name_like, normalize, slugify
@@ -173,6 +181,22 @@ def _slug_for(key, form_papers):
     return min(slugs, key=lambda s: (-s.count("-"), s)) if slugs else slugify(key)
 
 
+def _join_own_forms(records, kc):
+    """Rule ``same_paper``: a form kept in its paper (the paper's own proposal, ``key@paper``) joins the global node
+    of the same key when only that paper writes the key: "we propose a new [memory-augmented version of Adam]" and
+    the title's "[Memory-Augmented Adam]" (67b280cd61) are one thing; a key other papers write too stays apart, as
+    the specificity gate says."""
+    writers = defaultdict(set)
+    for r in records:
+        for f, n in zip(r.forms, r.nodes):
+            if n == f.key:
+                writers[f.key].add(r.paper)
+    for r in records:
+        for f, n in zip(r.forms, r.nodes):
+            if n is not None and n == local_key(f.key, r.paper) and writers.get(f.key) == {r.paper}:
+                kc.union(f.key, n, "same_paper")
+
+
 def _join_modified_synonyms(kc, forms, by_tail):
     """Rule ``synonym_modifier``: names of one synonym entry stay synonyms after the same modifier ("GPU memory
     usage" and "GPU memory consumption", as memory usage and memory consumption; "peak memory consumption" and
@@ -221,6 +245,7 @@ def _cluster(records, merges, apart, ambiguous, pairs=None, tails=None):
         for k in present[1:]:
             kc.union(present[0], k, rule, force=True)
     _join_modified_synonyms(kc, forms, tails or {})
+    _join_own_forms(records, kc)
     for r in records:
         anchor = r.anchor()
         head = r.forms[r.nodes.index(anchor)]

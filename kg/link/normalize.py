@@ -283,6 +283,12 @@ def normalize(text):
     words, heads = _strip_name_heads(words)
     if heads:
         steps.add("head_word")
+    lex = load_lexicon()
+    for i in range(1, len(words) - 2):  # "memory-augmented version of Adam" is memory-augmented Adam
+        if words[i].lower() in lex.version_words and words[i + 1].lower() == "of":
+            words = words[:i] + words[i + 2:]
+            steps.add("version_of")
+            break
     checkpoint = _base_checkpoint(" ".join(words))
     if checkpoint:  # "LLaMA2-7B-base" is LLaMA2-7B: the pretrained checkpoint of a size, not another size
         words = checkpoint.split(" ")

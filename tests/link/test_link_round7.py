@@ -242,3 +242,24 @@ def test_a_task_written_with_benchmarks_is_the_task():
                   PaperExtraction("d", "", [Entity("reasoning", "Task")])])
     assert node_of(r, "a", "image classification benchmarks") == node_of(r, "b", "image classification")
     assert node_of(r, "c", "reasoning benchmarks") != node_of(r, "d", "reasoning")  # datasets are no task
+
+
+# -- rules version_of and same_paper: "memory-augmented version of Adam" is the title's "Memory-Augmented Adam" -------
+
+def test_a_version_of_a_name_after_a_modifier_is_the_modified_name():
+    assert normalize("memory-augmented version of Adam").key == normalize("Memory-Augmented Adam").key
+    assert normalize("stochastic variant of Frank-Wolfe").key == normalize("stochastic Frank-Wolfe").key
+    assert normalize("a version of Adam").key != normalize("Adam").key
+
+
+def test_a_papers_own_proposal_joins_its_other_name_only_it_writes():
+    # 67b280cd61: the proposal stays in its paper (the gate), the title's Task of the same key is global
+    r = link([], [PaperExtraction("m", "", [Entity("Memory-Augmented Adam", "Task", "used"),
+                                            Entity("memory-augmented version of Adam", "Method", "proposed")]),
+                  PaperExtraction("a", "", [Entity("adaptive algorithm", "Method", "proposed"),
+                                            Entity("adaptive algorithms", "Method", "used")]),
+                  PaperExtraction("b", "", [Entity("adaptive algorithms", "Method", "used")])])
+    assert node_of(r, "m", "Memory-Augmented Adam") == node_of(r, "m", "memory-augmented version of Adam")
+    # a key another paper writes too: the paper's own "adaptive algorithm" stays its own
+    assert node_of(r, "a", "adaptive algorithm") != node_of(r, "b", "adaptive algorithms")
+    assert r.report["merges"]["same_paper"] == 1
