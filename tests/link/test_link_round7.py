@@ -263,3 +263,12 @@ def test_a_papers_own_proposal_joins_its_other_name_only_it_writes():
     # a key another paper writes too: the paper's own "adaptive algorithm" stays its own
     assert node_of(r, "a", "adaptive algorithm") != node_of(r, "b", "adaptive algorithms")
     assert r.report["merges"]["same_paper"] == 1
+
+
+def test_memory_overhead_is_the_memory_a_method_uses():
+    # 84092070ef "reduce the memory overhead of the KV cache by 80%"; 8783bd83bf aliases it with memory consumption
+    r = link([], [PaperExtraction("a", "", [Entity("memory overhead", "Metric")]),
+                  PaperExtraction("b", "", [Entity("memory consumption", "Metric")]),
+                  PaperExtraction("c", "", [Entity("memory bandwidth", "Metric")])])
+    assert node_of(r, "a", "memory overhead") == node_of(r, "b", "memory consumption")
+    assert node_of(r, "c", "memory bandwidth") != node_of(r, "b", "memory consumption")
