@@ -290,9 +290,9 @@ def tie_paper_abbreviations(records, texts, counts=None):
     """Rule ``paper_abbreviation``: two entities of one paper, an abbreviation and a long form it abbreviates from
     its first letter on (:func:`_spelled_beside`), of one family of types, written beside each other
     ("[Activation-aware Weight Quantization] ([AWQ])", "[LISA]: [Layerwise Importance Sampling] for ...", "[DEFT],
-    [Density-Efficient Fine-Tuning], can ...") are one thing: the abbreviation's entity
-    takes the long form as a form of its own, so both link into one node. The extractor gave them apart when it
-    did not see the pair (:func:`kg.records.Entity` aliases tie the pairs it saw).
+    [Density-Efficient Fine-Tuning], can ...") are one thing: the abbreviation's entity takes the long form as a
+    form of its own, so both link into one node. The extractor gave them apart when it did not see the pair (the
+    aliases of an entity tie the pairs it saw).
 
     Parameters
     ----------
