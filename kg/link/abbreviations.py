@@ -277,13 +277,16 @@ def _beside(text, first, second, short_first):
 
 
 def _spelled_beside(short, long):
-    """`long` may be the long form of `short` written beside it: it abbreviates it from its first letter on and
-    does not itself hold the abbreviation ("asynchronous SGD", "Partial G-CNNs" are kinds of SGD and G-CNNs) nor
-    more words before the letters start ("image-level self-supervised learning" is no "SSL")."""
+    """`long` may be the long form of `short` written beside it: it abbreviates it from its first word on (or a
+    hyphenated part of it: "Weight-Decomposed Low-Rank Adaptation" of DoRA) and does not itself hold the
+    abbreviation ("asynchronous SGD", "Partial G-CNNs" are kinds of SGD and G-CNNs) nor more words before the
+    letters start ("image-level self-supervised learning" is no "SSL")."""
     words = [w.lower() for w in re.split(r"[\s-]+", long) if w]
     if not words or short.lower() in words or short.lower().rstrip("s") in {w.rstrip("s") for w in words}:
         return False
-    return short[:1].lower() == long[:1].lower() and is_abbreviation(short, long)
+    parts = long.split()[0].split("-")  # "Weight-[D]ecomposed Low-Rank Adaptation (DoRA)"
+    starts = {part[:1].lower() for part in parts if part}
+    return short[:1].lower() in starts and is_abbreviation(short, long)
 
 
 def tie_paper_abbreviations(records, texts, counts=None):

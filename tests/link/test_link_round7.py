@@ -272,3 +272,10 @@ def test_memory_overhead_is_the_memory_a_method_uses():
                   PaperExtraction("c", "", [Entity("memory bandwidth", "Metric")])])
     assert node_of(r, "a", "memory overhead") == node_of(r, "b", "memory consumption")
     assert node_of(r, "c", "memory bandwidth") != node_of(r, "b", "memory consumption")
+
+
+def test_an_abbreviation_may_start_in_a_hyphenated_first_word():
+    # 588bd9d3a1 "LoRA variants such as Weight-Decomposed Low-Rank Adaptation (DoRA)"
+    t = "LoRA variants such as Weight-Decomposed Low-Rank Adaptation (DoRA). Ours beats DoRA."
+    r = _link(_paper("p", t, ("DoRA", "Method"), ("Weight-Decomposed Low-Rank Adaptation", "Method")))
+    assert node_of(r, "p", "DoRA") == node_of(r, "p", "Weight-Decomposed Low-Rank Adaptation")
