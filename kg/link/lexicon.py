@@ -51,6 +51,9 @@ class Lexicon:
     function_heads : dict of str to frozenset of str
         Rule ``function_head`` (:func:`kg.link.stems.stem_key`): a head word dropped after the words it maps to
         ("cross-entropy loss function" is the cross-entropy loss).
+    agent_acts : frozenset of str
+        Rule ``agent_act`` (:func:`kg.link.stems.stem`): agent nouns whose stem key is the act's ("straight-through
+        estimator" is straight-through estimation).
     version_words : frozenset of str
         Rule ``version_of`` (:func:`kg.link.normalize.normalize`): "<modifier> <word> of <name>" is "<modifier>
         <name>" ("memory-augmented version of Adam").
@@ -128,6 +131,7 @@ class Lexicon:
     based_id: str = "based_model"
     checkpoint_words: frozenset = frozenset()
     version_words: frozenset = frozenset()
+    agent_acts: frozenset = frozenset()
     function_heads: dict = field(default_factory=dict)
     based_heads: frozenset = frozenset()
     optimizer_kinds: frozenset = frozenset()
@@ -247,6 +251,7 @@ def load_lexicon(path=LEXICON_PATH):
         based_id=str(_get(data, ("based", "id")) or "based_model"),
         checkpoint_words=frozenset(_words(path, data, "checkpoint", "words")),
         version_words=frozenset(_words(path, data, "version", "words")),
+        agent_acts=frozenset(_words(path, data, "phrase", "agent_acts")),
         function_heads={k: frozenset(v) for k, v in _get(data, ("phrase", "function_heads")).items()}
         if isinstance(_get(data, ("phrase", "function_heads")), dict) else {},
         based_heads=frozenset(_words(path, data, "based", "heads")),

@@ -84,6 +84,8 @@ def stem(word):
     """
     s = plain_stem(word)
     if word.endswith(("er", "or", "ers", "ors")) and not s.endswith(("er", "or")):
+        if _singular_word(word) in load_lexicon().agent_acts:  # rule agent_act: an estimator is the estimation
+            return s
         return s + "~r"
     if word.endswith(("ity", "ities", "ness", "ism", "isms")) and not s.endswith(("iti", "ness", "ism")):
         return s + "~q"

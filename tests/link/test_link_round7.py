@@ -279,3 +279,13 @@ def test_an_abbreviation_may_start_in_a_hyphenated_first_word():
     t = "LoRA variants such as Weight-Decomposed Low-Rank Adaptation (DoRA). Ours beats DoRA."
     r = _link(_paper("p", t, ("DoRA", "Method"), ("Weight-Decomposed Low-Rank Adaptation", "Method")))
     assert node_of(r, "p", "DoRA") == node_of(r, "p", "Weight-Decomposed Low-Rank Adaptation")
+
+
+def test_an_estimator_is_its_estimation_but_a_transformer_no_transformation():
+    from kg.link.stems import stem_keys
+    est = stem_keys(normalize("straight-through estimation"))
+    assert stem_keys(normalize("straight-through estimator")) == est
+    assert not stem_keys(normalize("linear transformer")) & stem_keys(normalize("linear transformation"))
+    r = link([], [PaperExtraction("a", "", [Entity("STE", "Method", aliases=["straight-through estimator"])]),
+                  PaperExtraction("b", "", [Entity("straight-through estimation", "Method")])])
+    assert node_of(r, "a", "STE") == node_of(r, "b", "straight-through estimation")
