@@ -61,6 +61,7 @@ class Record:
     nodes: list = field(default_factory=list)  # per form: its node in the clustering, or None
     local: list = field(default_factory=list)  # per form: True when it links within its paper only
     cluster: str | None = None  # the id of its corpus entity
+    title: str = ""  # the title of its paper
 
     def anchor(self):
         """The node that places the record in a cluster: its first form that is a node."""
@@ -175,7 +176,7 @@ def build_records(extractions, drop, dropped, terms=frozenset(), counts=None):
             if forms[0].key in drop:
                 dropped["curation"] += 1
                 continue
-            records.append(Record(ext.id, i, ent, [f for f in forms if f.key not in drop]))
+            records.append(Record(ext.id, i, ent, [f for f in forms if f.key not in drop], title=titles[ext.id]))
     named, used = defaultdict(set), defaultdict(set)  # key -> papers that write it as a name / that use it
     for r in records:
         for f in r.forms:

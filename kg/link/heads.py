@@ -12,12 +12,15 @@
 - **models based on a model** (:func:`based_rest`, rule ``based_model``): "Transformer-based models" and "CNN-based
   models" are transformers and CNNs where the corpus names those as models (a method is not: "LoRA-based methods"
   are methods built on LoRA, and "convolution-based models" are no convolutions).
+- **title case** (:func:`title_cased`, rule ``title_case``): a phrase of a title that capitalises every word gets
+  the stem keys of its lower-case words ("Efficient [Sparse Attention] in ..."), unless the paper abbreviates it.
 - **spelled heads** (:func:`spelled_rest`, rule ``spelled_head``): "PEFT fine-tuning" is PEFT where the corpus
   spells PEFT out as "parameter-efficient fine-tuning", a long form that ends with the words after it.
 
 :func:`join_by_heads` applies the five to a clustering. The word lists are data (:mod:`kg.link.lexicon`).
 """
 
+import re
 from collections import defaultdict
 from functools import cache
 
@@ -165,6 +168,25 @@ def _measure_stems(heads):
     return frozenset(stem(h) for h in heads)
 
 
+def title_cased(nf, title):
+    """The form as an ordinary phrase when it is capitalised only as its paper's title capitalises every word (rule
+    ``title_case``): "Efficient [Sparse Attention] in Long-context LLM Prefilling" writes sparse attention, not a
+    name. Not a form with an acronym, a capital inside a word or a digit ("LoRA", "GPT-4"), nor a form outside the
+    title. Else the form itself.
+
+    >>> title_cased(normalize("Sparse Attention"), "Efficient Sparse Attention in LLMs").text
+    'sparse attention'
+    >>> title = "Stable Diffusion and LoRA Tricks"
+    >>> [title_cased(normalize(t), title).text for t in ("LoRA Tricks", "Sparse Attention")]
+    ['LoRA Tricks', 'Sparse Attention']
+    """
+    words = [w for w in re.split(r"[\s-]+", nf.text) if w.lower() not in _FUNCTION_WORDS]
+    if (len(words) < 2 or nf.text not in (title or "") or any(c.isdigit() for c in nf.text)
+            or not all(w[:1].isupper() and (w[1:].islower() or not w[1:]) for w in words)):
+        return nf
+    return normalize(nf.text.lower())
+
+
 def stem_nodes(records, families):
     """Key -> sorted stem nodes (``"~<family>:<stem key>"``) of the global ordinary-phrase forms with that key."""
     out = defaultdict(set)
@@ -173,7 +195,11 @@ def stem_nodes(records, families):
             if not local:
                 fam = _said_family(f) or families[f.key]
                 model = fam == "model"  # the name of a model keeps the acts its words name (rule model_head)
-                out[f.key].update(f"~{fam}:{_family_stem(s, fam)}" for s in stem_keys(f, gerunds=model))
+                # "Efficient [Sparse Attention] in ...": an ordinary phrase, unless the paper abbreviates it, a name
+                # ("the Cross-Entropy Method (CEM)")
+                spelled = any(is_acronym(o.text) and spells_initials(o.text, f.text) for o in r.forms if o is not f)
+                g = f if spelled else title_cased(f, r.title)
+                out[f.key].update(f"~{fam}:{_family_stem(s, fam)}" for s in stem_keys(g, gerunds=model))
     return {k: sorted(v) for k, v in out.items() if v}
 
 

@@ -106,6 +106,12 @@ def _words(nf, split=False):
             words = words[i + 1:] + words[:i]
             break
     lex = load_lexicon()
+    heads = lex.phrase_heads | lex.descriptor_heads | lex.model_heads
+    # rule based_act: "magnitude-based pruning" is magnitude pruning; not before a head ("regression-based
+    # methods" are methods built on regression, no regression)
+    words = [w[:-len("-based")] if w.endswith("-based") and len(w) > 6 and i + 1 < len(words)
+             and _singular_word(words[i + 1]) not in heads and w[:-len("-based")] not in lex.modifiers else w
+             for i, w in enumerate(words)]  # ("model-based clustering" is one kind of clustering)
     original = nf.text.split()
     if (len(words) == 2 and len(original) == 2 and words[0].endswith("ing") and original[1].lower().endswith("s")
             and words[1] in lex.gerund_objects):

@@ -289,3 +289,26 @@ def test_an_estimator_is_its_estimation_but_a_transformer_no_transformation():
     r = link([], [PaperExtraction("a", "", [Entity("STE", "Method", aliases=["straight-through estimator"])]),
                   PaperExtraction("b", "", [Entity("straight-through estimation", "Method")])])
     assert node_of(r, "a", "STE") == node_of(r, "b", "straight-through estimation")
+
+
+# -- rule title_case: a title capitalises every word of an ordinary phrase ---------------------------------------------
+
+def test_a_title_case_phrase_of_a_title_is_an_ordinary_phrase():
+    # 4e72fa3f8d "Low-bit Estimation for Efficient Sparse Attention in Long-context LLM Prefilling"
+    r = link([], [PaperExtraction("t", "Efficient Sparse Attention in Long-context LLM Prefilling",
+                                  [Entity("Sparse Attention", "Method")]),
+                  PaperExtraction("u", "", [Entity("sparse attention mechanisms", "Method")]),
+                  PaperExtraction("c", "Planning with the Cross-Entropy Method",
+                                  [Entity("CEM", "Method", aliases=["Cross-Entropy Method"])]),
+                  PaperExtraction("x", "", [Entity("cross-entropy", "Method")])])
+    assert node_of(r, "t", "Sparse Attention") == node_of(r, "u", "sparse attention mechanisms")
+    assert node_of(r, "c", "CEM") != node_of(r, "x", "cross-entropy")  # a name the paper abbreviates
+
+
+# -- rule based_act: "magnitude-based pruning" is magnitude pruning ---------------------------------------------------
+
+def test_an_act_by_a_word_based_is_the_act_by_that_word():
+    from kg.link.stems import stem_keys
+    assert stem_keys(normalize("magnitude-based pruning")) == stem_keys(normalize("magnitude pruning"))
+    assert not stem_keys(normalize("regression-based methods")) & stem_keys(normalize("regression"))
+    assert not stem_keys(normalize("model-based clustering")) & stem_keys(normalize("clustering"))
