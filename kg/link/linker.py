@@ -218,9 +218,10 @@ def _join_modified_synonyms(kc, forms, by_tail):
             kc.union(first, k, "synonym_modifier")
 
 
-def _cluster(records, merges, apart, ambiguous, pairs=None, tails=None):
+def _cluster(records, merges, apart, ambiguous, pairs=None, tails=None, ties=()):
     """Union the nodes of all records: synonyms and curation merges (and the synonyms after one modifier: `tails`,
-    :func:`_synonym_tails`), ties within one paper's entity, stem keys, near-identical spellings.
+    :func:`_synonym_tails`), abbreviations a relinked record defines (`ties`), ties within one paper's entity, stem
+    keys, near-identical spellings.
 
     Returns
     -------
@@ -245,6 +246,9 @@ def _cluster(records, merges, apart, ambiguous, pairs=None, tails=None):
         for k in present[1:]:
             kc.union(present[0], k, rule, force=True)
     _join_modified_synonyms(kc, forms, tails or {})
+    for short, long in ties:  # "Stable Diffusion (SD) V2.1": SD still abbreviates Stable Diffusion elsewhere
+        if short in kc.parent and long in kc.parent:
+            kc.union(short, long, "abbreviation")
     _join_own_forms(records, kc)
     for r in records:
         anchor = r.anchor()
@@ -435,13 +439,13 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
                    for f, loc in zip(r.forms, r.local)]
         if all(n is None for n in r.nodes):
             r.nodes = [f.key for f in r.forms]
-    relink_truncated(records, texts, terms, relinked)
+    ties = relink_truncated(records, texts, terms, relinked)
     release_title_terms(records, counts=relinked)
     relink_context(records, texts, relinked)
     relink_shortened_rates(records, relinked)
     relink_elided_heads(records, relinked)
 
-    kc, forms = _cluster(records, merges, apart, ambiguous, pairs, _synonym_tails(curation, synonyms))
+    kc, forms = _cluster(records, merges, apart, ambiguous, pairs, _synonym_tails(curation, synonyms), ties)
     clusters = defaultdict(list)
     for r in records:
         clusters[kc.find(r.anchor())].append(r)

@@ -1,4 +1,6 @@
-"""Mentions that are a truncated part of a longer name, found from the text around them (rule ``truncated_span``).
+"""Mentions that are a truncated part of a longer name, found from the text around them (rule ``truncated_span``), and
+abbreviations a paper defines with a version after them (rule ``defined_version``: "pruning Stable Diffusion (SD)
+V2.1" makes that paper's SD Stable Diffusion V2.1).
 
 An extractor may cut a longer name down to a shorter one: "[BERT]-Base", "tiny-[ImageNet]", "[Llama 2] Chat
 Drafter 115M", "Vector [Quantized Variational AutoEncoders]", or one conjunct of a coordination whose shared head
@@ -30,10 +32,10 @@ from collections import Counter
 from .cluster import parts_of
 from .forms import local_key
 from .lexicon import load_lexicon
-from .normalize import DETERMINERS, _singular, is_acronym, normalize
+from .normalize import DETERMINERS, _singular, is_abbreviation, is_acronym, normalize
 from .stems import family_of
 
-__all__ = ["extensions", "coordinated", "matching_mentions", "truncated_target", "relink_truncated"]
+__all__ = ["extensions", "coordinated", "defined_version", "matching_mentions", "truncated_target", "relink_truncated"]
 
 _WORD = r"[A-Za-z0-9][A-Za-z0-9.+#]*(?:-[A-Za-z0-9.+#]+)*"
 _NUMBER = re.compile(r"\d+(?:x\d+)?")
@@ -205,8 +207,30 @@ def truncated_target(entity, text, known, lexicon=None):
     return entity.name, False
 
 
+_DEFINED_VERSION = re.compile(r"\s*\(\s*([A-Za-z][\w-]*)\s*\)\s+([Vv]\d+(?:\.\d+)*|\d+\.\d+)\b")
+
+
+def defined_version(entity, text):
+    """The versioned name of an entity whose paper defines its abbreviation with a version after it (rule
+    ``defined_version``): "pruning Stable Diffusion (SD) V2.1" makes the paper's Stable Diffusion and SD that version,
+    also where it writes "SD" alone later. Returns ``(name, True)`` or None.
+
+    >>> from kg.records import Entity, Mention
+    >>> t = "by pruning Stable Diffusion (SD) V2.1 using COCO. Prompts for SD are hard."
+    >>> e = Entity("SD", "Model", mentions=[Mention("Stable Diffusion", 11, 27), Mention("SD", 66, 68)])
+    >>> defined_version(e, t)
+    ('Stable Diffusion V2.1', True)
+    """
+    for m in matching_mentions(entity, text):
+        found = _DEFINED_VERSION.match(text, m.end)
+        if found and is_acronym(found.group(1)) and is_abbreviation(found.group(1), m.text):
+            return f"{m.text} {found.group(2)}", True
+    return None
+
+
 def relink_truncated(records, texts, terms, counts):
-    """Records whose every mention is cut from a longer name link as that name, or within their paper only.
+    """Records whose every mention is cut from a longer name link as that name, or within their paper only; records
+    whose paper defines their abbreviation with a version after it link as that version (:func:`defined_version`).
 
     Parameters
     ----------
@@ -217,7 +241,14 @@ def relink_truncated(records, texts, terms, counts):
     terms : set of str
         Keys of the synonym table's names, known names even where no paper writes them.
     counts : collections.Counter
-        Counts the records relinked under ``truncated_span`` (the link report's ``relinked``).
+        Counts the records relinked under ``truncated_span`` and ``defined_version`` (the link report's
+        ``relinked``).
+
+    Returns
+    -------
+    list of tuple
+        ``(abbreviation key, long-form key)`` of the abbreviations a record relinked by ``defined_version`` defines:
+        "SD" still stands for Stable Diffusion where other papers write it bare.
     """
     # the family of the type papers give each known name (None: several, or a name of the synonym table only)
     known = dict.fromkeys(terms)
@@ -226,14 +257,20 @@ def relink_truncated(records, texts, terms, counts):
             if not loc:
                 fam = family_of(r.entity.type)
                 known[f.key] = fam if known.get(f.key, fam) == fam and (f.key not in known or known[f.key]) else None
+    ties = []
     for r in records:
-        found = truncated_target(r.entity, texts[r.paper], known) if r.paper in texts else None
+        text = texts.get(r.paper)
+        version = None if text is None else defined_version(r.entity, text)
+        found = version or (None if text is None else truncated_target(r.entity, text, known))
         if found is None:
             continue
         text, linked = found
         own, nf = r.forms[0].key, normalize(text)
+        if version:  # the abbreviation the paper defines still stands for the unversioned name elsewhere
+            ties += [(own, f.key) for f in r.forms[1:] if is_abbreviation(r.forms[0].text, f.text)]
         for i, f in enumerate(r.forms):
             if f.key == own:
                 r.forms[i] = nf
                 r.nodes[i] = nf.key if linked else local_key(nf.key, r.paper)
-        counts["truncated_span"] += 1
+        counts["defined_version" if version else "truncated_span"] += 1
+    return ties

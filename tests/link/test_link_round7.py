@@ -312,3 +312,23 @@ def test_an_act_by_a_word_based_is_the_act_by_that_word():
     assert stem_keys(normalize("magnitude-based pruning")) == stem_keys(normalize("magnitude pruning"))
     assert not stem_keys(normalize("regression-based methods")) & stem_keys(normalize("regression"))
     assert not stem_keys(normalize("model-based clustering")) & stem_keys(normalize("clustering"))
+
+
+# -- rule defined_version: "Stable Diffusion (SD) V2.1" is that version in its paper -----------------------------------
+
+def test_an_abbreviation_defined_with_a_version_is_that_version():
+    # f50c6613d1 "pruning Stable Diffusion (SD) V2.1 using CC3M and COCO ... challenging prompts for SD"
+    t = "We show it by pruning Stable Diffusion (SD) V2.1 using COCO. We found challenging prompts for SD."
+    p, x = _paper("v", t, ("Stable Diffusion", "Model"))
+    e = x.entities[0]
+    sd = [Mention("SD", m.start(), m.end()) for m in re.finditer(r"\bSD\b", t)]
+    x = PaperExtraction("v", p.title, [Entity("SD", "Model", "used", ["Stable Diffusion"], mentions=e.mentions + sd)])
+    r = link([p, *[q for q, _ in (_paper("w", "Stable-Diffusion-2.1 samples.", ("Stable-Diffusion-2.1", "Model")),
+                                     _paper("s", "We fine-tune SD models.", ("SD", "Model")),
+                                     _paper("t", "Models like Stable Diffusion.", ("Stable Diffusion", "Model")))]],
+             [x, PaperExtraction("w", "", [Entity("Stable-Diffusion-2.1", "Model")]),
+              PaperExtraction("s", "", [Entity("SD", "Model")]),
+              PaperExtraction("t", "", [Entity("Stable Diffusion", "Model")])])
+    assert node_of(r, "v", "SD") == node_of(r, "w", "Stable-Diffusion-2.1")
+    assert node_of(r, "s", "SD") == node_of(r, "t", "Stable Diffusion") != node_of(r, "v", "SD")
+    assert r.report["relinked"]["defined_version"] == 1
