@@ -31,6 +31,8 @@ from kg.link.evaluate import (
     read_pairs,
     within_paper_splits,
 )
+from kg.records import PaperExtraction
+from kg.sources import read_papers
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,9 +94,6 @@ def top_nodes(graph_dir, n):
 def within(graph_dir, annotations=None, n=20):
     """Annotated entities of the bundled corpus whose mentions a built graph puts into two or more nodes: the
     extraction of `graph_dir` linked again as the build links it (its curation file: ``data/curation.toml``)."""
-    from kg.records import PaperExtraction
-    from kg.sources import read_papers
-
     folder = Path(annotations or ROOT / "data" / "annotations") / "hf-daily"
     rows = read_annotated(folder, "hf-daily")
     exts = [PaperExtraction.from_dict(json.loads(line))

@@ -320,7 +320,7 @@ def tie_paper_abbreviations(records, texts, counts=None):
     >>> [f.text for f in records[0].forms]
     ['AWQ', 'Activation-aware Weight Quantization']
     """
-    from .spans import matching_mentions  # (spans imports this module's neighbours)
+    from .spans import matching_mentions  # here: kg.link.spans imports kg.link.forms, which imports this module
 
     by_paper = defaultdict(list)
     for r in records:

@@ -33,7 +33,7 @@ import re
 from functools import cache
 
 from .cluster import _FUNCTION_WORDS
-from .forms import local_key, result_made
+from .forms import local_key, result_made, written_keys
 from .lexicon import load_lexicon
 from .normalize import _singular, is_abbreviation, is_acronym, normalize, tokens_of
 from .stems import plain_stem
@@ -191,17 +191,6 @@ def _noun_compound(nf, lex):
     return not any(w.endswith(lex.adjective_endings) or not w.isalpha() for w in nf.spaced.split()[:-1])
 
 
-def _written(records, types=None):
-    """Key -> the papers whose records (of `types`, else any) write a form that links by that key itself."""
-    out = {}
-    for r in records:
-        if types is None or r.entity.type in types:
-            for f, n in zip(r.forms, r.nodes):
-                if n == f.key:
-                    out.setdefault(f.key, set()).add(r.paper)
-    return out
-
-
 def relink_shortened_rates(records, counts, lexicon=None):
     """Rule ``shortened_rate``: a paper's Metric "<word> rate" (or another ratio head) is the paper's one other
     Metric that ends in that word, written again shortened with the word that says it is measured as a share
@@ -274,7 +263,7 @@ def relink_elided_heads(records, counts, lexicon=None):
         Counts the records changed, under the rule's id.
     """
     lex = lexicon or load_lexicon()
-    written, tails, by_paper = _written(records), {}, {}
+    written, tails, by_paper = written_keys(records), {}, {}
     for r in records:
         by_paper.setdefault(r.paper, []).append(r)
         for f, n in zip(r.forms, r.nodes):
@@ -319,7 +308,7 @@ def relink_context(records, texts, counts, lexicon=None):
     named = metrics | {f.key for r in records if r.entity.type == "Metric"
                        for f, n in zip(r.forms, r.nodes) if n == f.key}
     optimizers = _optimizers(records, texts, lex)
-    methods = _written(records, ("Method",))  # the methods other papers write (rule descent_method)
+    methods = written_keys(records, ("Method",))  # the methods other papers write (rule descent_method)
     for r in records:
         act = _optimizer_act(r, optimizers, lex, methods) if r.entity.type in ("Method", "Task") else None
         if act is not None:  # "compared to [Adam optimization]": the optimizer Adam

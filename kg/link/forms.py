@@ -47,7 +47,7 @@ from .normalize import (
 from .stems import content_stems, family_of, head_family, stem_keys
 
 __all__ = ["Record", "build_records", "provenance_read", "release_title_terms", "title_role", "local_key",
-           "key_families", "node_of", "acronym_kinds", "capital_keys", "results_only"]
+           "written_keys", "key_families", "node_of", "acronym_kinds", "capital_keys", "results_only"]
 
 
 @dataclass
@@ -66,6 +66,24 @@ class Record:
     def anchor(self):
         """The node that places the record in a cluster: its first form that is a node."""
         return next(n for n in self.nodes if n is not None)
+
+
+def written_keys(records, types=None):
+    """Key -> the papers whose records (of `types`, else any) write a form that links by that key itself (its node
+    is its key: no form kept in its paper).
+
+    >>> from kg.records import Entity
+    >>> r = Record("p", 0, Entity("LoRA", "Method"), [normalize("LoRA")], nodes=["lora"])
+    >>> written_keys([r]), written_keys([r], ("Model",))
+    ({'lora': {'p'}}, {})
+    """
+    out = {}
+    for r in records:
+        if types is None or r.entity.type in types:
+            for f, n in zip(r.forms, r.nodes):
+                if n == f.key:
+                    out.setdefault(f.key, set()).add(r.paper)
+    return out
 
 
 def local_key(key, paper):

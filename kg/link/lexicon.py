@@ -145,6 +145,14 @@ class Lexicon:
     role_cue_prefix: str = "roles."
 
 
+def _word_table(path, data, *keys):
+    """A table of word -> words at `keys` (``{ function = ["loss", "objective"] }``), empty when absent."""
+    table = _get(data, keys) or {}
+    if not (isinstance(table, dict) and all(isinstance(v, list) for v in table.values())):
+        raise InputError(path, f"{'.'.join(keys)} must map words to lists of words")
+    return {str(k).lower(): frozenset(str(w).lower() for w in v) for k, v in table.items()}
+
+
 def _get(data, keys):
     for k in keys:
         data = data.get(k) if isinstance(data, dict) else None
@@ -252,8 +260,7 @@ def load_lexicon(path=LEXICON_PATH):
         checkpoint_words=frozenset(_words(path, data, "checkpoint", "words")),
         version_words=frozenset(_words(path, data, "version", "words")),
         agent_acts=frozenset(_words(path, data, "phrase", "agent_acts")),
-        function_heads={k: frozenset(v) for k, v in _get(data, ("phrase", "function_heads")).items()}
-        if isinstance(_get(data, ("phrase", "function_heads")), dict) else {},
+        function_heads=_word_table(path, data, "phrase", "function_heads"),
         based_heads=frozenset(_words(path, data, "based", "heads")),
         optimizer_kinds=frozenset(_words(path, data, "descent", "kinds")),
         optimizer_kind_words=_integer(path, data, "descent", "max_words"),

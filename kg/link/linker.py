@@ -60,6 +60,7 @@ from .forms import (
     local_key,
     node_of,
     release_title_terms,
+    written_keys,
 )
 from .heads import join_by_heads
 from .index import NodeIndex, assign_ids
@@ -186,11 +187,7 @@ def _join_own_forms(records, kc):
     of the same key when only that paper writes the key: "we propose a new [memory-augmented version of Adam]" and
     the title's "[Memory-Augmented Adam]" (67b280cd61) are one thing; a key other papers write too stays apart, as
     the specificity gate says."""
-    writers = defaultdict(set)
-    for r in records:
-        for f, n in zip(r.forms, r.nodes):
-            if n == f.key:
-                writers[f.key].add(r.paper)
+    writers = written_keys(records)
     for r in records:
         for f, n in zip(r.forms, r.nodes):
             if n is not None and n == local_key(f.key, r.paper) and writers.get(f.key) == {r.paper}:
@@ -361,17 +358,16 @@ def _report(extractions, records, entities, kc, forms, ambiguous, dropped, varia
     }
 
 
-def _merges(curation, synonyms):
-    """``(rule, keys)`` groups joined whatever the guards but keep-apart say: synonyms, then curation."""
-    groups = [("synonym", g) for g in (load_curation(SYNONYMS_PATH).merge if synonyms else [])]
-    groups += [("curation", g) for g in curation.merge]
+def _merges(curation, table):
+    """``(rule, keys)`` groups joined whatever the guards but keep-apart say: the synonym `table`, then curation."""
+    groups = [("synonym", g) for g in table] + [("curation", g) for g in curation.merge]
     return [(rule, [normalize(n).key for n in g]) for rule, g in groups]
 
 
-def _synonym_tails(curation, synonyms):
-    """Spaced name -> numbers of the synonym entries (of the bundled table, when `synonyms`) that hold it."""
+def _synonym_tails(table):
+    """Spaced name -> numbers of the entries of the synonym `table` that hold it."""
     out = defaultdict(list)
-    for i, group in enumerate(load_curation(SYNONYMS_PATH).merge if synonyms else []):
+    for i, group in enumerate(table):
         for n in group:
             out[normalize(n).spaced].append(i)
     return out
@@ -416,7 +412,8 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
         curation = load_curation(curation)
     curation = curation or Curation()
     _, apart, drop, type_override = _curation_keys(curation)
-    merges = _merges(curation, synonyms)
+    table = load_curation(SYNONYMS_PATH).merge if synonyms else []
+    merges = _merges(curation, table)
     index = NodeIndex() if index is None else index
     dates = {p.id: p.date for p in papers}
     extractions = list(extractions)
@@ -445,7 +442,7 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     relink_shortened_rates(records, relinked)
     relink_elided_heads(records, relinked)
 
-    kc, forms = _cluster(records, merges, apart, ambiguous, pairs, _synonym_tails(curation, synonyms), ties)
+    kc, forms = _cluster(records, merges, apart, ambiguous, pairs, _synonym_tails(table), ties)
     clusters = defaultdict(list)
     for r in records:
         clusters[kc.find(r.anchor())].append(r)

@@ -256,7 +256,10 @@ def relink_truncated(records, texts, terms, counts):
         for f, loc in zip(r.forms, r.local):
             if not loc:
                 fam = family_of(r.entity.type)
-                known[f.key] = fam if known.get(f.key, fam) == fam and (f.key not in known or known[f.key]) else None
+                if f.key not in known:
+                    known[f.key] = fam
+                elif known[f.key] != fam:
+                    known[f.key] = None
     ties = []
     for r in records:
         text = texts.get(r.paper)

@@ -332,3 +332,10 @@ def test_an_abbreviation_defined_with_a_version_is_that_version():
     assert node_of(r, "v", "SD") == node_of(r, "w", "Stable-Diffusion-2.1")
     assert node_of(r, "s", "SD") == node_of(r, "t", "Stable Diffusion") != node_of(r, "v", "SD")
     assert r.report["relinked"]["defined_version"] == 1
+
+
+def test_lexicon_function_heads_must_map_words_to_lists(bad_file):
+    from kg.link.lexicon import LEXICON_PATH, load_lexicon
+    text = LEXICON_PATH.read_text().replace('function_heads = { function = ["loss", "objective"] }',
+                                            'function_heads = { function = "loss" }')
+    bad_file("lexicon.toml", text, load_lexicon, "phrase.function_heads must map words to lists of words")
