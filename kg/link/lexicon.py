@@ -51,6 +51,9 @@ class Lexicon:
     function_heads : dict of str to frozenset of str
         Rule ``function_head`` (:func:`kg.link.stems.stem_key`): a head word dropped after the words it maps to
         ("cross-entropy loss function" is the cross-entropy loss).
+    word_variants : dict of str to str
+        Rule ``word_variant`` (:func:`kg.link.stems.stem`): a word -> the word whose stem it takes ("net" ->
+        "network", "imagery" -> "image").
     agent_acts : frozenset of str
         Rule ``agent_act`` (:func:`kg.link.stems.stem`): agent nouns whose stem key is the act's ("straight-through
         estimator" is straight-through estimation).
@@ -133,6 +136,7 @@ class Lexicon:
     version_words: frozenset = frozenset()
     agent_acts: frozenset = frozenset()
     function_heads: dict = field(default_factory=dict)
+    word_variants: dict = field(default_factory=dict)
     based_heads: frozenset = frozenset()
     optimizer_kinds: frozenset = frozenset()
     optimizer_kind_words: int = 3
@@ -261,6 +265,7 @@ def load_lexicon(path=LEXICON_PATH):
         version_words=frozenset(_words(path, data, "version", "words")),
         agent_acts=frozenset(_words(path, data, "phrase", "agent_acts")),
         function_heads=_word_table(path, data, "phrase", "function_heads"),
+        word_variants={v: k for k, vs in _word_table(path, data, "phrase", "word_variants").items() for v in vs},
         based_heads=frozenset(_words(path, data, "based", "heads")),
         optimizer_kinds=frozenset(_words(path, data, "descent", "kinds")),
         optimizer_kind_words=_integer(path, data, "descent", "max_words"),

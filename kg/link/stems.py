@@ -81,7 +81,15 @@ def stem(word):
     ['comput', 'comput', 'transform~r', 'transform', 'layer']
     >>> stem("utility"), stem("utilization")
     ('util~q', 'util~z')
+
+    A word of the lexicon's ``word_variants`` takes the stem of the word it stands for (rule ``word_variant``):
+
+    >>> stem("nets") == stem("network"), stem("imagery") == stem("images")
+    (True, True)
     """
+    variant = load_lexicon().word_variants.get(_singular_word(word))
+    if variant is not None:
+        word = variant
     s = plain_stem(word)
     if word.endswith(("er", "or", "ers", "ors")) and not s.endswith(("er", "or")):
         if _singular_word(word) in load_lexicon().agent_acts:  # rule agent_act: an estimator is the estimation

@@ -133,8 +133,14 @@ def abstracts_digest(annotated, h):
     return h
 
 
+_EMPTY_MODEL_DIR = []
+
+
 def _empty_model_dir():
-    return tempfile.mkdtemp(prefix="kg-nomodel-")
+    """One empty model directory per process ("no trained models"), removed when the process exits."""
+    if not _EMPTY_MODEL_DIR:
+        _EMPTY_MODEL_DIR.append(tempfile.TemporaryDirectory(prefix="kg-nomodel-"))
+    return _EMPTY_MODEL_DIR[0].name
 
 
 def process(items, fold, tagger, lexicon_dir=None, copy=False):
