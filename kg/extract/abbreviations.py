@@ -27,6 +27,7 @@ __all__ = ["AbbreviationFinder", "make_abbreviations", "find_definitions", "trim
            "clip_window", "initials_long_form", "title_definition", "title_alias", "or_definitions"]
 
 _BRACKETS = set("()[]{}")
+_QUOTES = {'"', "'", "``", "''", "\u201c", "\u201d", "\u2018", "\u2019"}
 
 
 def trim_long_form(long_span, short_text):
@@ -135,11 +136,17 @@ def clip_window(long_cand):
 def _compound_candidates(matches, doc):
     """``(long, short)`` candidates whose short form is split by the tokenizer ("iLA-SDP", "Q-Former").
 
-    ``filter_matches`` rejects them because a hyphen token is shorter than two characters.
+    ``filter_matches`` rejects them because a hyphen token is shorter than two characters. Also a quoted short
+    form ('asymmetric loss ("ASL")'), whose quotes fail its check.
     """
     out = []
     for _, start, end in matches:
         inner = doc[start + 1:end - 1]
+        # a quoted short form: 'a novel asymmetric loss ("ASL")'
+        if len(inner) == 3 and inner[0].text in _QUOTES and inner[2].text in _QUOTES and inner[1].text[0].isalpha():
+            n = sum(c.isalnum() for c in inner[1].text)
+            out.append((doc[max(0, start - min(n + 5, 2 * n)):start], inner[1:2]))
+            continue
         if len(inner) < 2 or any(t.whitespace_ for t in inner[:-1]) or len(inner.text) > 12:
             continue
         if not inner.text[0].isalpha() or sum(c.isalpha() for c in inner.text) < len(inner.text) / 2:

@@ -13,12 +13,15 @@ __all__ = ["prose_tokenizer"]
 _EMOTICON_CHARS = set("()[]:;=")
 #: LaTeX's non-breaking space between words ("Sampler~(DEIS)", "Sanghavi~jns13") and a bracket right after it.
 _TILDE_INFIXES = [r"~", r"(?<=~)\("]
+#: A closing bracket glued to a hyphenated word: "Monte Carlo (MC)-based", "Token Transition Variation (TTV)-which".
+_BRACKET_HYPHEN_INFIXES = [r"(?<=\w)\)(?=-[A-Za-z])", r"(?<=\))-(?=[A-Za-z])"]
 
 
 def prose_tokenizer(nlp):
     """Drop the tokenizer's emoticon exceptions made of brackets and colons (``"):"``, ``":("``), so that
     "Adaptive Precision Training (AdaPT): A ..." splits into ``)`` and ``:``, and split at a "~" written
-    between words, so that "Integrator Sampler~(DEIS)" defines an abbreviation; return `nlp`.
+    between words, so that "Integrator Sampler~(DEIS)" defines an abbreviation, and at a closing bracket glued to
+    a hyphen ("Monte Carlo (MC)-based"); return `nlp`.
 
     Examples
     --------
@@ -27,8 +30,11 @@ def prose_tokenizer(nlp):
     ['X', '(', 'Y', ')', ':', 'Z']
     >>> [t.text for t in prose_tokenizer(spacy.blank("en"))("Sampler~(DEIS)")]
     ['Sampler', '~', '(', 'DEIS', ')']
+    >>> [t.text for t in prose_tokenizer(spacy.blank("en"))("Monte Carlo (MC)-based")]
+    ['Monte', 'Carlo', '(', 'MC', ')', '-', 'based']
     """
     rules = nlp.tokenizer.rules
     nlp.tokenizer.rules = {k: v for k, v in rules.items() if not (k and set(k) <= _EMOTICON_CHARS)}
-    nlp.tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + _TILDE_INFIXES).finditer
+    nlp.tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + _TILDE_INFIXES +
+                                                _BRACKET_HYPHEN_INFIXES).finditer
     return nlp

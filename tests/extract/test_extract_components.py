@@ -623,6 +623,8 @@ def test_proposal_spans_vague_head_after_a_name(nlp, lexicon, word, pos, expecte
     ("Integrator Sampler~(DEIS).", ["Integrator", "Sampler", "~", "(", "DEIS", ")", "."]),
     ("as Sanghavi~jns13 showed", ["as", "Sanghavi", "~", "jns13", "showed"]),
     ("by ~33.5% on", ["by", "~33.5", "%", "on"]),
+    ("Monte Carlo (MC)-based", ["Monte", "Carlo", "(", "MC", ")", "-", "based"]),
+    ("non-i.i.d. data-driven", ["non", "-", "i.i.d", ".", "data", "-", "driven"]),
 ])
 def test_prose_tokenizer(text, tokens):
     assert [t.text for t in prose_tokenizer(spacy.blank("en"))(text)] == tokens
@@ -635,6 +637,20 @@ def test_prose_tokenizer_defines_tilde_abbreviations():
     AbbreviationFinder(nlp)(doc)
     pairs = [(short.text, long_.text) for short, long_ in doc._.kg_abbreviations]
     assert pairs == [("DEIS", "Diffusion Exponential Integrator Sampler")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('We introduce a novel asymmetric loss ("ASL"), which operates differently.', [("ASL", "asymmetric loss")]),
+    ("It combines Token Transition Variation (TTV)-which measures change.", [("TTV", "Token Transition Variation")]),
+    ("We use Monte Carlo (MC)-based estimates.", [("MC", "Monte Carlo")]),
+    ('We call it "fast" ("quick") here.', []),
+])
+def test_abbreviations_quoted_or_hyphen_glued(text, expected):
+    nlp = prose_tokenizer(spacy.blank("en"))
+    register_extensions()
+    doc = nlp(text)
+    AbbreviationFinder(nlp)(doc)
+    assert [(short.text, long_.text) for short, long_ in doc._.kg_abbreviations] == expected
 
 
 def _rows(nlp, rows, spaces=None):
