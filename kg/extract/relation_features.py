@@ -2,8 +2,7 @@
 
 A candidate is two non-generic entities of one abstract: two mentions in one sentence (at least one of them a
 method or model); the paper's contribution (the *anchor*) with an entity of a sentence that speaks of the work
-without naming it ("we", "our method", "the proposed"); another of the paper's proposals with an entity of a
-comparison sentence that names neither it nor the anchor ("our method outperforms X"); and any pair a relation rule put forward
+without naming it ("we", "our method", "the proposed"); and any pair a relation rule put forward
 (:mod:`kg.extract.relation_rules`), wherever its mentions are. Each candidate is described by named features:
 the types and roles of both ends, whether one is the anchor, how far apart they are, which cue words
 (:mod:`kg.extract.relation_patterns`' lists, e.g. ``outperform_verbs``, ``evaluation_preps``) occur before,
@@ -21,7 +20,7 @@ from .entity_types import is_name_like
 from .patterns import pair_hits
 from .relation_patterns import same_thing
 
-__all__ = ["PAIR_CLASSES", "PAIR_SCOPES", "Pair", "pair_candidates", "dep_path", "CUE_GROUPS"]
+__all__ = ["PAIR_CLASSES", "Pair", "pair_candidates", "dep_path", "CUE_GROUPS"]
 
 #: Classes of the relation classifier: no relation; A outperforms B; B outperforms A; A combinesWith B; A evaluatedOn
 #: B; B evaluatedOn A (A is the first candidate end).
@@ -39,9 +38,6 @@ _PREPS = ("than", "over", "with", "on", "to", "into", "against", "across", "in",
 _TYPES = ("Method", "Model", "Dataset", "Task", "Metric")
 _ROLES = ("proposed", "baseline", "used", "mentioned")
 _ACTORS = ("Method", "Model")
-#: Cue groups marking a comparison sentence, where a proposal other than the anchor may be the implicit subject.
-_COMPARE_GROUPS = ("outperform_verbs", "comparison_words", "inferior_words", "improvement_heads")
-_MAX_OTHER_PROPOSALS = 3
 #: Relation rule predicates as pair-class features, per direction.
 _RULE_FEATURES = {("outperforms", True): "rule_outperforms", ("outperforms", False): "rule_outperforms_rev",
                   ("combinesWith", True): "rule_combinesWith", ("combinesWith", False): "rule_combinesWith",
@@ -101,17 +97,7 @@ def _index(value, options):
     return options.index(value) + 1 if value in options else 0
 
 
-#: Scopes of the document analysis whose overlap with each end's mention is a feature (``scope_<name>_a``/``_b``):
-#: a method at the head of a compared phrase is what the work beats, one further out in the region mostly not.
-PAIR_SCOPES = ("compared", "compared_head", "baseline", "negated", "proposed")
-
-
-def _scope_flags(ref, scopes):
-    tokens = range(ref.start, ref.end)
-    return [(name, int(any(i in scopes.get(name, ()) for i in tokens))) for name in PAIR_SCOPES]
-
-
-def _pair_row(doc, sents, pair, anchor, rules, cues, known, title_end, hits, doc_cues, scopes):
+def _pair_row(doc, sents, pair, anchor, rules, cues, known, title_end, hits, doc_cues):
     a, b = pair.a, pair.b
     ea, eb = a.entity, b.entity
     sent = sents[pair.sentence]
@@ -123,8 +109,6 @@ def _pair_row(doc, sents, pair, anchor, rules, cues, known, title_end, hits, doc
          "sentence": pair.sentence, "title": int(title_end is not None and sent.start < title_end),
          "sentence_len": len(sent)}
     f.update(doc_cues("sent_", range(sent.start, sent.end)))
-    for end, ref in (("a", a), ("b", b)):
-        f.update((f"scope_{name}_{end}", v) for name, v in _scope_flags(ref, scopes))
     if pair.how == "sentence":
         f["distance"] = b.start - a.end
         f["between"] = sum(1 for r in pair.others if a.end <= r.start and r.end <= b.start)
@@ -155,7 +139,7 @@ def _pair_row(doc, sents, pair, anchor, rules, cues, known, title_end, hits, doc
     return f
 
 
-def pair_candidates(doc, refs, anchor, rule_relations, cues, known=frozenset(), title_end=None, hits=(), scopes=None):
+def pair_candidates(doc, refs, anchor, rule_relations, cues, known=frozenset(), title_end=None, hits=()):
     """Candidate pairs of one doc with their features.
 
     Parameters
@@ -173,8 +157,6 @@ def pair_candidates(doc, refs, anchor, rule_relations, cues, known=frozenset(), 
     title_end : int, optional
     hits : list of kg.extract.patterns.Hit
         The named patterns' matches (``doc._.kg_analysis.hits``).
-    scopes : dict, optional
-        The document analysis's token sets (``doc._.kg_analysis.scopes``); of :data:`PAIR_SCOPES`.
 
     Returns
     -------
@@ -199,28 +181,16 @@ def pair_candidates(doc, refs, anchor, rule_relations, cues, known=frozenset(), 
         seen.add((a.key, b.key))
         pairs.append(Pair(a, b, k, how, tuple(others)))
 
-    # the paper's other proposals stand in for the subject of a comparison that names neither them nor the anchor
-    others = []
-    for r in refs:
-        if r.entity.role == "proposed" and r.key != anchor and all(o.key != r.key for o in others):
-            others.append(r)
-    others = others[:_MAX_OTHER_PROPOSALS]
-    compare_words = set().union(*(getattr(cues, g) for g in _COMPARE_GROUPS))
     for k, sent in enumerate(sents):
         mine = [r for r in refs if sent.start <= r.start < sent.end]
         for i, a in enumerate(mine):
             for b in mine[i + 1:]:
                 add(a, b, k, "sentence", mine)
-        words = {t.lower_ for t in sent}
         if anchor_ref is not None and not any(r.key == anchor for r in mine):
+            words = {t.lower_ for t in sent}
             if words & {"we", "our", "ours", "proposed"} or words & set(cues.implicit_subject):
                 for b in mine:
                     add(anchor_ref, b, k, "implicit")
-        if others and (words | {t.lemma_.lower() for t in sent}) & compare_words:
-            for o in others:
-                if not any(r.key in (o.key, anchor) for r in mine):
-                    for b in mine:
-                        add(o, b, k, "implicit")
     by_name = {}
     for r in refs:
         by_name.setdefault(r.entity.name, r)
@@ -230,6 +200,5 @@ def pair_candidates(doc, refs, anchor, rule_relations, cues, known=frozenset(), 
             k = next((i for i, sent in enumerate(sents) if sent.start <= b.start < sent.end), 0)
             add(a, b, k, "rule")
     doc_cues = _DocCues(doc, cues) if pairs else None
-    scopes = {name: set((scopes or {}).get(name, ())) for name in PAIR_SCOPES}
-    rows = [_pair_row(doc, sents, p, anchor, rules, cues, known, title_end, hits, doc_cues, scopes) for p in pairs]
+    rows = [_pair_row(doc, sents, p, anchor, rules, cues, known, title_end, hits, doc_cues) for p in pairs]
     return pairs, rows

@@ -366,9 +366,8 @@ class RelationExtractor:
         rules = extract_relations(doc, entities, self.cues, end, self.known, plausible=False)
         refs = collect_mentions(doc, entities)
         anchor = main_entity(entities, refs, end, self.known, doc) if refs else None
-        analysis = doc._.kg_analysis
-        hits, scopes = (analysis.hits, analysis.scopes) if analysis is not None else ((), None)
-        pairs, rows = pair_candidates(doc, refs, anchor, rules, self.cues, self.known, end, hits, scopes)
+        hits = doc._.kg_analysis.hits if doc._.kg_analysis is not None else ()
+        pairs, rows = pair_candidates(doc, refs, anchor, rules, self.cues, self.known, end, hits)
         return pairs, rows, rules
 
     def __call__(self, doc):

@@ -13,7 +13,7 @@ functions over a parsed Doc returning token indices; :mod:`kg.extract.roles` com
 from .sentences import title_end
 
 __all__ = ["NAMING_VERBS", "BASELINE_VERBS", "PRIOR_MODIFIERS", "np_heads", "coined_name", "own_sentences",
-           "is_own_sentence", "negated_tokens", "comparison_tokens", "comparison_regions", "prior_work_tokens", "own_apposition_tokens",
+           "is_own_sentence", "negated_tokens", "comparison_tokens", "prior_work_tokens", "own_apposition_tokens",
            "title_definition_tokens"]
 
 NAMING_VERBS = {"call", "term", "dub", "name", "coin"}
@@ -156,42 +156,13 @@ def comparison_tokens(doc):
     -------
     set of int
     """
-    return comparison_regions(doc)[0]
-
-
-def comparison_regions(doc):
-    """The compared regions of :func:`comparison_tokens` and their heads.
-
-    The heads are the words of the compared noun phrases themselves (:func:`np_heads`, and the examples they
-    list), without their prepositional phrases and relative clauses: in "better than fine-tuning on RoBERTa",
-    "fine-tuning" is a head and "RoBERTa" only in the region. Annotators call a method or model at a head a
-    baseline far more often than one further out in the region (in the training annotations 93% against 57%).
-
-    Returns
-    -------
-    region : set of int
-    heads : set of int
-
-    Examples
-    --------
-    >>> import spacy
-    >>> from spacy.tokens import Doc
-    >>> words = ["A", "beats", "B", "on", "C"]
-    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=[1, 1, 1, 2, 3],
-    ...           deps=["nsubj", "ROOT", "dobj", "prep", "pobj"], lemmas=["a", "beat", "b", "on", "c"])
-    >>> region, heads = comparison_regions(doc)
-    >>> sorted(region), sorted(heads)
-    ([2, 3, 4], [2])
-    """
-    out, heads, subtrees = set(), set(), set()
+    out = set()
     for tok in doc:
         lemma = tok.lemma_.lower()
         if lemma in BASELINE_VERBS:
             for c in tok.children:
                 if c.dep_ in ("dobj", "attr"):
-                    subtrees.update(t.i for t in c.subtree)
-                    heads.update(t.i for t in np_heads(c))
-                    heads.update(_examples(c))
+                    out.update(t.i for t in c.subtree)
         if tok.dep_ == "prep":
             head = tok.head.lemma_.lower()
             obj = [c for c in tok.children if c.dep_ == "pobj"]
@@ -201,10 +172,8 @@ def comparison_regions(doc):
                     or tok.lower_ in ("over", "upon") and (head in _OVER_HEADS or tok.head.lower_ in _OVER_HEADS)
                     or tok.lower_ in ("versus", "vs", "vs.")):
                 for o in obj:
-                    subtrees.update(t.i for t in o.subtree)
-                    subtrees |= _examples(o)
-                    heads.update(t.i for t in np_heads(o))
-                    heads |= _examples(o)
+                    out.update(t.i for t in o.subtree)
+                    out |= _examples(o)
             elif (tok.lower_ in _CONTRAST_PREPS
                     or tok.lower_ == "with" and head in _NEW_COMPARE
                     or tok.lower_ == "to" and head in _NEW_COMPARE
@@ -241,8 +210,7 @@ def comparison_regions(doc):
                 while end < sent_end and doc[end].text not in (".", ";"):
                     end += 1
                 out.update(range(tok.i + 1, end))
-    # the other cues mark only the compared phrase itself: all of it is heads
-    return out | subtrees, out | heads
+    return out
 
 
 #: Modifiers naming prior work ("existing methods such as X", "the conventional X", "state-of-the-art X").

@@ -22,8 +22,7 @@ __all__ = ["ROLE_CLASSES", "entity_features", "decide_role"]
 
 #: Classes of the role classifier.
 ROLE_CLASSES = ("none", "generic", *ROLES)
-_SCOPES = ("proposed", "baseline", "used", "appos", "means", "named", "winner", "title_def", "negated", "compared",
-           "compared_head")
+_SCOPES = ("proposed", "baseline", "used", "appos", "means", "named", "winner", "title_def", "negated")
 _OWN_WORDS = {"our", "proposed", "novel", "new"}
 
 

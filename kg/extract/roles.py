@@ -28,8 +28,8 @@ On the 248 annotated training abstracts (2-fold check, taggers trained on the ot
 the annotators' role for 76% of the matched methods and models; "proposed" has F1 0.74 there (precision 0.79).
 """
 
-from .role_context import (BASELINE_VERBS, NAMING_VERBS, coined_name, comparison_regions, comparison_tokens,
-                           is_own_sentence, negated_tokens, np_heads, own_apposition_tokens, own_sentences,
+from .role_context import (BASELINE_VERBS, NAMING_VERBS, coined_name, comparison_tokens, is_own_sentence,
+                           negated_tokens, np_heads, own_apposition_tokens, own_sentences,
                            prior_work_tokens, title_definition_tokens)
 from ..records import strongest_role
 from .boundaries import FINITE_TAGS, word_count
@@ -231,17 +231,14 @@ def role_scopes(doc):
     -------
     dict
         ``proposed`` (:func:`proposal_heads`), ``title`` (:func:`title_names`), ``title_end``, ``own`` (first
-        tokens of the sentences about the work itself), ``baseline`` (:func:`baseline_tokens`), ``used``
-        (:func:`use_tokens`), and ``compared`` and ``compared_head``: the compared regions and their heads
-        (:func:`kg.extract.role_context.comparison_regions`).
+        tokens of the sentences about the work itself), ``baseline`` (:func:`baseline_tokens`) and ``used``
+        (:func:`use_tokens`).
     """
     end = title_end(doc)
     proposed, title = proposal_heads(doc), title_names(doc, end)
     own = own_sentences(doc, _coined_names(doc, proposed, title))
-    compared, compared_heads = comparison_regions(doc)
     return {"proposed": proposed, "title": title, "title_end": end, "own": {sent.start for sent in own},
-            "baseline": compared | prior_work_tokens(doc, {s.start for s in own}), "used": use_tokens(doc, own),
-            "compared": compared, "compared_head": compared_heads}
+            "baseline": baseline_tokens(doc, own), "used": use_tokens(doc, own)}
 
 
 def baseline_tokens(doc, own=None):

@@ -7,7 +7,7 @@ from conftest import parsed
 from spacy.tokens import Doc
 
 from kg.extract.extensions import register_extensions
-from kg.extract.role_context import (comparison_regions, comparison_tokens, is_own_sentence, negated_tokens, own_apposition_tokens,
+from kg.extract.role_context import (comparison_tokens, is_own_sentence, negated_tokens, own_apposition_tokens,
                                      own_sentences, prior_work_tokens, title_definition_tokens)
 from kg.extract.roles import (baseline_tokens, best_role, component_tokens, contribution_type, list_items,
                               means_tokens, mention_role, named_definition_tokens, proposal_heads, use_tokens,
@@ -54,21 +54,6 @@ BACKGROUND_THEN_OWN = [("Pruning", "NOUN", 1, "nsubj"), ("is", "AUX", 1, "ROOT")
 ])
 def test_comparison_tokens(nlp, rows, expected):
     assert comparison_tokens(parsed(nlp, rows)) == expected
-
-
-def test_comparison_regions_tell_the_compared_phrase_from_what_hangs_off_it(nlp):
-    # LoRA is better than fine-tuning on RoBERTa and GPT-2 .
-    doc = parsed(nlp, [("LoRA", "PROPN", 1, "nsubj"), ("is", "AUX", 1, "ROOT"), ("better", "ADJ", 1, "acomp"),
-                       ("than", "ADP", 2, "prep"), ("fine-tuning", "NOUN", 3, "pobj"), ("on", "ADP", 4, "prep"),
-                       ("RoBERTa", "PROPN", 5, "pobj"), ("and", "CCONJ", 6, "cc"), ("GPT-2", "PROPN", 6, "conj"),
-                       (".", "PUNCT", 1, "punct")])
-    region, heads = comparison_regions(doc)
-    assert region == {4, 5, 6, 7, 8} == comparison_tokens(doc)
-    assert heads == {4}  # RoBERTa and GPT-2 are what it was applied to, not what it beats
-    # Unlike LoRA , we prune . (a contrast marks the phrase itself: all of it is head)
-    doc = parsed(nlp, [("Unlike", "ADP", 4, "prep"), ("LoRA", "PROPN", 0, "pobj"), (",", "PUNCT", 4, "punct"),
-                       ("we", "PRON", 4, "nsubj"), ("prune", "VERB", 4, "ROOT"), (".", "PUNCT", 4, "punct")])
-    assert comparison_regions(doc) == ({1}, {1})
 
 
 # Existing methods such as GPTQ fail .

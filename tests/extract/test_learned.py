@@ -126,40 +126,6 @@ def test_pair_candidates_and_features(nlp):
     assert [t.text for t in dep_path(doc[0], doc[4])] == ["LoRA", "outperforms", "on", "GLUE"]
 
 
-def test_pair_features_say_which_end_heads_a_compared_phrase(nlp):
-    doc, ents, refs = _beats_doc(nlp)
-    scopes = {"compared": {2, 3, 4}, "compared_head": {2}, "baseline": {2}, "proposed": {0}}
-    pairs, rows = pair_candidates(doc, refs, "lora", [], load_cues(), scopes=scopes)
-    by_pair = {(p.a.key, p.b.key): r for p, r in zip(pairs, rows)}
-    beats, on = by_pair[("lora", "adapters")], by_pair[("lora", "glue")]
-    assert beats["scope_compared_head_b"] == 1 and beats["scope_proposed_a"] == 1 and beats["scope_compared_a"] == 0
-    assert on["scope_compared_b"] == 1 and on["scope_compared_head_b"] == 0
-    _, plain = pair_candidates(doc, refs, "lora", [], load_cues())
-    assert plain[0]["scope_compared_head_b"] == 0  # no analysis: the flags are off, never missing
-
-
-# A is fast . Our method outperforms B on C .
-OTHER_PROPOSAL = [("A", "PROPN", 1, "nsubj"), ("is", "AUX", 1, "ROOT"), ("fast", "ADJ", 1, "acomp"),
-                  (".", "PUNCT", 1, "punct"), ("Our", "PRON", 5, "poss"), ("method", "NOUN", 6, "nsubj"),
-                  ("outperforms", "VERB", 6, "ROOT", "outperform"), ("B", "PROPN", 6, "dobj"),
-                  ("on", "ADP", 6, "prep"), ("C", "PROPN", 8, "pobj"), (".", "PUNCT", 6, "punct")]
-
-
-def test_another_proposal_stands_in_for_the_subject_of_a_comparison(nlp):
-    doc = parsed(nlp, OTHER_PROPOSAL)
-    ents = {"x": Entity("X", "Method", "proposed"), "a": Entity("A", "Method", "proposed"),
-            "b": Entity("B", "Method", "baseline"), "c": Entity("C", "Dataset", "used")}
-    refs = [Ref(0, 1, "a", ents["a"]), Ref(7, 8, "b", ents["b"]), Ref(9, 10, "c", ents["c"])]
-    # the anchor X is named nowhere here: its implicit pairs come from "our"; A, another proposal, gets them too
-    pairs, _ = pair_candidates(doc, refs, "x", [], load_cues())
-    implicit = {(p.a.key, p.b.key) for p in pairs if p.how == "implicit"}
-    assert ("a", "b") in implicit and ("a", "c") in implicit
-    # without a comparison word the other proposal gets none
-    doc = parsed(nlp, [*OTHER_PROPOSAL[:6], ("uses", "VERB", 6, "ROOT", "use"), *OTHER_PROPOSAL[7:]])
-    pairs, _ = pair_candidates(doc, refs, "x", [], load_cues())
-    assert not {(p.a.key, p.b.key) for p in pairs if p.how == "implicit" and p.a.key == "a"}
-
-
 def test_decide_takes_each_class_above_its_threshold_with_rule_evidence(nlp):
     doc, ents, refs = _beats_doc(nlp)
     rules = [Relation("LoRA", "outperforms", "Adapters", "LoRA outperforms Adapters", 0, 25, 0.8,
