@@ -142,14 +142,11 @@ def _compound_candidates(matches, doc):
     out = []
     for _, start, end in matches:
         inner = doc[start + 1:end - 1]
-        # a quoted short form: 'a novel asymmetric loss ("ASL")'
         if len(inner) == 3 and inner[0].text in _QUOTES and inner[2].text in _QUOTES and inner[1].text[0].isalpha():
-            n = sum(c.isalnum() for c in inner[1].text)
-            out.append((doc[max(0, start - min(n + 5, 2 * n)):start], inner[1:2]))
+            inner = inner[1:2]  # a quoted short form: 'a novel asymmetric loss ("ASL")'
+        elif len(inner) < 2 or any(t.whitespace_ for t in inner[:-1]) or len(inner.text) > 12:
             continue
-        if len(inner) < 2 or any(t.whitespace_ for t in inner[:-1]) or len(inner.text) > 12:
-            continue
-        if not inner.text[0].isalpha() or sum(c.isalpha() for c in inner.text) < len(inner.text) / 2:
+        elif not inner.text[0].isalpha() or sum(c.isalpha() for c in inner.text) < len(inner.text) / 2:
             continue
         n = sum(c.isalnum() for c in inner.text)
         out.append((doc[max(0, start - min(n + 5, 2 * n)):start], inner))

@@ -295,16 +295,7 @@ def tie_paper_abbreviations(records, texts, counts=None):
     ("[Activation-aware Weight Quantization] ([AWQ])", "[LISA]: [Layerwise Importance Sampling] for ...", "[DEFT],
     [Density-Efficient Fine-Tuning], can ...") are one thing: the abbreviation's entity takes the long form as a
     form of its own, so both link into one node. The extractor gave them apart when it did not see the pair (the
-    aliases of an entity tie the pairs it saw).
-
-    Parameters
-    ----------
-    records : list of kg.link.forms.Record
-        With their local flags set (before the nodes are); a form is appended to the records the rule applies to.
-    texts : dict of str to str
-        Paper id -> :attr:`kg.records.Paper.text`.
-    counts : collections.Counter, optional
-        Counts the records given a long form, under the rule's id.
+    aliases of an entity tie the pairs it saw). Parameters as :func:`define_from_text`.
 
     Examples
     --------

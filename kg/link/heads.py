@@ -28,7 +28,7 @@ from .abbreviations import spells_initials
 from .cluster import _FUNCTION_WORDS
 from .forms import key_families
 from .lexicon import load_lexicon
-from .normalize import _singular, is_acronym, name_like, normalize
+from .normalize import _singular, based_on, is_acronym, name_like, normalize
 from .stems import compound_words, content_words, family_of, model_stem_key, stem, stem_keys
 
 __all__ = ["stem_nodes", "descriptor_rest", "based_rest", "qualified_rest", "spelled_rest", "join_by_heads"]
@@ -66,10 +66,10 @@ def based_rest(nf, lexicon=None):
     """
     lex = lexicon or load_lexicon()
     words = nf.text.split()
-    if len(words) < 2 or _singular(words[-1].lower()) not in lex.based_heads or not words[-2].lower().endswith(
-            "-based") or len(words[-2]) <= 6:
+    base = based_on(words[-2]) if len(words) >= 2 else None
+    if base is None or _singular(words[-1].lower()) not in lex.based_heads:
         return None
-    rest = normalize(" ".join(words[:-2] + [words[-2][:-6]]))
+    rest = normalize(" ".join(words[:-2] + [base]))
     return rest if rest.key else None
 
 

@@ -27,7 +27,7 @@ from .lexicon import load_lexicon
 
 __all__ = [
     "NormalForm", "normalize", "normal_key", "is_abbreviation", "is_acronym", "slugify", "numbers_of", "tokens_of",
-    "parenthetical_forms", "name_like", "proper_name",
+    "parenthetical_forms", "name_like", "proper_name", "based_on",
 ]
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
@@ -191,6 +191,15 @@ def _strip_name_heads(words):
                          and (all(w.islower() for w in words[i:]) or _inner_capital(rest))):
         return words, ()
     return rest, tuple(heads)
+
+
+def based_on(word):
+    """The word before a ``-based`` suffix, or None (rules ``based_act`` and ``based_model``).
+
+    >>> based_on("magnitude-based"), based_on("Transformer-Based"), based_on("-based"), based_on("based")
+    ('magnitude', 'Transformer', None, None)
+    """
+    return word[:-6] if len(word) > 6 and word[-6:].lower() == "-based" else None
 
 
 def _base_checkpoint(text):

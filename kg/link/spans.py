@@ -161,8 +161,9 @@ def truncated_target(entity, text, known, lexicon=None):
         With its mentions (offsets into `text`); mentions that do not match `text` are not judged.
     text : str
         The paper's :attr:`kg.records.Paper.text`.
-    known : set of str
-        Keys of the names the corpus writes (linking across papers).
+    known : dict of str to str, or set of str
+        Keys of the names the corpus writes (linking across papers) -> the family of the type papers give each
+        (None: several, or any); a set of keys allows any family.
 
     Returns
     -------
@@ -182,18 +183,22 @@ def truncated_target(entity, text, known, lexicon=None):
     >>> truncated_target(Entity("BERT", "Model", mentions=[Mention("BERT", 0, 4)]), "BERT is a model", set()) is None
     True
     """
-    own = normalize(entity.name).key
+    if not isinstance(known, dict):
+        known = dict.fromkeys(known)  # keys without a family: any family
+    own, fam = normalize(entity.name).key, family_of(entity.type)
     hits, parts_seen, judged = Counter(), [], 0
     for m in matching_mentions(entity, text):
         judged += 1
-        parts, names = extensions(text, m.start, m.end, lexicon, family_of(entity.type))
+        parts, names = extensions(text, m.start, m.end, lexicon, fam)
         # a neighbouring word makes a name of another family no longer name ("[ImageNet] classifier" is a model
         # trained on the dataset); a shared head, or the rest of a cut phrase ("[profit and] loss"), says what the
         # mention is whatever type it was given
-        fam, shared = family_of(entity.type), coordinated(text, m.start, m.end)
-        found = [x for x in names if normalize(x).key != own and normalize(x).key in known
-                 and (x == shared or _dangling(m.text) or not isinstance(known, dict)
-                      or known[normalize(x).key] in (None, fam))]
+        shared, cut = coordinated(text, m.start, m.end), _dangling(m.text)
+        found = []
+        for x in names:
+            key = normalize(x).key
+            if key != own and key in known and (x == shared or cut or known[key] in (None, fam)):
+                found.append(x)
         if not parts and not found:
             return None
         hits.update(found[:1])

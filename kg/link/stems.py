@@ -29,7 +29,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from .lexicon import load_lexicon
-from .normalize import _name_like, tokens_of
+from .normalize import _name_like, based_on, tokens_of
 from .normalize import _singular as _singular_word
 
 __all__ = ["stem_key", "stem_keys", "compound_words", "model_stem_key", "content_words", "content_stems", "stem", "plain_stem", "head_family", "FAMILIES",
@@ -87,12 +87,11 @@ def stem(word):
     >>> stem("nets") == stem("network"), stem("imagery") == stem("images")
     (True, True)
     """
-    variant = load_lexicon().word_variants.get(_singular_word(word))
-    if variant is not None:
-        word = variant
+    lex = load_lexicon()
+    word = lex.word_variants.get(_singular_word(word), word)
     s = plain_stem(word)
     if word.endswith(("er", "or", "ers", "ors")) and not s.endswith(("er", "or")):
-        if _singular_word(word) in load_lexicon().agent_acts:  # rule agent_act: an estimator is the estimation
+        if _singular_word(word) in lex.agent_acts:  # rule agent_act: an estimator is the estimation
             return s
         return s + "~r"
     if word.endswith(("ity", "ities", "ness", "ism", "isms")) and not s.endswith(("iti", "ness", "ism")):
@@ -102,24 +101,32 @@ def stem(word):
     return s
 
 
+def _based_acts(words, lex):
+    """Rule ``based_act``: "<word>-based" before an act is the word ("magnitude-based pruning" is magnitude pruning);
+    not before a head ("regression-based methods" are methods built on regression) nor after a modifier
+    ("model-based clustering" is one kind of clustering)."""
+    heads = lex.phrase_heads | lex.descriptor_heads | lex.model_heads
+    out = list(words)
+    for i, w in enumerate(words[:-1]):
+        base = based_on(w)
+        if base and _singular_word(words[i + 1]) not in heads and base not in lex.modifiers:
+            out[i] = base
+    return out
+
+
 def _words(nf, split=False):
     """Content words of a form in the order of a compound, a hyphenated word kept whole ("self-attention")
     unless `split`: the words after "of", "with", "for" or "on" come first ("rates of convergence" ->
     "convergence rates")."""
+    lex = load_lexicon()
     words = nf.spaced.replace("/", " ").split()
-    if len(words) > 2 and words[1] == "of" and words[0] in load_lexicon().quantities:
+    if len(words) > 2 and words[1] == "of" and words[0] in lex.quantities:
         words = words[2:]  # "number of trainable parameters"
     for i, w in enumerate(words[1:-1], 1):
         if w in _INVERTING:
             words = words[i + 1:] + words[:i]
             break
-    lex = load_lexicon()
-    heads = lex.phrase_heads | lex.descriptor_heads | lex.model_heads
-    # rule based_act: "magnitude-based pruning" is magnitude pruning; not before a head ("regression-based
-    # methods" are methods built on regression, no regression)
-    words = [w[:-len("-based")] if w.endswith("-based") and len(w) > 6 and i + 1 < len(words)
-             and _singular_word(words[i + 1]) not in heads and w[:-len("-based")] not in lex.modifiers else w
-             for i, w in enumerate(words)]  # ("model-based clustering" is one kind of clustering)
+    words = _based_acts(words, lex)
     original = nf.text.split()
     if (len(words) == 2 and len(original) == 2 and words[0].endswith("ing") and original[1].lower().endswith("s")
             and words[1] in lex.gerund_objects):
