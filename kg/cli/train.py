@@ -32,14 +32,18 @@ def _line(name, scores):
 @click.option("--title-less", type=click.Choice(["none", "score", "fit"]), default="none", show_default=True,
               help="Also extract every abstract without its title out of fold (score), and let the classifiers "
                    "learn from those copies too (fit).")
+@click.option("--keep-entity-models", type=click.Path(exists=True, file_okay=False),
+              help="Keep the tagger, mention and role classifiers of this earlier model directory (trained on the "
+                   "same annotations) and write only the relation classifier trained here beside them.")
 def command(annotations, output, folds, seed, n_iter, workers, no_roles, cross_source, overwrite, work_dir,
-            title_less):
+            title_less, keep_entity_models):
     """Train on ANNOTATIONS (stand-off records, one folder per source; default data/annotations)."""
     from ..train import cross_source as run_cross_source
     from ..train import train
 
     report = train(output, annotations, folds=folds, seed=seed, n_iter=n_iter, workers=workers,
-                   roles=not no_roles, overwrite=overwrite, work_dir=work_dir, title_less=title_less)
+                   roles=not no_roles, overwrite=overwrite, work_dir=work_dir, title_less=title_less,
+                   keep_entity_models=keep_entity_models)
     click.echo(f"{report['data']['abstracts']} abstracts {report['data']['by_source']} -> {output}", err=True)
     click.echo("cross-validated (out-of-fold):")
     for name, scores in report["cross_validation"].items():

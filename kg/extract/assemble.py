@@ -406,7 +406,9 @@ class EntityAssembler:
         """Let the role classifier decide each entity's role; the rules' role is one of its features."""
         classifier = classifier or self.classifier
         keys, rows = self.role_features(doc)
+        doc._.kg_role_probs = {}
         for key, p in zip(keys, classifier.predict(rows)):
+            doc._.kg_role_probs[key] = {c: float(x) for c, x in zip(classifier.classes, p)}
             e = doc._.kg_entities[key]
             role, confidence = decide_role(e, p, classifier.classes)
             if role != e.role:

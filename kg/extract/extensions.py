@@ -14,6 +14,9 @@ Contract between the components
     list of :class:`kg.records.Result` (GUIDELINE.md, "Results") whose subject, metric, dataset and baseline are
     entity names; set by ``kg_results`` (:mod:`kg.extract.results`), which also adds the Metric entities it
     creates to ``doc._.kg_entities`` and ``doc.spans["kg_entities"]``.
+``doc._.kg_role_probs``
+    dict ``key -> {role: probability}``: the role classifier's probabilities of each entity's roles, when a role
+    classifier decided them (features of the relation classifier); else None.
 ``doc._.kg_abbreviations``
     list of ``(short_span, long_span)`` pairs found by the abbreviation component.
 ``doc._.kg_candidates``
@@ -32,6 +35,7 @@ SPAN_KEY = "kg_entities"
 
 def register_extensions():
     """Register the ``Doc._.kg_*`` attributes (safe to call many times)."""
-    for name in ("kg_entities", "kg_relations", "kg_results", "kg_abbreviations", "kg_candidates", "kg_analysis"):
+    for name in ("kg_entities", "kg_relations", "kg_results", "kg_abbreviations", "kg_candidates", "kg_analysis",
+                 "kg_role_probs"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)

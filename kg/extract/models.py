@@ -29,7 +29,7 @@ PARAMS = {"objective": "multiclass", "learning_rate": 0.05, "num_leaves": 31, "m
           "seed": 0, "num_threads": 1, "deterministic": True, "force_row_wise": True}
 
 
-def fit(rows, labels, classes, rounds=300, params=None):
+def fit(rows, labels, classes, rounds=300, params=None, weights=None):
     """Fit a :class:`Classifier` on feature dicts.
 
     Parameters
@@ -44,6 +44,8 @@ def fit(rows, labels, classes, rounds=300, params=None):
         Boosting rounds.
     params : dict, optional
         Overrides of :data:`PARAMS`.
+    weights : list of float, optional
+        Weight of each row (default 1).
 
     Returns
     -------
@@ -57,7 +59,7 @@ def fit(rows, labels, classes, rounds=300, params=None):
     p = {**PARAMS, **(params or {}), "num_class": len(classes)}
     # LightGBM refuses JSON punctuation in feature names ("pattern:role.beaten:x"); ours stay in Classifier.features
     safe = [re.sub(r"[^\w.\-]", "_", n) for n in names]
-    booster = lgb.train(p, lgb.Dataset(X, y, feature_name=safe), rounds)
+    booster = lgb.train(p, lgb.Dataset(X, y, weight=weights, feature_name=safe), rounds)
     return Classifier(booster, names, list(classes))
 
 

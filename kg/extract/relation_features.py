@@ -4,12 +4,13 @@ A candidate is two non-generic entities of one abstract: two mentions in one sen
 method or model); the paper's contribution (the *anchor*) with an entity of a sentence that speaks of the work
 without naming it ("we", "our method", "the proposed"); and any pair a relation rule put forward
 (:mod:`kg.extract.relation_rules`), wherever its mentions are. Each candidate is described by named features:
-the types and roles of both ends, whether one is the anchor, how far apart they are, which cue words
-(:mod:`kg.extract.relation_patterns`' lists, e.g. ``outperform_verbs``, ``evaluation_preps``) occur before,
-between and after them and on the dependency path between their heads, the preposition each hangs from,
-which named patterns (:mod:`kg.extract.patterns`) hold the two in their slots, and which rules proposed which
-relation with what weight. The classifier's classes (:data:`PAIR_CLASSES`) say which
-relation holds and in which direction.
+the types and roles of both ends (and the role classifier's probability of each role, when it decided them),
+whether one is the anchor, whether one's name is built on the other's (:func:`built_on`), how far apart they
+are, which cue words (:mod:`kg.extract.relation_patterns`' lists, e.g. ``outperform_verbs``,
+``evaluation_preps``) occur before, between and after them and on the dependency path between their heads, the
+preposition each hangs from, which named patterns (:mod:`kg.extract.patterns`) hold the two in their slots, and
+which rules proposed which relation with what weight. The classifier's classes (:data:`PAIR_CLASSES`) say which
+relation holds and in which direction; a pair can hold two (:func:`kg.train.labels.pair_labels`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .entity_types import is_name_like
 from .patterns import pair_hits
 from .relation_patterns import same_thing
 
-__all__ = ["PAIR_CLASSES", "Pair", "pair_candidates", "dep_path", "CUE_GROUPS"]
+__all__ = ["PAIR_CLASSES", "Pair", "pair_candidates", "dep_path", "built_on", "CUE_GROUPS"]
 
 #: Classes of the relation classifier: no relation; A outperforms B; B outperforms A; A combinesWith B; A evaluatedOn
 #: B; B evaluatedOn A (A is the first candidate end).
@@ -93,6 +94,21 @@ def dep_path(a, b):
     return up_a + up_b
 
 
+def built_on(name, other):
+    """1 when name `other` (2 letters or more) is written inside name `name` as a part of it, the way a variant
+    names what it extends ("VectorAdam" / "Adam", "SSAM" / "SAM", "Knowledge-CLIP" / "CLIP", "MoMo-Adam"), else 0.
+    A feature of the relation classifier: a variant is often built on (combinesWith) and compared with
+    (outperforms) what it extends.
+
+    >>> built_on("VectorAdam", "Adam"), built_on("Knowledge-CLIP", "CLIP"), built_on("Adam", "VectorAdam")
+    (1, 1, 0)
+    >>> built_on("sparse attention", "attention"), built_on("GPT-4", "GPT-4")
+    (1, 0)
+    """
+    a, b = name.lower(), other.lower()
+    return int(len(b) >= 2 and len(a) > len(b) and b in a)
+
+
 def _index(value, options):
     return options.index(value) + 1 if value in options else 0
 
@@ -107,7 +123,12 @@ def _pair_row(doc, sents, pair, anchor, rules, cues, known, title_end, hits, doc
          "name_b": int(is_name_like(eb.name)), "conf_a": ea.confidence, "conf_b": eb.confidence,
          "known_a": int(ea.name.lower() in known), "known_b": int(eb.name.lower() in known),
          "sentence": pair.sentence, "title": int(title_end is not None and sent.start < title_end),
-         "sentence_len": len(sent)}
+         "sentence_len": len(sent), "built_on_b": built_on(ea.name, eb.name),
+         "built_on_a": built_on(eb.name, ea.name)}
+    role_probs = doc._.kg_role_probs or {}  # -1: no role classifier decided
+    for end, ref in (("a", a), ("b", b)):
+        probs = role_probs.get(ref.key, {})
+        f.update({f"p_{r}_{end}": probs.get(r, -1.0) for r in _ROLES})
     f.update(doc_cues("sent_", range(sent.start, sent.end)))
     if pair.how == "sentence":
         f["distance"] = b.start - a.end

@@ -104,17 +104,17 @@ def _mention_reliability(probs):
 
 
 def _relation_reliability(probs, classes):
-    # the most probable relation class's probability against whether it is the gold class
+    # the most probable relation class's probability against whether it is a gold class of the pair
     out = []
-    for p, label in probs:
+    for p, labels in probs:
         k = max(range(1, len(classes)), key=lambda i: p[i])
-        out.append((float(p[k]), int(classes[k] == label)))
+        out.append((float(p[k]), int(classes[k] in labels)))
     return calibration(out, None)
 
 
 def rule_precision(states):
     """Precision of each relation rule's proposals on the states' abstracts: ``{rule id: [right, proposed]}``."""
-    from .labels import pair_label
+    from .labels import pair_labels
 
     counts = defaultdict(lambda: [0, 0])
     for st in states:
@@ -123,9 +123,9 @@ def rule_precision(states):
             a, b = ents.get(r.subject), ents.get(r.object)
             if a is None or b is None:
                 continue
-            label = pair_label(a, b, st.item.gold)
-            right = label.replace("_rev", "") == r.predicate and (r.predicate == "combinesWith" or
-                                                                  not label.endswith("_rev"))
+            right = any(label.replace("_rev", "") == r.predicate and (r.predicate == "combinesWith" or
+                                                                       not label.endswith("_rev"))
+                        for label in pair_labels(a, b, st.item.gold))
             for rule in r.provenance:
                 counts[rule][0] += right
                 counts[rule][1] += 1
@@ -159,7 +159,7 @@ def pattern_precision(states):
                         and label in ("used", "mentioned") or want == "negated"
                     counts[pid][0] += right
                     counts[pid][1] += 1
-        for row, label in zip(st.pair_rows, st.pair_labels):
+        for row, labels in zip(st.pair_rows, st.pair_labels):
             for name in row:
                 if not name.startswith("pattern:") or name.count(":") > 2:
                     continue
@@ -168,7 +168,7 @@ def pattern_precision(states):
                 if rel is None:
                     continue
                 want = "none" if rel == "coordinated" else rel if rel == "combinesWith" or not rev else f"{rel}_rev"
-                counts[pid][0] += label == want
+                counts[pid][0] += want in labels
                 counts[pid][1] += 1
     return {k: v for k, v in sorted(counts.items())}
 
@@ -287,8 +287,14 @@ def _data_hash(items):
 
 def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, workers=1,
           mention_thresholds=(0.3, 0.4, 0.5), relation_thresholds=None, roles=True, overwrite=False,
-          work_dir=None, title_less="none"):
+          work_dir=None, title_less="none", keep_entity_models=None):
     """Train every model of extraction into `output` and report the cross-validated scores.
+
+    Retraining the tagger and the mention classifier redraws which spans become entities: out of fold as good,
+    but different entities and nodes. `keep_entity_models` keeps those of an earlier model directory trained on the
+    same abstracts (its tagger, learned lexicon, term statistics, mention and role classifiers) and writes only the
+    relation classifier trained here beside them, so that a change of the relation classifier does not also
+    redraw the graph's nodes. The cross-fitting is the same either way (fold models are always trained here).
 
     Parameters
     ----------
@@ -316,16 +322,20 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
         (a temporary folder by default).
     title_less : {"none", "score", "fit"}
         Title-less copies of the abstracts: none, scored out of fold, or scored and fitted on (:data:`TITLE_LESS`).
+    keep_entity_models : str or os.PathLike, optional
+        An earlier model directory whose entity models to keep (see above); it may be `output` itself.
 
     Returns
     -------
     dict
-        The report (also written as ``report.json``).
+        The report (also written as ``report.json``; with `keep_entity_models`, its ``entity_models`` gives
+        where they came from and their own cross-validated scores).
     """
     output = Path(output)
     if output.exists() and any(output.iterdir()) and not overwrite:
         raise InputError(output, "exists and is not empty; pass overwrite=True (kg train --overwrite) to replace it")
     items = load_annotated(annotations)
+    kept = _kept_report(keep_entity_models, _data_hash(items)) if keep_entity_models else None
     k_folds = kfold(items, folds, seed)
     with tempfile.TemporaryDirectory(prefix="kg-train-") as tmp:
         work = Path(work_dir) if work_dir else Path(tmp)
@@ -357,19 +367,47 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
-        shutil.copytree(taggers["all"], staging / "ner")
-        for name in ("learned.tsv", "rejected.txt"):
-            shutil.copy(lex["all"] / name, staging / name)
-        stats.to_disk(staging / "termstats.json")
-        mention.to_disk(staging / "mention")
-        if role is not None:
-            role.to_disk(staging / "role")
+        if kept is not None:
+            source = Path(keep_entity_models)
+            shutil.copytree(source / "ner", staging / "ner")
+            for name in _ENTITY_MODEL_FILES:
+                if (source / name).is_file():
+                    shutil.copy(source / name, staging / name)
+            report["entity_models"] = {"from": str(source), "cross_validation": kept["cross_validation"],
+                                       "mention_threshold": kept["settings"]["mention_threshold"]}
+            report["settings"]["mention_threshold"] = kept["settings"]["mention_threshold"]
+        else:
+            shutil.copytree(taggers["all"], staging / "ner")
+            for name in ("learned.tsv", "rejected.txt"):
+                shutil.copy(lex["all"] / name, staging / name)
+            stats.to_disk(staging / "termstats.json")
+            mention.to_disk(staging / "mention")
+            if role is not None:
+                role.to_disk(staging / "role")
         relation.to_disk(staging / "relation")
         with atomic_write(staging / "report.json") as fh:
             json.dump(report, fh, indent=1, sort_keys=True)
         if output.exists():
             shutil.rmtree(output)
         staging.rename(output)
+    return report
+
+
+#: Files of a model directory that decide entities (besides the tagger, ``ner/``): kept by ``keep_entity_models``.
+_ENTITY_MODEL_FILES = ("learned.tsv", "rejected.txt", "termstats.json", "mention.json", "mention.lgb", "role.json",
+                       "role.lgb")
+
+
+def _kept_report(model_dir, data_hash):
+    """The report of a model directory whose entity models are to be kept; it must hold them and have been
+    trained on the same abstracts."""
+    model_dir = Path(model_dir)
+    path = model_dir / "report.json"
+    if not path.is_file() or not (model_dir / "ner").is_dir() or not (model_dir / "mention.json").is_file():
+        raise InputError(model_dir, "is not a model directory written by kg train (no report.json, ner/ or mention)")
+    report = json.loads(path.read_text(encoding="utf-8"))
+    if report.get("data", {}).get("hash") != data_hash:
+        raise InputError(path, "was trained on other annotations; entity models are kept only for the same ones")
     return report
 
 

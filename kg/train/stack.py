@@ -34,7 +34,7 @@ from ..extract.relation_features import PAIR_CLASSES
 from ..extract.role_features import ROLE_CLASSES
 from ..extract.relations import decide
 from ..extract.termstats import TermStats, norm_form
-from .labels import gold_forms, mention_label, pair_label, role_label
+from .labels import gold_forms, mention_label, pair_labels, role_label
 
 __all__ = ["State", "tag_folds", "process", "title_less", "fit_mentions", "apply_mentions", "pair_data", "fit_relations",
            "apply_relations", "cross_validate", "MENTION_ROUNDS", "RELATION_ROUNDS"]
@@ -239,18 +239,28 @@ def apply_roles(st, classifier):
 
 
 def pair_data(st):
-    """Candidate pairs, features and labels of an abstract whose entities are assembled."""
+    """Candidate pairs, features and labels of an abstract whose entities are assembled (labels: a tuple of
+    classes per pair, :func:`kg.train.labels.pair_labels`)."""
     relations = st.nlp.get_pipe("kg_relations")
     st.pairs, st.pair_rows, st.rules = relations.candidates(st.doc)
     ents = st.doc._.kg_entities or {}
-    st.pair_labels = [pair_label(ents[p.a.key], ents[p.b.key], st.item.gold) for p in st.pairs]
+    st.pair_labels = [pair_labels(ents[p.a.key], ents[p.b.key], st.item.gold) for p in st.pairs]
 
 
 def fit_relations(states, rounds=RELATION_ROUNDS):
-    """The relation classifier fitted on the candidate pairs of `states`."""
-    rows = [r for st in states for r in st.pair_rows]
-    labels = [lab for st in states for lab in st.pair_labels]
-    return fit(rows, labels, PAIR_CLASSES, rounds, params={**_RATE, "num_leaves": 15, "min_data_in_leaf": 10})
+    """The relation classifier fitted on the candidate pairs of `states`.
+
+    A pair with two gold relations is one row per relation, each of half the weight, so that the classifier learns
+    both as likely and the thresholds of :func:`kg.extract.relations.decide` can keep both.
+    """
+    rows, labels, weights = [], [], []
+    for st in states:
+        for row, labs in zip(st.pair_rows, st.pair_labels):
+            rows += [row] * len(labs)
+            labels += labs
+            weights += [1 / len(labs)] * len(labs)
+    return fit(rows, labels, PAIR_CLASSES, rounds, params={**_RATE, "num_leaves": 15, "min_data_in_leaf": 10},
+               weights=weights)
 
 
 def _threshold(thresholds):

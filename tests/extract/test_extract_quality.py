@@ -20,25 +20,25 @@ DEVSET = Path(__file__).parent.parent / "data" / "devset"
 TARGETS = {"ent": 0.80, "ent_typed": 0.72, "proposed": 0.85, "rel": 0.58,
            "rel:outperforms": 0.45, "rel:combinesWith": 0.45, "rel:evaluatedOn": 0.45, "rel:outperforms:p": 0.85,
            "result": 0.70, "result_full": 0.55}
-#: Targets not reached yet by the shipped models (trained by ``kg train`` on 3,118 abstracts, 2026-12-07: entity
-#: F1 0.738, typed 0.686, proposed 0.797, relation 0.447, outperforms 0.409 at precision 0.529, combinesWith
-#: 0.332, evaluatedOn 0.624). Their tests are strict xfails: they fail the suite as soon as a target is met, so that this
+#: Targets not reached yet by the shipped models (entity models trained by ``kg train`` on 3,118 abstracts,
+#: 2026-12-07, relation classifier retrained beside them by ``kg train --keep-entity-models``: entity F1 0.738,
+#: typed 0.686, proposed 0.797, relation 0.478, outperforms 0.488 at precision 0.714, combinesWith 0.356,
+#: evaluatedOn 0.663). Their tests are strict xfails: they fail the suite as soon as a target is met, so that this
 #: set is emptied then.
-NOT_YET = {"ent", "ent_typed", "proposed", "rel", "rel:outperforms", "rel:combinesWith",
-           "rel:outperforms:p"}
-#: Regression floors: what the shipped models reach today, less a margin for 40-paper noise. The precision floor
-#: of ``outperforms`` went from 0.70 to 0.50 when the models trained on 840 more abstracts: the out-of-fold rule
-#: (best F0.5 when no threshold reaches 0.85 precision) then chose 0.25 instead of 0.4, and on these 40 papers
-#: precision fell 0.727 -> 0.556 (8 right and 3 wrong -> 10 right and 8 wrong) while F1 rose 0.421 -> 0.444; on 240
-#: annotated papers neither model had seen, precision held (0.43 -> 0.44) and recall rose 0.11 -> 0.20. The floors of
-#: ``outperforms`` (0.42 -> 0.40) and combinesWith (0.34 -> 0.32) went down when the models trained on all 3,118
-#: abstracts (682 more): out of fold they hold (relation 0.361 -> 0.363, outperforms 0.249 -> 0.266, combinesWith
-#: 0.343 -> 0.346), while on these 40 papers outperforms lost one right relation (10 -> 9 of 27) and combinesWith
-#: 0.368 -> 0.332 (proposed rose 0.777 -> 0.797, typed 0.680 -> 0.686). Models ship
-#: by cross-validation and held-out papers, not by the dev set. Every score must stay at or above its floor (and its
-#: target, once reached).
-FLOORS = {"ent": 0.72, "ent_typed": 0.66, "proposed": 0.77, "rel": 0.43, "rel:outperforms": 0.40,
-          "rel:combinesWith": 0.32, "rel:evaluatedOn": 0.60, "rel:outperforms:p": 0.50,
+NOT_YET = {"ent", "ent_typed", "proposed", "rel", "rel:combinesWith", "rel:outperforms:p"}
+#: Regression floors: what the shipped models reach today, less a margin for 40-paper noise (one relation moves
+#: an F1 of a relation by about 0.02). History: the precision floor of ``outperforms`` went from 0.70 to 0.50
+#: when the models trained on 840 more abstracts and the out-of-fold rule (best F0.5 when no threshold reaches 0.85
+#: precision) chose 0.25 instead of 0.4 (on 240 annotated papers neither model had seen, precision held, recall
+#: rose 0.11 -> 0.20); the floors of ``outperforms`` and combinesWith went down (0.42 -> 0.40, 0.34 -> 0.32) when
+#: the models trained on all 3,118 abstracts, which held out of fold. They went up again (outperforms 0.40 -> 0.45,
+#: its precision 0.50 -> 0.60, relation 0.43 -> 0.45, combinesWith 0.32 -> 0.33, evaluatedOn 0.60 -> 0.62) with the
+#: relation classifier that learns both relations of a pair annotated with two, role probabilities and derived
+#: names (out of fold: relation 0.365 -> 0.368, outperforms precision 0.53 -> 0.58 at the chosen thresholds).
+#: Models ship by cross-validation and held-out papers, not by the dev set. Every score must stay at or above its
+#: floor (and its target, once reached).
+FLOORS = {"ent": 0.72, "ent_typed": 0.66, "proposed": 0.77, "rel": 0.45, "rel:outperforms": 0.45,
+          "rel:combinesWith": 0.33, "rel:evaluatedOn": 0.62, "rel:outperforms:p": 0.60,
           "result": 0.72, "result_full": 0.59}
 
 

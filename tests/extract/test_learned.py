@@ -126,6 +126,17 @@ def test_pair_candidates_and_features(nlp):
     assert [t.text for t in dep_path(doc[0], doc[4])] == ["LoRA", "outperforms", "on", "GLUE"]
 
 
+def test_pair_features_read_role_probabilities_and_derived_names(nlp):
+    doc, ents, refs = _beats_doc(nlp)
+    _, rows = pair_candidates(doc, refs, "lora", [], load_cues())
+    assert rows[0]["p_baseline_b"] == -1 and rows[0]["built_on_a"] == 0  # no role classifier decided: unknown
+    doc._.kg_role_probs = {"adapters": {"baseline": 0.7, "used": 0.2}, "lora": {"proposed": 0.9}}
+    ents["lora"].name = "LoRA-Adapters"  # a name built on the other's
+    _, rows = pair_candidates(doc, refs, "lora", [], load_cues())
+    assert rows[0]["p_baseline_b"] == 0.7 and rows[0]["p_used_b"] == 0.2 and rows[0]["p_proposed_a"] == 0.9
+    assert rows[0]["built_on_b"] == 1 and rows[0]["built_on_a"] == 0
+
+
 def test_decide_takes_each_class_above_its_threshold_with_rule_evidence(nlp):
     doc, ents, refs = _beats_doc(nlp)
     rules = [Relation("LoRA", "outperforms", "Adapters", "LoRA outperforms Adapters", 0, 25, 0.8,

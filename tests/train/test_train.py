@@ -8,7 +8,7 @@ import pytest
 from kg.records import Entity
 from kg.train import calibration
 from kg.train.data import by_source, fold_of, load_annotated
-from kg.train.labels import gold_forms, mention_label, pair_label, role_label
+from kg.train.labels import gold_forms, mention_label, pair_labels, role_label
 
 ANNOTATIONS = Path(__file__).parents[1] / "data" / "annotations"
 GOLD = {"entities": [{"name": "LoRA", "aliases": ["Low-Rank Adaptation"], "type": "Method", "role": "proposed"},
@@ -27,8 +27,10 @@ def test_mention_labels_match_like_the_scorer(text, label):
 
 def test_pair_and_role_labels():
     lora, ft, glue = Entity("LoRA", "Method"), Entity("full fine-tuning", "Method"), Entity("GLUE", "Dataset")
-    assert pair_label(lora, ft, GOLD) == "outperforms" and pair_label(ft, lora, GOLD) == "outperforms_rev"
-    assert pair_label(glue, lora, GOLD) == "evaluatedOn_rev" and pair_label(ft, glue, GOLD) == "none"
+    assert pair_labels(lora, ft, GOLD) == ("outperforms",) and pair_labels(ft, lora, GOLD) == ("outperforms_rev",)
+    assert pair_labels(glue, lora, GOLD) == ("evaluatedOn_rev",) and pair_labels(ft, glue, GOLD) == ("none",)
+    both = {**GOLD, "relations": GOLD["relations"] + [{"s": "full fine-tuning", "p": "combinesWith", "o": "LoRA"}]}
+    assert pair_labels(ft, lora, both) == ("outperforms_rev", "combinesWith")
     assert role_label(Entity("low-rank adaptation", "Method"), GOLD) == "proposed"
     assert role_label(Entity("LLMs", "Model"), GOLD) == "generic" and role_label(Entity("Adam", "Method"), GOLD) == "none"
 
@@ -73,6 +75,32 @@ def test_kg_train_writes_a_loadable_model_and_is_reproducible(tmp_path):
     item = load_annotated(ANNOTATIONS)[0]
     [ext] = list(extract_papers(nlp, [item.paper]))
     assert ext.entities and all("model:mention" in e.provenance for e in ext.entities)
+
+
+def test_kg_train_keeps_the_entity_models_of_an_earlier_run_when_asked(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    first, kept = tmp_path / "first", tmp_path / "kept"
+    args = ["train", str(ANNOTATIONS), "--folds", "2"]
+    assert CliRunner().invoke(cli, [*args, "-o", str(first), "--epochs", "1"]).exit_code == 0
+    result = CliRunner().invoke(cli, [*args, "-o", str(kept), "--epochs", "2", "--keep-entity-models", str(first)])
+    assert result.exit_code == 0, result.output
+    for name in ("ner/ner/model", "mention.lgb", "mention.json", "role.lgb", "termstats.json", "learned.tsv"):
+        assert (kept / name).read_bytes() == (first / name).read_bytes(), name
+    report = json.loads((kept / "report.json").read_text())
+    assert report["entity_models"]["from"] == str(first) and report["settings"]["n_iter"] == 2
+    assert report["entity_models"]["cross_validation"] == json.loads((first / "report.json").read_text())[
+        "cross_validation"]
+    other = tmp_path / "other"  # entity models trained on other annotations are refused, naming the report
+    shutil.copytree(first, other)
+    (other / "report.json").write_text(json.dumps({**report, "data": {"hash": "0" * 16}}))
+    refused = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "x"), "--keep-entity-models", str(other)])
+    assert refused.exit_code != 0 and "other annotations" in refused.output and "report.json" in refused.output
+    assert not (tmp_path / "x").exists()
 
 
 def test_title_less_copies_keep_id_abstract_and_gold():
@@ -122,3 +150,16 @@ def test_kg_train_title_less_copies_are_scored_apart_and_fitted_only_when_asked(
     assert models["score"] == models["none"]
     assert models["fit"] != models["none"]  # fitted on, they do
     assert len(set(stamps)) == 1  # the learned lexicons of the same abstracts were kept, not learned again
+
+
+def test_a_pair_with_two_gold_relations_teaches_both():
+    from kg.train.stack import State, fit_relations
+
+    # 40 pairs annotated both "A combinesWith B" and "A outperforms B" (a method built on another and compared
+    # with it), 40 with neither: the classifier must give both relations of such a pair about even odds.
+    both, neither = ("outperforms", "combinesWith"), ("none",)
+    st = State(None, 0, None, [], [], [], [], [], pair_rows=[{"x": 1}] * 40 + [{"x": 0}] * 40,
+               pair_labels=[both] * 40 + [neither] * 40)
+    classifier = fit_relations([st], rounds=30)
+    p = dict(zip(classifier.classes, classifier.predict([{"x": 1}])[0]))
+    assert 0.35 < p["outperforms"] < 0.65 and 0.35 < p["combinesWith"] < 0.65 and p["none"] < 0.1
