@@ -373,8 +373,10 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
             for name in _ENTITY_MODEL_FILES:
                 if (source / name).is_file():
                     shutil.copy(source / name, staging / name)
-            report["entity_models"] = {"from": str(source), "cross_validation": kept["cross_validation"],
-                                       "mention_threshold": kept["settings"]["mention_threshold"]}
+            # entity models kept in turn by `source` keep their first origin and scores
+            report["entity_models"] = kept.get("entity_models") or {
+                "from": str(source), "cross_validation": kept["cross_validation"],
+                "mention_threshold": kept["settings"]["mention_threshold"]}
             report["settings"]["mention_threshold"] = kept["settings"]["mention_threshold"]
         else:
             shutil.copytree(taggers["all"], staging / "ner")

@@ -95,6 +95,10 @@ def test_kg_train_keeps_the_entity_models_of_an_earlier_run_when_asked(tmp_path)
     assert report["entity_models"]["from"] == str(first) and report["settings"]["n_iter"] == 2
     assert report["entity_models"]["cross_validation"] == json.loads((first / "report.json").read_text())[
         "cross_validation"]
+    again = tmp_path / "again"  # kept in turn: the first origin and its scores stay on record
+    assert CliRunner().invoke(cli, [*args, "-o", str(again), "--epochs", "1", "--keep-entity-models",
+                                    str(kept)]).exit_code == 0
+    assert json.loads((again / "report.json").read_text())["entity_models"] == report["entity_models"]
     other = tmp_path / "other"  # entity models trained on other annotations are refused, naming the report
     shutil.copytree(first, other)
     (other / "report.json").write_text(json.dumps({**report, "data": {"hash": "0" * 16}}))
