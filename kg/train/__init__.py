@@ -123,9 +123,7 @@ def rule_precision(states):
             a, b = ents.get(r.subject), ents.get(r.object)
             if a is None or b is None:
                 continue
-            right = any(label.replace("_rev", "") == r.predicate and (r.predicate == "combinesWith" or
-                                                                       not label.endswith("_rev"))
-                        for label in pair_labels(a, b, st.item.gold))
+            right = r.predicate in pair_labels(a, b, st.item.gold)  # a rule relation reads subject -> object
             for rule in r.provenance:
                 counts[rule][0] += right
                 counts[rule][1] += 1
@@ -368,11 +366,9 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
         if kept is not None:
-            source = Path(keep_entity_models)
-            shutil.copytree(source / "ner", staging / "ner")
-            for name in _ENTITY_MODEL_FILES:
-                if (source / name).is_file():
-                    shutil.copy(source / name, staging / name)
+            source = Path(keep_entity_models)  # everything it holds but the relation classifier and its report
+            shutil.copytree(source, staging, ignore=shutil.ignore_patterns("relation.*", "report.json"),
+                            dirs_exist_ok=True)
             # entity models kept in turn by `source` keep their first origin and scores
             report["entity_models"] = kept.get("entity_models") or {
                 "from": str(source), "cross_validation": kept["cross_validation"],
@@ -393,11 +389,6 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
             shutil.rmtree(output)
         staging.rename(output)
     return report
-
-
-#: Files of a model directory that decide entities (besides the tagger, ``ner/``): kept by ``keep_entity_models``.
-_ENTITY_MODEL_FILES = ("learned.tsv", "rejected.txt", "termstats.json", "mention.json", "mention.lgb", "role.json",
-                       "role.lgb")
 
 
 def _kept_report(model_dir, data_hash):
