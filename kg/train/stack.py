@@ -7,7 +7,9 @@ therefore splits the annotated abstracts into folds (:func:`kg.train.data.kfold`
 the other folds (:func:`tag_folds`), runs the pipeline of each fold over its own abstracts (:func:`process`), and
 fits the classifiers on those out-of-fold features (stacked generalisation, Wolpert 1992). Scoring each fold with
 classifiers fitted on the other folds gives the cross-validated estimate of the whole extractor
-(:func:`cross_validate`).
+(:func:`cross_validate`). The numbers an abstract reports (``kg_results``) are then found again on the entities
+and relations its fold decided (:func:`apply_relations`), as the pipeline finds them after its own decisions: the
+estimate of results, and of the Metric entities results create, is that of the extractor that ships.
 
 One approximation is disclosed: in the estimate, the classifier of fold *f* learns from other folds' features,
 which their taggers computed after training on fold *f* among others. The test features of fold *f* themselves
@@ -21,12 +23,14 @@ measure extraction without titles; fitted on too, they teach the classifiers the
 
 from __future__ import annotations
 
+import copy
 import json
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..extract.extensions import SPAN_KEY
 from ..extract.mentions import MENTION_CLASSES, choose, head_lemma, stat_features
 from ..extract.models import fit
 from ..extract.pipeline import MODEL_SOURCES, doc_to_extraction, load_pipeline
@@ -271,11 +275,28 @@ def _threshold(thresholds):
     return lambda c: thresholds.get(c, thresholds.get(c.replace("_rev", ""), thresholds["*"]))
 
 
-def apply_relations(st, classifier, threshold, probs=None):
-    """Decide the relations of a held-out abstract; returns its extraction. `threshold`: see :func:`_threshold`."""
+def apply_relations(st, classifier, threshold, probs=None, results=True):
+    """Decide the relations of a held-out abstract; returns its extraction. `threshold`: see :func:`_threshold`.
+
+    With `results`, the numbers it reports are found again (``kg_results``) on the entities and relations just
+    decided, as the pipeline finds them after its own decisions (the Metric entities results create are then
+    entities of the extraction too); without, the extraction has no results (a search of relation thresholds,
+    which results do not change)."""
     probs = classifier.predict(st.pair_rows) if probs is None else probs
     st.doc._.kg_relations = decide(st.doc, st.pairs, probs, classifier.classes, _threshold(threshold), st.rules)
-    return doc_to_extraction(st.doc, st.item.paper)
+    if not results:
+        st.doc._.kg_results = []
+        return doc_to_extraction(st.doc, st.item.paper)
+    entities, spans = st.doc._.kg_entities, st.doc.spans.get(SPAN_KEY)
+    st.doc._.kg_entities = copy.deepcopy(entities)
+    st.nlp.get_pipe("kg_results")(st.doc)
+    extraction = doc_to_extraction(st.doc, st.item.paper)
+    st.doc._.kg_entities = entities  # as the entity decisions left it, for the next threshold or fit
+    if spans is None:
+        st.doc.spans.pop(SPAN_KEY, None)
+    else:
+        st.doc.spans[SPAN_KEY] = spans
+    return extraction
 
 
 def _assemble(st, probs, classes, threshold):
@@ -301,7 +322,8 @@ def _relation_thresholds(states, rel_models, rel_probs, score, grid, trials=None
         rows = []
         for t in grid:
             thresholds = {"*": 2.0, rel: t}  # only this relation
-            exts = [apply_relations(st, rel_models[st.fold], thresholds, rel_probs[id(st)]) for st in states]
+            exts = [apply_relations(st, rel_models[st.fold], thresholds, rel_probs[id(st)], results=False)
+                    for st in states]
             r = score(exts, states)[f"rel:{rel}"]
             rows.append([t, r["p"], r["r"], r["f1"]])
         if trials is not None:

@@ -346,3 +346,15 @@ def test_a_duration_is_the_time_of_the_activity_it_names(nlp, matchers, text, me
                     "training": "training"}.get(t.lower_, t.lower_)
     (r,) = extract_results(doc, matchers)
     assert r.metric == metric
+
+
+def test_a_unit_takes_the_one_measure_of_the_abstract_that_names_it(nlp, matchers):
+    # "31GB" states memory; the abstract's one memory measure is "memory footprint": that is the metric
+    _, (r,) = results(nlp, matchers, "X cuts the memory footprint of Y by design. X needs only 31GB.",
+                      X=("Method", "proposed"), Y=("Method", "baseline"), memory_footprint=("Metric", "used"))
+    assert (r.metric, r.number) == ("memory footprint", 31.0) and "metric:unit-named" in r.provenance
+    # two measures that name memory: the unit's own measure, as before
+    _, (r,) = results(nlp, matchers, "X cuts the memory footprint and memory usage of Y by design. X needs only 31GB.",
+                      X=("Method", "proposed"), Y=("Method", "baseline"), memory_footprint=("Metric", "used"),
+                      memory_usage=("Metric", "used"))
+    assert r.metric == "memory" and "metric:unit" in r.provenance

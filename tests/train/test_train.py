@@ -167,3 +167,28 @@ def test_a_pair_with_two_gold_relations_teaches_both():
     classifier = fit_relations([st], rounds=30)
     p = dict(zip(classifier.classes, classifier.predict([{"x": 1}])[0]))
     assert 0.35 < p["outperforms"] < 0.65 and 0.35 < p["combinesWith"] < 0.65 and p["none"] < 0.1
+
+
+@pytest.mark.model
+def test_out_of_fold_results_are_found_on_the_decided_entities():
+    """The results of an out-of-fold extraction are those the pipeline finds after the fold's decisions, not the
+    ones of the first pass over the abstract; finding them leaves the abstract's entities as they were."""
+    from types import SimpleNamespace
+
+    from kg.extract import load_pipeline
+    from kg.records import Paper
+    from kg.train.data import Annotated
+    from kg.train.stack import State, apply_relations
+
+    nlp = load_pipeline()
+    paper = Paper("p", "SparseFlux", "We propose SparseFlux. SparseFlux achieves 87.3% top-1 accuracy on ImageNet.")
+    doc = nlp(paper.text)
+    doc._.kg_results = []  # as a first pass with other entities might have left it
+    entities = doc._.kg_entities
+    names = {e.name for e in entities.values()}
+    st = State(Annotated(paper, {}, "test"), 0, doc, [], [], [], [], [], nlp)
+    classifier = SimpleNamespace(classes=["none"])
+    [result] = apply_relations(st, classifier, {"*": 0.5}, probs=[]).results
+    assert (result.number, result.subject, result.dataset) == (87.3, "sparseflux", "imagenet")  # keys
+    assert doc._.kg_entities is entities and {e.name for e in entities.values()} == names
+    assert apply_relations(st, classifier, {"*": 0.5}, probs=[], results=False).results == []
