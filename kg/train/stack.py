@@ -7,7 +7,7 @@ therefore splits the annotated abstracts into folds (:func:`kg.train.data.kfold`
 the other folds (:func:`tag_folds`), runs the pipeline of each fold over its own abstracts (:func:`process`), and
 fits the classifiers on those out-of-fold features (stacked generalisation, Wolpert 1992). Scoring each fold with
 classifiers fitted on the other folds gives the cross-validated estimate of the whole extractor
-(:func:`cross_validate`). The numbers an abstract reports (``kg_results``) are then found again on the entities
+(:func:`cross_validate`). The numbers an abstract reports (``kg_results``) are found only then, on the entities
 and relations its fold decided (:func:`apply_relations`), as the pipeline finds them after its own decisions: the
 estimate of results, and of the Metric entities results create, is that of the extractor that ships.
 
@@ -23,10 +23,10 @@ measure extraction without titles; fitted on too, they teach the classifiers the
 
 from __future__ import annotations
 
-import copy
 import json
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -172,7 +172,8 @@ def process(items, fold, tagger, lexicon_dir=None, copy=False):
                                           "kg_entities": lex})
     finder = nlp.get_pipe("kg_candidates")
     states = []
-    for a, doc in zip(items, nlp.pipe(a.paper.text for a in items)):
+    # results are found later, on each fold's decisions (:func:`apply_relations`), not on this pass's entities
+    for a, doc in zip(items, nlp.pipe((a.paper.text for a in items), disable=["kg_results"])):
         cands = finder.generate(doc)
         spans, rows = finder.features(doc, cands)
         forms = gold_forms(a.gold)
@@ -278,25 +279,30 @@ def _threshold(thresholds):
 def apply_relations(st, classifier, threshold, probs=None, results=True):
     """Decide the relations of a held-out abstract; returns its extraction. `threshold`: see :func:`_threshold`.
 
-    With `results`, the numbers it reports are found again (``kg_results``) on the entities and relations just
-    decided, as the pipeline finds them after its own decisions (the Metric entities results create are then
-    entities of the extraction too); without, the extraction has no results (a search of relation thresholds,
-    which results do not change)."""
+    With `results`, the numbers it reports are found (``kg_results``) on the entities and relations just decided,
+    as the pipeline finds them after its own decisions (the Metric entities results create are then entities of the
+    extraction too); without, the extraction has no results (a search of relation thresholds, which results do not
+    change)."""
     probs = classifier.predict(st.pair_rows) if probs is None else probs
     st.doc._.kg_relations = decide(st.doc, st.pairs, probs, classifier.classes, _threshold(threshold), st.rules)
-    if not results:
-        st.doc._.kg_results = []
-        return doc_to_extraction(st.doc, st.item.paper)
-    entities, spans = st.doc._.kg_entities, st.doc.spans.get(SPAN_KEY)
-    st.doc._.kg_entities = copy.deepcopy(entities)
-    st.nlp.get_pipe("kg_results")(st.doc)
-    extraction = doc_to_extraction(st.doc, st.item.paper)
-    st.doc._.kg_entities = entities  # as the entity decisions left it, for the next threshold or fit
-    if spans is None:
-        st.doc.spans.pop(SPAN_KEY, None)
-    else:
-        st.doc.spans[SPAN_KEY] = spans
-    return extraction
+    return _with_results(st) if results else doc_to_extraction(st.doc, st.item.paper)
+
+
+def _with_results(st):
+    """The extraction of a decided abstract with its results; the doc's entities, their spans and its results are
+    left as they were, for the next threshold or fit (``kg_results`` adds and retypes entities)."""
+    doc = st.doc
+    entities, spans, before = doc._.kg_entities, doc.spans.get(SPAN_KEY), doc._.kg_results
+    doc._.kg_entities = deepcopy(entities)
+    try:
+        st.nlp.get_pipe("kg_results")(doc)
+        return doc_to_extraction(doc, st.item.paper)
+    finally:
+        doc._.kg_entities, doc._.kg_results = entities, before
+        if spans is None:
+            doc.spans.pop(SPAN_KEY, None)
+        else:
+            doc.spans[SPAN_KEY] = spans
 
 
 def _assemble(st, probs, classes, threshold):
