@@ -32,10 +32,12 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from ..errors import KGError
 from ..records import Relation
 from .extensions import SPAN_KEY, register_extensions
 from .models import Classifier
 from .relation_features import pair_candidates
+from .relation_text import TEXT_MODEL_FILE, TEXT_PREFIX, TextModel, doc_pair_words, with_text
 from .lexicon import DATA_DIR, GAZETTEER_FILES, read_terms
 from .relation_patterns import CUES_PATH, is_coined, load_cues, names_class, same_thing
 from .relation_rules import (
@@ -353,11 +355,12 @@ class RelationExtractor:
     are decided by the classifier (:func:`decide`); without one, the rules' relations are kept as they are.
     """
 
-    def __init__(self, cues, known=frozenset(), min_confidence=0.0, classifier=None):
+    def __init__(self, cues, known=frozenset(), min_confidence=0.0, classifier=None, text_model=None):
         self.cues = cues
         self.known = known
         self.min_confidence = min_confidence
         self.classifier = classifier
+        self.text_model = text_model
 
     def candidates(self, doc):
         """Candidate pairs, their feature rows and the rules' relations of a doc."""
@@ -376,6 +379,8 @@ class RelationExtractor:
             rels = extract_relations(doc, entities, self.cues, title_end(doc), self.known)
         else:
             pairs, rows, rules = self.candidates(doc)
+            if self.text_model is not None and pairs:
+                rows = with_text(rows, self.text_model.predict(doc_pair_words(doc, pairs)), self.text_model.classes)
             probs = self.classifier.predict(rows)
             rels = decide(doc, pairs, probs, self.classifier.classes, self.classifier.threshold, rules)
         doc._.kg_relations = [r for r in rels if r.confidence >= self.min_confidence]
@@ -401,10 +406,17 @@ def make_relations(nlp, name, cues_path=None, min_confidence=0.0, model_dir=""):
         Relations below this confidence are dropped.
     model_dir : str
         Directory of the trained models; its relation classifier (``relation.lgb``/``.json``), when there,
-        decides the relations.
+        decides the relations, with the probabilities of its text model (``relation.text.json``) among its
+        features when it was trained with them.
     """
     register_extensions()
-    classifier = None
+    classifier = text_model = None
     if model_dir and (Path(model_dir) / "relation.json").is_file():
         classifier = Classifier.from_disk(Path(model_dir) / "relation")
-    return RelationExtractor(load_cues(cues_path or CUES_PATH), known_names(), min_confidence, classifier)
+        if any(f.startswith(TEXT_PREFIX) for f in classifier.features):
+            path = Path(model_dir) / TEXT_MODEL_FILE
+            if not path.is_file():
+                raise KGError(f"{path}: missing; the relation classifier of {model_dir} reads its probabilities")
+            text_model = TextModel.from_disk(path)
+    return RelationExtractor(load_cues(cues_path or CUES_PATH), known_names(), min_confidence, classifier,
+                             text_model)

@@ -252,20 +252,22 @@ def _fit_stack(items, folds, work, seed, n_iter, workers, mention_thresholds, re
 
 def _finalise(states, cv, fit_copies=True):
     """Final classifiers fitted on every state (title-less copies only if `fit_copies`), the relation classifier
-    on entities the out-of-fold mention decisions assembled."""
-    from .stack import fit_mentions, fit_relations, fit_roles
+    on entities the out-of-fold mention decisions assembled and on out-of-fold text-model probabilities; returns
+    the mention classifier, term statistics, role and relation classifiers and the text model (fitted on all)."""
+    from .stack import fit_mentions, fit_relations, fit_roles, fit_text, text_out_of_fold
 
     states = [st for st in states if fit_copies or not st.copy]
     mention, stats = fit_mentions(states)
     mention.thresholds = {"mention": cv["mention_threshold"]}
     # the role and relation classifiers learn from the entities and pairs the out-of-fold decisions made
     role = fit_roles(states) if cv.get("roles") else None
-    relation = fit_relations(states)
+    relation = fit_relations(states, text_out_of_fold(states))
+    text = fit_text(states)
     thresholds = dict(cv["relation_threshold"])
     for name in [k for k in thresholds if k != "*"]:  # the classifier names both directions
         thresholds[f"{name}_rev"] = thresholds[name]
     relation.thresholds = thresholds
-    return mention, stats, role, relation
+    return mention, stats, role, relation, text
 
 
 def _per_source(extractions, items):
@@ -339,9 +341,10 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
         work = Path(work_dir) if work_dir else Path(tmp)
         states, taggers, lex, cv = _fit_stack(items, k_folds, work, seed, n_iter, workers, mention_thresholds,
                                               relation_thresholds, roles, title_less)
-        mention, stats, role, relation = _finalise(states, cv, fit_copies=title_less == "fit")
+        mention, stats, role, relation, text = _finalise(states, cv, fit_copies=title_less == "fit")
         originals = [st for st in states if not st.copy]
         from ..extract.relation_features import PAIR_CLASSES
+        from ..extract.relation_text import TEXT_MODEL_FILE
 
         if work_dir:  # the out-of-fold extractions, for error analysis on the training data (never the dev set)
             with atomic_write(work / "oof-extractions.jsonl") as fh:
@@ -383,6 +386,7 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
             if role is not None:
                 role.to_disk(staging / "role")
         relation.to_disk(staging / "relation")
+        text.to_disk(staging / TEXT_MODEL_FILE)
         with atomic_write(staging / "report.json") as fh:
             json.dump(report, fh, indent=1, sort_keys=True)
         if output.exists():
@@ -432,7 +436,7 @@ def cross_source(test_source, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_it
         rts = (relation_threshold,) if relation_threshold else None
         states, taggers, lex, cv = _fit_stack(train_items, k_folds, work, seed, n_iter, workers, mts, rts, roles,
                                               "fit" if title_less == "fit" else "none")
-        mention, stats, role, relation = _finalise(states, cv, fit_copies=title_less == "fit")
+        mention, stats, role, relation, text = _finalise(states, cv, fit_copies=title_less == "fit")
         tests = process(test_items, -1, taggers["all"], lex["all"])
         exts = []
         for st in tests:
@@ -443,7 +447,7 @@ def cross_source(test_source, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_it
             if role is not None:
                 apply_roles(st, role)
             pair_data(st)
-            exts.append(apply_relations(st, relation, cv["relation_threshold"]))
+            exts.append(apply_relations(st, relation, cv["relation_threshold"], text_model=text))
     return {"train": _summary(cv["score"]), "test": _summary(score_extractions(exts, test_items)),
             "thresholds": [cv["mention_threshold"], cv["relation_threshold"]],
             "sizes": [len(train_items), len(test_items)]}

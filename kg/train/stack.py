@@ -35,13 +35,15 @@ from ..extract.mentions import MENTION_CLASSES, choose, head_lemma, stat_feature
 from ..extract.models import fit
 from ..extract.pipeline import MODEL_SOURCES, doc_to_extraction, load_pipeline
 from ..extract.relation_features import PAIR_CLASSES
+from ..extract.relation_text import doc_pair_words, fit_text_model, with_text
 from ..extract.role_features import ROLE_CLASSES
 from ..extract.relations import decide
 from ..extract.termstats import TermStats, norm_form
 from .labels import gold_forms, mention_label, pair_labels, role_label
 
-__all__ = ["State", "tag_folds", "process", "title_less", "fit_mentions", "apply_mentions", "pair_data", "fit_relations",
-           "apply_relations", "cross_validate", "MENTION_ROUNDS", "RELATION_ROUNDS"]
+__all__ = ["State", "tag_folds", "process", "title_less", "fit_mentions", "apply_mentions", "pair_data", "fit_text",
+           "text_out_of_fold", "fit_relations", "relation_probs", "apply_relations", "cross_validate",
+           "MENTION_ROUNDS", "RELATION_ROUNDS"]
 
 #: Boosting rounds of the mention, role and relation classifiers (at a learning rate of 0.1: extraction runs
 #: every tree of every class for every candidate, so fewer, bolder rounds keep it fast).
@@ -65,6 +67,7 @@ class State:
     pairs: list = field(default_factory=list)
     pair_rows: list = field(default_factory=list)
     pair_labels: list = field(default_factory=list)
+    pair_words: list = field(default_factory=list)
     rules: list = field(default_factory=list)
     role_keys: list = field(default_factory=list)
     role_rows: list = field(default_factory=list)
@@ -250,22 +253,60 @@ def pair_data(st):
     st.pairs, st.pair_rows, st.rules = relations.candidates(st.doc)
     ents = st.doc._.kg_entities or {}
     st.pair_labels = [pair_labels(ents[p.a.key], ents[p.b.key], st.item.gold) for p in st.pairs]
+    st.pair_words = doc_pair_words(st.doc, st.pairs) if st.pairs else []
 
 
-def fit_relations(states, rounds=RELATION_ROUNDS):
-    """The relation classifier fitted on the candidate pairs of `states`.
-
-    A pair with two gold relations is one row per relation, each of half the weight, so that the classifier learns
-    both as likely and the thresholds of :func:`kg.extract.relations.decide` can keep both.
-    """
+def _expanded(states, values):
+    """`values(st)` per pair of `states`, one row per gold class of the pair (each of weight 1 / classes): a pair
+    with two gold relations teaches both as likely, so that the thresholds of
+    :func:`kg.extract.relations.decide` can keep both."""
     rows, labels, weights = [], [], []
     for st in states:
-        for row, labs in zip(st.pair_rows, st.pair_labels):
+        for row, labs in zip(values(st), st.pair_labels):
             rows += [row] * len(labs)
             labels += labs
             weights += [1 / len(labs)] * len(labs)
+    return rows, labels, weights
+
+
+def fit_text(states):
+    """The text model (:class:`kg.extract.relation_text.TextModel`) fitted on the candidate pairs of `states`."""
+    words, labels, weights = _expanded(states, lambda st: st.pair_words)
+    return fit_text_model(words, labels, PAIR_CLASSES, weights)
+
+
+def text_out_of_fold(states):
+    """Text-model probabilities of every pair of `states`, each abstract's from a model fitted on the other folds
+    of `states` (on the other half, by position, when they are all of one fold): ``{id(state): array}``."""
+    groups = [st.fold for st in states]
+    if len(set(groups)) < 2:
+        groups = [k % 2 for k in range(len(states))]
+    out = {}
+    for g in sorted(set(groups)):
+        model = fit_text([st for st, h in zip(states, groups) if h != g])
+        for st, h in zip(states, groups):
+            if h == g:
+                out[id(st)] = model.predict(st.pair_words)
+    return out
+
+
+def fit_relations(states, text=None, rounds=RELATION_ROUNDS):
+    """The relation classifier fitted on the candidate pairs of `states`, one row per gold class of a pair
+    (:func:`_expanded`). With `text` (``{id(state): text-model probabilities}``, out of fold:
+    :func:`text_out_of_fold`), the probabilities are features too."""
+    def values(st):
+        return st.pair_rows if text is None else with_text(st.pair_rows, text[id(st)], PAIR_CLASSES)
+
+    rows, labels, weights = _expanded(states, values)
     return fit(rows, labels, PAIR_CLASSES, rounds, params={**_RATE, "num_leaves": 15, "min_data_in_leaf": 10},
                weights=weights)
+
+
+def relation_probs(st, classifier, text_model=None):
+    """Class probabilities of an abstract's candidate pairs (with `text_model`'s among the features)."""
+    if text_model is None or not st.pairs:
+        return classifier.predict(st.pair_rows)
+    return classifier.predict(with_text(st.pair_rows, text_model.predict(st.pair_words), text_model.classes))
 
 
 def _threshold(thresholds):
@@ -276,14 +317,15 @@ def _threshold(thresholds):
     return lambda c: thresholds.get(c, thresholds.get(c.replace("_rev", ""), thresholds["*"]))
 
 
-def apply_relations(st, classifier, threshold, probs=None, results=True):
-    """Decide the relations of a held-out abstract; returns its extraction. `threshold`: see :func:`_threshold`.
+def apply_relations(st, classifier, threshold, probs=None, results=True, text_model=None):
+    """Decide the relations of a held-out abstract; returns its extraction. `threshold`: see :func:`_threshold`;
+    `probs`: the classifier's, else computed (:func:`relation_probs`, with `text_model`).
 
     With `results`, the numbers it reports are found (``kg_results``) on the entities and relations just decided,
     as the pipeline finds them after its own decisions (the Metric entities results create are then entities of the
     extraction too); without, the extraction has no results (a search of relation thresholds, which results do not
     change)."""
-    probs = classifier.predict(st.pair_rows) if probs is None else probs
+    probs = relation_probs(st, classifier, text_model) if probs is None else probs
     st.doc._.kg_relations = decide(st.doc, st.pairs, probs, classifier.classes, _threshold(threshold), st.rules)
     return _with_results(st) if results else doc_to_extraction(st.doc, st.item.paper)
 
@@ -390,8 +432,14 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
                 apply_roles(st, role_models[st.fold])
         for st in states:
             pair_data(st)
-        rel_models = {k: fit_relations(fitting(k)) for k in folds}
-        rel_probs = {id(st): rel_models[st.fold].predict(st.pair_rows) for st in states}
+        rel_models, rel_probs = {}, {}
+        for k in folds:  # the text model's features of the fitting folds come from models that did not see them
+            train = fitting(k)
+            rel_models[k] = fit_relations(train, text_out_of_fold(train))
+            text_model = fit_text(train)
+            for st in states:
+                if st.fold == k:
+                    rel_probs[id(st)] = relation_probs(st, rel_models[k], text_model)
         pair_probs = [pl for st in scored for pl in zip(rel_probs[id(st)], st.pair_labels)]
         trials = {}
         if score is not None:

@@ -21,9 +21,9 @@ TARGETS = {"ent": 0.80, "ent_typed": 0.72, "proposed": 0.85, "rel": 0.58,
            "rel:outperforms": 0.45, "rel:combinesWith": 0.45, "rel:evaluatedOn": 0.45, "rel:outperforms:p": 0.85,
            "result": 0.70, "result_full": 0.55}
 #: Targets not reached yet by the shipped models (entity models trained by ``kg train`` on 3,118 abstracts,
-#: 2026-12-07, relation classifier retrained beside them by ``kg train --keep-entity-models``: entity F1 0.738,
-#: typed 0.686, proposed 0.797, relation 0.478, outperforms 0.488 at precision 0.714, combinesWith 0.356,
-#: evaluatedOn 0.663). Their tests are strict xfails: they fail the suite as soon as a target is met, so that this
+#: 2026-12-07, relation classifier and its text model retrained beside them by ``kg train --keep-entity-models``:
+#: entity F1 0.738, typed 0.686, proposed 0.797, relation 0.473, outperforms 0.462 at precision 0.750,
+#: combinesWith 0.379, evaluatedOn 0.628). Their tests are strict xfails: they fail the suite as soon as a target is met, so that this
 #: set is emptied then.
 NOT_YET = {"ent", "ent_typed", "proposed", "rel", "rel:combinesWith", "rel:outperforms:p"}
 #: Regression floors: what the shipped models reach today, less a margin for 40-paper noise (one relation moves
@@ -34,11 +34,14 @@ NOT_YET = {"ent", "ent_typed", "proposed", "rel", "rel:combinesWith", "rel:outpe
 #: the models trained on all 3,118 abstracts, which held out of fold. They went up again (outperforms 0.40 -> 0.45,
 #: its precision 0.50 -> 0.60, relation 0.43 -> 0.45, combinesWith 0.32 -> 0.33, evaluatedOn 0.60 -> 0.62) with the
 #: relation classifier that learns both relations of a pair annotated with two, role probabilities and derived
-#: names (out of fold: relation 0.365 -> 0.368, outperforms precision 0.53 -> 0.58 at the chosen thresholds).
+#: names (out of fold: relation 0.365 -> 0.368, outperforms precision 0.53 -> 0.58 at the chosen thresholds), and
+#: again (combinesWith 0.33 -> 0.35, outperforms precision 0.60 -> 0.65) with the text model of the pair's context
+#: words (out of fold: relation 0.368 -> 0.374, outperforms precision 0.58 -> 0.64; on dev combinesWith 0.356 ->
+#: 0.379, evaluatedOn 0.663 -> 0.628, still above its floor).
 #: Models ship by cross-validation and held-out papers, not by the dev set. Every score must stay at or above its
 #: floor (and its target, once reached).
 FLOORS = {"ent": 0.72, "ent_typed": 0.66, "proposed": 0.77, "rel": 0.45, "rel:outperforms": 0.45,
-          "rel:combinesWith": 0.33, "rel:evaluatedOn": 0.62, "rel:outperforms:p": 0.60,
+          "rel:combinesWith": 0.35, "rel:evaluatedOn": 0.62, "rel:outperforms:p": 0.65,
           "result": 0.72, "result_full": 0.59}
 
 

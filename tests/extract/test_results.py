@@ -358,3 +358,14 @@ def test_a_unit_takes_the_one_measure_of_the_abstract_that_names_it(nlp, matcher
                       X=("Method", "proposed"), Y=("Method", "baseline"), memory_footprint=("Metric", "used"),
                       memory_usage=("Metric", "used"))
     assert r.metric == "memory" and "metric:unit" in r.provenance
+
+
+def test_a_pattern_that_states_its_measure_gives_it(nlp, matchers):
+    # "ranks 1st" is a rank whatever the sentence measures elsewhere
+    _, (r,) = results(nlp, matchers, "X ranks $1^{st}$ in accuracy on the Y benchmark.", X=("Method", "proposed"),
+                      Y=("Dataset", "used"))
+    assert (r.metric, r.number, r.value) == ("rank", 1.0, "1st") and "metric:pattern" in r.provenance
+    # a multiplier written before its number keeps its sign in the value and takes the cue's measure
+    _, (r,) = results(nlp, matchers, "X provides $\\times 15$ faster augmentation than Y does.", X=("Method", "proposed"),
+                      Y=("Method", "baseline"))
+    assert (r.metric, r.number, r.value, r.unit) == ("speedup", 15.0, "×15", "x")

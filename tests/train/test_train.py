@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.errors import KGError
 from kg.records import Entity
 from kg.train import calibration
 from kg.train.data import by_source, fold_of, load_annotated
@@ -62,12 +63,14 @@ def test_kg_train_writes_a_loadable_model_and_is_reproducible(tmp_path):
         assert result.exit_code == 0, result.output
         runs.append(out)
     files = {p.name for p in runs[0].iterdir()}
-    assert {"ner", "mention.lgb", "mention.json", "role.lgb", "relation.lgb", "termstats.json", "learned.tsv",
-            "report.json"} <= files
+    assert {"ner", "mention.lgb", "mention.json", "role.lgb", "relation.lgb", "relation.text.json", "termstats.json",
+            "learned.tsv", "report.json"} <= files
+    # the relation classifier reads the text model's probabilities, which the pipeline computes from its file
+    assert any(f.startswith("text_") for f in json.loads((runs[0] / "relation.json").read_text())["features"])
     report = json.loads((runs[0] / "report.json").read_text())
     assert report["data"]["abstracts"] == 8 and "hf-daily" in report["cross_validation"]
     assert 0 <= report["calibration"]["mention"]["ece"] <= 1
-    for name in ("mention.lgb", "role.lgb", "relation.lgb", "termstats.json"):  # same data and seed, same models
+    for name in ("mention.lgb", "role.lgb", "relation.lgb", "relation.text.json", "termstats.json"):  # same models
         assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
     again = CliRunner().invoke(cli, ["train", str(ANNOTATIONS), "-o", str(runs[0]), "--folds", "2", "--epochs", "1"])
     assert again.exit_code != 0 and "not empty" in again.output
@@ -75,6 +78,10 @@ def test_kg_train_writes_a_loadable_model_and_is_reproducible(tmp_path):
     item = load_annotated(ANNOTATIONS)[0]
     [ext] = list(extract_papers(nlp, [item.paper]))
     assert ext.entities and all("model:mention" in e.provenance for e in ext.entities)
+    assert load_pipeline(model_dir=runs[0]).get_pipe("kg_relations").text_model is not None
+    (runs[0] / "relation.text.json").unlink()  # a classifier without the text model it reads is refused
+    with pytest.raises(KGError, match="relation.text.json"):
+        load_pipeline(model_dir=runs[0])
 
 
 def test_kg_train_keeps_the_entity_models_of_an_earlier_run_when_asked(tmp_path):

@@ -24,15 +24,17 @@ RULE_CONFIDENCE = {
     "metric:list": 0.75, "metric:previous": 0.65, "metric:unit": 0.55, "metric:activity": 0.55,
     "metric:performance": 0.4, "metric:sentence": 0.4, "metric:inherit": 0.35,
     "metric:unit-named": 0.55,  # 5 of 5 right on the training annotations: too few to claim more than metric:unit
+    "metric:pattern": 0.75,  # the number pattern states its measure ("ranks 1st": rank); as few as metric:unit-named
 }
 
 
-#: Words skipped between a number and the measure after it ("a 2% higher top-1 accuracy").
+#: Words skipped between a number and the measure after it ("a 2% higher top-1 accuracy"), and the "$" that closes
+#: a LaTeX number ("$\\times 15$ faster").
 _SKIP_AFTER = frozenset("higher lower better worse relative absolute average overall additional more less fewer "
                         "greater further extra total consistent significant substantial notable real-world "
                         "end-to-end slight small large original baseline mean minimal marginal negligible huge "
                         "remarkable impressive considerable lossless respective smaller larger faster slower "
-                        "cheaper bigger shorter longer -".split())
+                        "cheaper bigger shorter longer - $".split())
 
 
 #: Words skipped between the measure before a number and the number ("an accuracy of 87%", "FID = 2.1").
@@ -194,6 +196,9 @@ def _cue_at(cues, start, end):
 def _own_metric(doc, d, pats, mentions, cues):
     """The measure named next to the number itself, or None (see the module docstring for the order)."""
     n, sent = d.number, d.sent
+    stated = pats.entry(n.pattern).get("metric")
+    if stated:  # the pattern itself says what the number measures ("ranks 1st": a rank)
+        return "metric:pattern", (None, None, stated), doc[n.start:n.end].text
     bare = n.unit == ""
     after0 = d.token + 1 if bare else n.end
     before1 = d.token if bare else n.start

@@ -12,6 +12,12 @@ __all__ = ["NumberMention", "clean_value", "parse_values", "find_numbers"]
 _NUMBER = re.compile(r"(?P<sign>[+\-−]?)(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)")
 
 
+_SIGN_BEFORE = re.compile(r"(?:\\times|[x×])[\s$]*$")  # a multiplication sign written before its number: "×15"
+
+
+_ORDINAL = re.compile(r"\^?\{?(?:st|nd|rd|th)\}?", re.I)
+
+
 _UNIT_AFTER = re.compile(r"\s*(?:\\?%|per\s*cent|percent|pp\b|x\b|×|\\times|times|-?fold)", re.I)
 
 
@@ -40,9 +46,13 @@ def clean_value(text):
     --------
     >>> clean_value(r"up to $\mathbf{14}\times$"), clean_value(r"97.54\%"), clean_value("sim!!25%")
     ('up to 14×', '97.54%', '~25%')
+    >>> clean_value(r"$1^{st}$")
+    '1st'
     """
     t = text.replace("\\times", "×").replace("\\%", "%").replace("sim!!", "~").replace("\\sim", "~")
     t = t.replace("\\textasciitilde", "~")
+    t = re.sub(r"(\d)\^\{?(st|nd|rd|th)\}?", r"\1\2", t)  # an ordinal: "$1^{st}$"
+    t = re.sub(r"(?<![\w.])×\s+(?=\d)", "×", t)  # a sign before its number: "$\\times 3$"
     t = re.sub(r"\\(?:mathbf|textbf|mathrm|text|bm|boldsymbol)\{|\\[,!;]|[${}]", "", t)
     return re.sub(r"\s+", " ", t).strip()
 
@@ -76,12 +86,14 @@ def parse_values(text, unit, number_words=None):
     ([(2.05, ''), (2.12, '')], -58.33)
     >>> [n for *_, n, u in parse_values("20%-30%", "%")], [n for *_, n, u in parse_values("-5.0 to -3.2", "")]
     ([20.0, 30.0], [-5.0, -3.2])
+    >>> parse_values("x63.6", "x"), parse_values("$× 3", "x"), parse_values("1^{st}", "")
+    ([(0, 5, 63.6, 'x')], [(1, 4, 3.0, 'x')], [(0, 6, 1.0, '')])
     """
     items = list(_NUMBER.finditer(text))
     if not items:
         found = _word_number(text, number_words or {})
         return [(0, len(text), found[1], "" if unit == "written" else unit)] if found else []
-    tail = text[items[-1].end():].strip(" -")
+    tail = text[items[-1].end():].strip(" -$")
     written = re.sub(r"\s+", " ", tail) if unit == "written" else unit
     out = []
     for k, m in enumerate(items):
@@ -92,7 +104,13 @@ def parse_values(text, unit, number_words=None):
         number = float(m.group("num").replace(",", ""))
         if sign in ("-", "−") and not is_range_dash:
             number = -number
+        if k == 0 and unit == "x":
+            times = _SIGN_BEFORE.search(text, 0, start)
+            start = times.start() if times else start
         end = m.end()
+        ordinal = _ORDINAL.match(text, end) if not unit else None
+        if ordinal:
+            end = ordinal.end()
         own = _UNIT_AFTER.match(text, end)
         if k == len(items) - 1 and unit:
             end = len(text.rstrip(" .,;"))
