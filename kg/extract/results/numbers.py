@@ -46,14 +46,15 @@ def clean_value(text):
     --------
     >>> clean_value(r"up to $\mathbf{14}\times$"), clean_value(r"97.54\%"), clean_value("sim!!25%")
     ('up to 14×', '97.54%', '~25%')
-    >>> clean_value(r"$1^{st}$")
-    '1st'
+    >>> clean_value(r"$1^{st}$"), clean_value(r"4.5 $\times$"), clean_value(r"$3 \times 3$")
+    ('1st', '4.5×', '3 × 3')
     """
     t = text.replace("\\times", "×").replace("\\%", "%").replace("sim!!", "~").replace("\\sim", "~")
     t = t.replace("\\textasciitilde", "~")
     t = re.sub(r"(\d)\^\{?(st|nd|rd|th)\}?", r"\1\2", t)  # an ordinal: "$1^{st}$"
-    t = re.sub(r"(?<![\w.])×\s+(?=\d)", "×", t)  # a sign before its number: "$\\times 3$"
     t = re.sub(r"\\(?:mathbf|textbf|mathrm|text|bm|boldsymbol)\{|\\[,!;]|[${}]", "", t)
+    t = re.sub(r"(?<![\d.]\s)(?<![\w.])×\s+(?=\d)", "×", t)  # a sign before its number: "$\\times 3$"
+    t = re.sub(r"(\d)\s+×(?!\s*\d)", r"\1×", t)  # and after it: "4.5 $\\times$"
     return re.sub(r"\s+", " ", t).strip()
 
 
