@@ -10,7 +10,9 @@ are, which cue words (:mod:`kg.extract.relation_patterns`' lists, e.g. ``outperf
 ``evaluation_preps``) occur before, between and after them and on the dependency path between their heads, the
 preposition each hangs from, which named patterns (:mod:`kg.extract.patterns`) hold the two in their slots, and
 which rules proposed which relation with what weight. The classifier's classes (:data:`PAIR_CLASSES`) say which
-relation holds and in which direction; a pair can hold two (:func:`kg.train.labels.pair_labels`).
+relation holds and in which direction; a pair can hold two (:func:`kg.train.labels.pair_labels`). The relation
+component adds the probabilities of a text model of the pair's context words (:mod:`kg.extract.relation_text`,
+``text_<class>``) when its classifier was trained with them.
 """
 
 from __future__ import annotations

@@ -5,11 +5,15 @@ The mention and relation classifiers decide on top of the tagger and the rules, 
 tagger's and the rules' behaviour on abstracts the tagger was not trained on, as at run time. ``kg train``
 therefore splits the annotated abstracts into folds (:func:`kg.train.data.kfold`), trains one tagger per fold on
 the other folds (:func:`tag_folds`), runs the pipeline of each fold over its own abstracts (:func:`process`), and
-fits the classifiers on those out-of-fold features (stacked generalisation, Wolpert 1992). Scoring each fold with
-classifiers fitted on the other folds gives the cross-validated estimate of the whole extractor
-(:func:`cross_validate`). The numbers an abstract reports (``kg_results``) are found only then, on the entities
-and relations its fold decided (:func:`apply_relations`), as the pipeline finds them after its own decisions: the
-estimate of results, and of the Metric entities results create, is that of the extractor that ships.
+fits the classifiers on those out-of-fold features (stacked generalisation, Wolpert 1992). The relation classifier
+also reads the probabilities of a text model of each pair's context words (:mod:`kg.extract.relation_text`), out of
+fold in turn: for the classifier of one fold, those of its fitting abstracts come from text models fitted on the
+other fitting folds (:func:`text_out_of_fold`), those of the fold itself from one fitted on all of them.
+Scoring each fold with classifiers fitted on the other folds gives the cross-validated estimate of the whole
+extractor (:func:`cross_validate`). The numbers an abstract reports (``kg_results``) are found only then, on the
+entities and relations its fold decided (:func:`apply_relations`), as the pipeline finds them after its own
+decisions: the estimate of results, and of the Metric entities results create, is that of the extractor that
+ships.
 
 One approximation is disclosed: in the estimate, the classifier of fold *f* learns from other folds' features,
 which their taggers computed after training on fold *f* among others. The test features of fold *f* themselves
