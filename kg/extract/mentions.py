@@ -22,6 +22,7 @@ from ..records import ENTITY_TYPES
 from .boundaries import strip_span
 from .entity_types import following_type, head_type, is_generic, is_junk, is_name_like, name_type, norm_key, strong_type
 from .patterns import span_hits
+from .sentences import sentences
 from .termstats import STAT_FEATURES, norm_form
 
 __all__ = ["MENTION_CLASSES", "SOURCES", "phrase_spans", "span_features", "choose", "head_lemma"]
@@ -109,7 +110,7 @@ def span_features(doc, cands, lexicon, analysis, generic_of=None):
     """
     scopes = analysis.scopes
     end = analysis.title_end or 0
-    sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
+    sents = sentences(doc)
     sent_of = [0] * len(doc)
     for k, sent in enumerate(sents):
         sent_of[sent.start:sent.end] = [k] * len(sent)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from .entity_types import is_name_like
 from .patterns import pair_hits
 from .relation_patterns import same_thing
+from .sentences import sentences
 
 __all__ = ["PAIR_CLASSES", "Pair", "pair_candidates", "dep_path", "built_on", "CUE_GROUPS"]
 
@@ -190,7 +191,7 @@ def pair_candidates(doc, refs, anchor, rule_relations, cues, known=frozenset(), 
     for r in rule_relations:
         key = (r.subject, r.predicate, r.object)
         rules[key] = max(rules.get(key, 0.0), r.confidence)
-    sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
+    sents = sentences(doc)
     anchor_ref = next((r for r in refs if r.key == anchor), None)
     pairs, seen = [], set()
 

@@ -22,6 +22,8 @@ import numpy as np
 
 from ..errors import KGError
 from ..io import atomic_write
+from .relation_features import dep_path
+from .sentences import sentences
 
 __all__ = ["pair_words", "doc_pair_words", "TextModel", "text_features", "with_text", "fit_text_model",
            "TEXT_PREFIX", "TEXT_MODEL_FILE"]
@@ -44,16 +46,6 @@ def _root(doc, start, end):
     return doc[end - 1]
 
 
-def _path(a, b):
-    """Tokens strictly between `a` and `b` on their dependency path (through the lowest common ancestor)."""
-    up_a, up_b = [a, *a.ancestors], [b, *b.ancestors]
-    where = {t.i: k for k, t in enumerate(up_b)}
-    for k, t in enumerate(up_a):
-        if t.i in where:
-            return up_a[1:k + 1] + up_b[1:where[t.i]][::-1]
-    return []
-
-
 def pair_words(doc, pair, sentence):
     """The context words of a candidate pair, as the strings the text model reads.
 
@@ -70,7 +62,8 @@ def pair_words(doc, pair, sentence):
     list of str
         ``how=<sentence|implicit|rule>``; for two mentions in text order in one sentence: ``M:<lemma>`` between
         them (numbers as ``<num>``), ``M2:<lemma>_<lemma>`` pairs (``<A>`` and ``<B>`` for the mentions),
-        ``P:`` the words before the first, ``Q:`` after the second, ``D:`` the lemmas on the dependency path,
+        ``P:`` the words before the first, ``Q:`` after the second, ``D:`` the lemmas on the dependency path
+        between their heads (with the second head when it governs the first),
         ``DD:<dep>_<dep>`` the two heads' dependency labels and ``len=<k>`` the distance in steps of three;
         else ``IP:``/``IQ:`` the words before and after the second mention.
 
@@ -99,7 +92,8 @@ def pair_words(doc, pair, sentence):
         out += [f"P:{lemma(t)}" for t in doc[max(sentence.start, a.start - _SIDE):a.start]]
         out += [f"Q:{lemma(t)}" for t in doc[b.end:min(sentence.end, b.end + _SIDE)]]
         ra, rb = _root(doc, a.start, a.end), _root(doc, b.start, b.end)
-        out += [f"D:{lemma(t)}" for t in _path(ra, rb)]
+        path = dep_path(ra, rb)[1:]  # after the first head: the tokens between, and the second head if it governs it
+        out += [f"D:{lemma(t)}" for t in (path if rb.is_ancestor(ra) else path[:-1])]
         out += [f"DD:{ra.dep_}_{rb.dep_}", f"len={min(len(mid), 15) // 3}"]
     else:
         out += [f"IP:{lemma(t)}" for t in doc[max(sentence.start, b.start - _IMPLICIT_BEFORE):b.start]]
@@ -129,6 +123,10 @@ class TextModel:
         scores -= scores.max(axis=1, keepdims=True) if len(scores) else 0
         e = np.exp(scores)
         return e / e.sum(axis=1, keepdims=True)
+
+    def with_features(self, rows, word_lists):
+        """Feature rows of a relation classifier with this model's probabilities added (:func:`with_text`)."""
+        return with_text(rows, self.predict(word_lists), self.classes)
 
     def to_disk(self, path):
         """Write the model as JSON to `path`."""
@@ -202,7 +200,7 @@ def text_features(probs, classes):
 
 def doc_pair_words(doc, pairs):
     """:func:`pair_words` of every candidate pair of `doc`."""
-    sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
+    sents = sentences(doc)
     return [pair_words(doc, p, sents[p.sentence]) for p in pairs]
 
 

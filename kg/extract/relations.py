@@ -37,14 +37,14 @@ from ..records import Relation
 from .extensions import SPAN_KEY, register_extensions
 from .models import Classifier
 from .relation_features import pair_candidates
-from .relation_text import TEXT_MODEL_FILE, TEXT_PREFIX, TextModel, doc_pair_words, with_text
+from .relation_text import TEXT_MODEL_FILE, TEXT_PREFIX, TextModel, doc_pair_words
 from .lexicon import DATA_DIR, GAZETTEER_FILES, read_terms
 from .relation_patterns import CUES_PATH, is_coined, load_cues, names_class, same_thing
 from .relation_rules import (
     ACTORS, Ref, combination_relations, compare_relations, evaluation_relations, pair_relations, role_relations,
     task_relations,
 )
-from .sentences import title_colon, title_end
+from .sentences import sentences, title_colon, title_end
 
 __all__ = [
     "ROLE_RULES", "SURE", "collect_mentions", "main_entity", "title_lead", "known_names", "dedupe", "extract_relations",
@@ -242,7 +242,7 @@ def extract_relations(doc, entities, cues, abstract_start=None, known=frozenset(
     anchor_refs = [r for r in refs if r.key == anchor_key]
     sents = []
     i = 0
-    for sent in _sentences(doc):
+    for sent in sentences(doc):
         mine = []
         while i < len(refs) and refs[i].start < sent.end:
             if refs[i].start >= sent.start:
@@ -287,13 +287,6 @@ def _plausible(relations, entities, anchor_key, cues):
     return out
 
 
-def _sentences(doc):
-    """The sentences of `doc`, or the whole doc as one when nothing set sentence boundaries."""
-    if doc.has_annotation("DEP") or doc.has_annotation("SENT_START"):
-        return list(doc.sents)
-    return [doc[:]]
-
-
 def decide(doc, pairs, probs, classes, thresholds, rule_relations):
     """The relations a classifier decides for candidate pairs (:mod:`kg.extract.relation_features`).
 
@@ -317,7 +310,7 @@ def decide(doc, pairs, probs, classes, thresholds, rule_relations):
     -------
     list of Relation
     """
-    sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
+    sents = sentences(doc)
     by_rule = {}
     for r in rule_relations:
         key = (r.predicate, *sorted((r.subject, r.object))) if r.predicate == "combinesWith" else \
@@ -380,7 +373,7 @@ class RelationExtractor:
         else:
             pairs, rows, rules = self.candidates(doc)
             if self.text_model is not None and pairs:
-                rows = with_text(rows, self.text_model.predict(doc_pair_words(doc, pairs)), self.text_model.classes)
+                rows = self.text_model.with_features(rows, doc_pair_words(doc, pairs))
             probs = self.classifier.predict(rows)
             rels = decide(doc, pairs, probs, self.classifier.classes, self.classifier.threshold, rules)
         doc._.kg_relations = [r for r in rels if r.confidence >= self.min_confidence]

@@ -17,6 +17,7 @@ from .extensions import SPAN_KEY
 from .patterns import span_hits
 from .relation_patterns import is_coined
 from .roles import _after_own_head, _in_own_sentence, role_rule
+from .sentences import sentences
 
 __all__ = ["ROLE_CLASSES", "entity_features", "decide_role"]
 
@@ -46,7 +47,7 @@ def entity_features(doc, entities, analysis, known=frozenset()):
     """
     scopes = analysis.scopes
     end = analysis.title_end or 0
-    sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
+    sents = sentences(doc)
     sent_of = {t.i: k for k, s in enumerate(sents) for t in s}
     by_key = {}
     for span in doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else []:

@@ -7,7 +7,7 @@ sentence starts that are already set, so this component marks them.
 
 from spacy.language import Language
 
-__all__ = ["title_end", "title_colon", "mark_title", "make_title"]
+__all__ = ["title_end", "title_colon", "sentences", "mark_title", "make_title"]
 
 
 def title_end(doc):
@@ -35,6 +35,20 @@ def title_colon(doc, end=None):
     1
     """
     return next((t.i for t in doc[:len(doc) if end is None else end] if t.text == ":"), None)
+
+
+def sentences(doc):
+    """The sentences of `doc`, or the whole doc as one when nothing set sentence boundaries (a tokenizer-only doc).
+
+    Examples
+    --------
+    >>> import spacy
+    >>> [s.text for s in sentences(spacy.blank("en")("One. Two."))]
+    ['One. Two.']
+    """
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        return list(doc.sents)
+    return [doc[:]]
 
 
 def mark_title(doc):

@@ -310,7 +310,7 @@ def relation_probs(st, classifier, text_model=None):
     """Class probabilities of an abstract's candidate pairs (with `text_model`'s among the features)."""
     if text_model is None or not st.pairs:
         return classifier.predict(st.pair_rows)
-    return classifier.predict(with_text(st.pair_rows, text_model.predict(st.pair_words), text_model.classes))
+    return classifier.predict(text_model.with_features(st.pair_rows, st.pair_words))
 
 
 def _threshold(thresholds):
