@@ -30,6 +30,12 @@ def together(result, *records):
 
 # -- the stem key ---------------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("name", ["of the", "-", "and"])
+def test_a_name_of_function_words_alone_links_without_error(name):
+    result = link([], [X("p1", E(name), E("LoRA", role="proposed")), X("p2", E(name), E("LoRA"))])
+    assert together(result, ("p1", "LoRA"), ("p2", "LoRA"))  # and the link ends without error
+
+
 @pytest.mark.parametrize("a, b", [
     ("computation cost", "computational cost"),
     ("self-attention", "self-attention mechanism"),

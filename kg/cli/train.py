@@ -33,8 +33,8 @@ def _line(name, scores):
               help="Also extract every abstract without its title out of fold (score), and let the classifiers "
                    "learn from those copies too (fit).")
 @click.option("--keep-entity-models", type=click.Path(exists=True, file_okay=False),
-              help="Keep the tagger, mention and role classifiers of this earlier model directory (trained on the "
-                   "same annotations) and write only the relation classifier trained here beside them.")
+              help="Keep the tagger, lexicon and mention classifier of this earlier model directory (trained on "
+                   "the same annotations) and write only the role and relation classifiers trained here beside them.")
 def command(annotations, output, folds, seed, n_iter, workers, no_roles, cross_source, overwrite, work_dir,
             title_less, keep_entity_models):
     """Train on ANNOTATIONS (stand-off records, one folder per source; default data/annotations)."""

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from ..errors import KGError
 from ..records import Entity, Mention
 from .analysis import analyse
 from .boundaries import word_count, written_extensions
@@ -29,8 +30,10 @@ from .entity_types import form_type, is_name_like, norm_key, strong_type
 from .extensions import SPAN_KEY, register_extensions
 from .lexicon import DATA_DIR, load_lexicon
 from .models import Classifier
+from .relation_text import TEXT_PREFIX, TextModel
 from .role_features import decide_role, entity_features
 from .role_context import NAMING_VERBS
+from .role_text import ROLE_TEXT_FILE, doc_entity_words
 from .roles import (best_role, component_tokens, contribution_type, names_a_result, opens_title, own_scopes,
                     role_rule, role_scopes)
 from .sentences import title_colon, title_end
@@ -403,9 +406,13 @@ class EntityAssembler:
         return entity_features(doc, doc._.kg_entities or {}, analysis, self.known)
 
     def decide_roles(self, doc, classifier=None):
-        """Let the role classifier decide each entity's role; the rules' role is one of its features."""
+        """Let the role classifier decide each entity's role; the rules' role is one of its features, and so are
+        the probabilities of its text model (:mod:`kg.extract.role_text`) when it has one."""
         classifier = classifier or self.classifier
         keys, rows = self.role_features(doc)
+        if getattr(classifier, "text_model", None) is not None and keys:
+            title_end = (doc._.kg_analysis.title_end if doc._.kg_analysis is not None else 0) or 0
+            rows = classifier.text_model.with_features(rows, doc_entity_words(doc, keys, title_end))
         doc._.kg_role_probs = {}
         for key, p in zip(keys, classifier.predict(rows)):
             doc._.kg_role_probs[key] = {c: float(x) for c, x in zip(classifier.classes, p)}
@@ -426,5 +433,10 @@ def make_entities(nlp, name, lexicon_dir, model_dir):
     classifier = None
     if model_dir and (Path(model_dir) / "role.json").is_file():
         classifier = Classifier.from_disk(Path(model_dir) / "role")
+        if any(f.startswith(TEXT_PREFIX) for f in classifier.features):
+            path = Path(model_dir) / ROLE_TEXT_FILE
+            if not path.is_file():
+                raise KGError(f"{path}: missing; the role classifier of {model_dir} reads its probabilities")
+            classifier.text_model = TextModel.from_disk(path)
     return EntityAssembler(nlp, name, lexicon=load_lexicon(lexicon_dir or DATA_DIR, model_dir or None),
                            classifier=classifier)

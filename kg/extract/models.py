@@ -73,6 +73,13 @@ class Classifier:
     classes : list of str
     thresholds : dict, optional
         Per class, the probability from which the class is decided (:meth:`decide`); default 0.5.
+
+    Attributes
+    ----------
+    text_model : kg.extract.relation_text.TextModel or None
+        A text model whose probabilities are among the features (``text_<class>``), which the caller adds to the
+        rows it predicts on (the role classifier's, :mod:`kg.extract.role_text`); saved beside the classifier by
+        ``kg train``, not by :meth:`to_disk`.
     """
 
     def __init__(self, booster, features, classes, thresholds=None):
@@ -80,6 +87,7 @@ class Classifier:
         self.features = list(features)
         self.classes = list(classes)
         self.thresholds = dict(thresholds or {})
+        self.text_model = None
 
     def predict(self, rows):
         """Class probabilities of feature dicts, one row of ``len(classes)`` per dict."""

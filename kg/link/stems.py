@@ -159,6 +159,8 @@ def _adjective(word, lex):
 def _strip(words, lex):
     """Drop descriptor heads (never after an adjective), a leading counting or rating word and a leading
     modifier before a one-word process."""
+    if not words:  # a form of function words or signs alone ("of the", "-"): nothing to strip
+        return words
     if all(w in lex.vague or w in lex.evaluative for w in words[:-1]) and (
             words[-1] in lex.generic_heads or any(w in lex.vague for w in words[:-1])):
         return words  # "existing methods", "standard approaches": a vague phrase keeps its head

@@ -292,9 +292,10 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
 
     Retraining the tagger and the mention classifier redraws which spans become entities: out of fold as good,
     but different entities and nodes. `keep_entity_models` keeps those of an earlier model directory trained on the
-    same abstracts (its tagger, learned lexicon, term statistics, mention and role classifiers) and writes only the
-    relation classifier trained here beside them, so that a change of the relation classifier does not also
-    redraw the graph's nodes. The cross-fitting is the same either way (fold models are always trained here).
+    same abstracts (its tagger, learned lexicon, term statistics and mention classifier) and writes only the role
+    and relation classifiers trained here (with their text models) beside them, so that a change of what decides
+    roles and relations does not also redraw the graph's nodes. The cross-fitting is the same either way (fold
+    models are always trained here).
 
     Parameters
     ----------
@@ -345,6 +346,7 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
         originals = [st for st in states if not st.copy]
         from ..extract.relation_features import PAIR_CLASSES
         from ..extract.relation_text import TEXT_MODEL_FILE
+        from ..extract.role_text import ROLE_TEXT_FILE
 
         if work_dir:  # the out-of-fold extractions, for error analysis on the training data (never the dev set)
             with atomic_write(work / "oof-extractions.jsonl") as fh:
@@ -369,8 +371,8 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
         if kept is not None:
-            source = Path(keep_entity_models)  # everything it holds but the relation classifier and its report
-            shutil.copytree(source, staging, ignore=shutil.ignore_patterns("relation.*", "report.json"),
+            source = Path(keep_entity_models)  # everything it holds but the role and relation classifiers, report
+            shutil.copytree(source, staging, ignore=shutil.ignore_patterns("relation.*", "role.*", "report.json"),
                             dirs_exist_ok=True)
             # entity models kept in turn by `source` keep their first origin and scores
             report["entity_models"] = kept.get("entity_models") or {
@@ -383,8 +385,10 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
                 shutil.copy(lex["all"] / name, staging / name)
             stats.to_disk(staging / "termstats.json")
             mention.to_disk(staging / "mention")
-            if role is not None:
-                role.to_disk(staging / "role")
+        if role is not None:
+            role.to_disk(staging / "role")
+            if role.text_model is not None:
+                role.text_model.to_disk(staging / ROLE_TEXT_FILE)
         relation.to_disk(staging / "relation")
         text.to_disk(staging / TEXT_MODEL_FILE)
         with atomic_write(staging / "report.json") as fh:

@@ -8,7 +8,9 @@ the other folds (:func:`tag_folds`), runs the pipeline of each fold over its own
 fits the classifiers on those out-of-fold features (stacked generalisation, Wolpert 1992). The relation classifier
 also reads the probabilities of a text model of each pair's context words (:mod:`kg.extract.relation_text`), out of
 fold in turn: for the classifier of one fold, those of its fitting abstracts come from text models fitted on the
-other fitting folds (:func:`text_out_of_fold`), those of the fold itself from one fitted on all of them.
+other fitting folds (:func:`text_out_of_fold`), those of the fold itself from one fitted on all of them. The role
+classifier reads a text model of the words around each entity's mentions (:mod:`kg.extract.role_text`) the same
+way (:func:`fit_roles`), and carries it (``Classifier.text_model``).
 Scoring each fold with classifiers fitted on the other folds gives the cross-validated estimate of the whole
 extractor (:func:`cross_validate`). The numbers an abstract reports (``kg_results``) are found only then, on the
 entities and relations its fold decided (:func:`apply_relations`), as the pipeline finds them after its own
@@ -41,6 +43,7 @@ from ..extract.pipeline import MODEL_SOURCES, doc_to_extraction, load_pipeline
 from ..extract.relation_features import PAIR_CLASSES
 from ..extract.relation_text import doc_pair_words, fit_text_model, with_text
 from ..extract.role_features import ROLE_CLASSES
+from ..extract.role_text import doc_entity_words
 from ..extract.relations import decide
 from ..extract.termstats import TermStats, norm_form
 from .labels import gold_forms, mention_label, pair_labels, role_label
@@ -76,6 +79,7 @@ class State:
     role_keys: list = field(default_factory=list)
     role_rows: list = field(default_factory=list)
     role_labels: list = field(default_factory=list)
+    role_words: list = field(default_factory=list)
     copy: bool = False
 
 
@@ -230,18 +234,36 @@ def apply_mentions(st, classifier, stats, threshold):
 
 
 def role_data(st):
-    """Entity keys, role features and role labels of an abstract whose entities are assembled (rule roles)."""
+    """Entity keys, role features, context words and role labels of an abstract whose entities are assembled
+    (rule roles)."""
     assembler = st.nlp.get_pipe("kg_entities")
     st.role_keys, st.role_rows = assembler.role_features(st.doc)
     ents = st.doc._.kg_entities or {}
     st.role_labels = [role_label(ents[k], st.item.gold) for k in st.role_keys]
+    analysis = st.doc._.kg_analysis
+    st.role_words = doc_entity_words(st.doc, st.role_keys, (analysis.title_end if analysis else 0) or 0)
 
 
-def fit_roles(states, rounds=ROLE_ROUNDS):
-    """The role classifier fitted on the entities of `states`."""
+def fit_role_text(states):
+    """The role text model (:mod:`kg.extract.role_text`) fitted on the entities of `states`."""
+    words = [w for st in states for w in st.role_words]
+    labels = [lab for st in states for lab in st.role_labels]
+    return fit_text_model(words, labels, ROLE_CLASSES)
+
+
+def fit_roles(states, rounds=ROLE_ROUNDS, text=True):
+    """The role classifier fitted on the entities of `states`. With `text`, the probabilities of a role text model
+    are features too: out of fold for its fitting rows (:func:`text_out_of_fold`), and the model fitted on all of
+    `states` rides with the classifier (``text_model``) for the abstracts it decides."""
     rows = [r for st in states for r in st.role_rows]
     labels = [lab for st in states for lab in st.role_labels]
-    return fit(rows, labels, ROLE_CLASSES, rounds, params={**_RATE, "num_leaves": 15, "min_data_in_leaf": 10})
+    if text:
+        probs = text_out_of_fold(states, fit_role_text, lambda st: st.role_words)
+        rows = [r for st in states for r in with_text(st.role_rows, probs[id(st)], ROLE_CLASSES)]
+    model = fit(rows, labels, ROLE_CLASSES, rounds, params={**_RATE, "num_leaves": 15, "min_data_in_leaf": 10})
+    if text:
+        model.text_model = fit_role_text(states)
+    return model
 
 
 def apply_roles(st, classifier):
@@ -279,18 +301,22 @@ def fit_text(states):
     return fit_text_model(words, labels, PAIR_CLASSES, weights)
 
 
-def text_out_of_fold(states):
+def text_out_of_fold(states, fitter=None, words=None):
     """Text-model probabilities of every pair of `states`, each abstract's from a model fitted on the other folds
-    of `states` (on the other half, by position, when they are all of one fold): ``{id(state): array}``."""
+    of `states` (on the other half, by position, when they are all of one fold): ``{id(state): array}``.
+    `fitter` and `words` (default :func:`fit_text` and each state's ``pair_words``) make it another text model's,
+    the role text model's (:func:`fit_role_text`, ``role_words``)."""
+    fitter = fitter or fit_text
+    words = words or (lambda st: st.pair_words)
     groups = [st.fold for st in states]
     if len(set(groups)) < 2:
         groups = [k % 2 for k in range(len(states))]
     out = {}
     for g in sorted(set(groups)):
-        model = fit_text([st for st, h in zip(states, groups) if h != g])
+        model = fitter([st for st, h in zip(states, groups) if h != g])
         for st, h in zip(states, groups):
             if h == g:
-                out[id(st)] = model.predict(st.pair_words)
+                out[id(st)] = model.predict(words(st))
     return out
 
 

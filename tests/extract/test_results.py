@@ -274,6 +274,17 @@ def test_listed_methods_take_the_listed_values_in_order(nlp, matchers):
     assert "subject:respective" in found[0].provenance and "kind:list" in found[3].provenance
 
 
+@pytest.mark.parametrize("text", [
+    "X outperforms A, B and C by 1% and 7% in accuracy.",  # three names, two numbers: no one-to-one map
+    "We evaluate X on A and B, showing 19% and 26% speedup over the baseline.",  # what X is applied to
+])
+def test_listed_names_that_are_compared_or_applied_to_take_no_values(nlp, matchers, text):
+    _, found = results(nlp, matchers, text, X=("Method", "proposed"), A=("Method", "baseline"),
+                       B=("Method", "baseline"), C=("Method", "baseline"), accuracy=("Metric", "used"))
+    assert len(found) == 2 and {r.subject for r in found} == {"X"}
+    assert not any("subject:respective" in r.provenance for r in found)
+
+
 def test_a_bracketed_number_takes_the_measure_of_its_sentence(nlp, matchers):
     _, found = results(nlp, matchers, "X improves FID with only 19 NFEs (1.75) and beats EDM-2 (1.58).",
                        X=("Method", "proposed"), EDM__2=("Model", "baseline"), FID=("Metric", "used"),

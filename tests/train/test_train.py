@@ -63,14 +63,17 @@ def test_kg_train_writes_a_loadable_model_and_is_reproducible(tmp_path):
         assert result.exit_code == 0, result.output
         runs.append(out)
     files = {p.name for p in runs[0].iterdir()}
-    assert {"ner", "mention.lgb", "mention.json", "role.lgb", "relation.lgb", "relation.text.json", "termstats.json",
-            "learned.tsv", "report.json"} <= files
-    # the relation classifier reads the text model's probabilities, which the pipeline computes from its file
-    assert any(f.startswith("text_") for f in json.loads((runs[0] / "relation.json").read_text())["features"])
+    assert {"ner", "mention.lgb", "mention.json", "role.lgb", "role.text.json", "relation.lgb", "relation.text.json",
+            "termstats.json", "learned.tsv", "report.json"} <= files
+    # the relation and role classifiers read their text models' probabilities, which the pipeline computes from
+    # their files
+    for name in ("relation.json", "role.json"):
+        assert any(f.startswith("text_") for f in json.loads((runs[0] / name).read_text())["features"]), name
     report = json.loads((runs[0] / "report.json").read_text())
     assert report["data"]["abstracts"] == 8 and "hf-daily" in report["cross_validation"]
     assert 0 <= report["calibration"]["mention"]["ece"] <= 1
-    for name in ("mention.lgb", "role.lgb", "relation.lgb", "relation.text.json", "termstats.json"):  # same models
+    for name in ("mention.lgb", "role.lgb", "role.text.json", "relation.lgb", "relation.text.json",
+                 "termstats.json"):  # same models
         assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
     again = CliRunner().invoke(cli, ["train", str(ANNOTATIONS), "-o", str(runs[0]), "--folds", "2", "--epochs", "1"])
     assert again.exit_code != 0 and "not empty" in again.output
@@ -78,10 +81,15 @@ def test_kg_train_writes_a_loadable_model_and_is_reproducible(tmp_path):
     item = load_annotated(ANNOTATIONS)[0]
     [ext] = list(extract_papers(nlp, [item.paper]))
     assert ext.entities and all("model:mention" in e.provenance for e in ext.entities)
-    assert load_pipeline(model_dir=runs[0]).get_pipe("kg_relations").text_model is not None
-    (runs[0] / "relation.text.json").unlink()  # a classifier without the text model it reads is refused
-    with pytest.raises(KGError, match="relation.text.json"):
-        load_pipeline(model_dir=runs[0])
+    loaded = load_pipeline(model_dir=runs[0])
+    assert loaded.get_pipe("kg_relations").text_model is not None
+    assert loaded.get_pipe("kg_entities").classifier.text_model is not None
+    for name in ("relation.text.json", "role.text.json"):  # a classifier without the text model it reads is refused
+        saved = (runs[0] / name).read_bytes()
+        (runs[0] / name).unlink()
+        with pytest.raises(KGError, match=name):
+            load_pipeline(model_dir=runs[0])
+        (runs[0] / name).write_bytes(saved)
 
 
 def test_kg_train_keeps_the_entity_models_of_an_earlier_run_when_asked(tmp_path):
@@ -96,7 +104,8 @@ def test_kg_train_keeps_the_entity_models_of_an_earlier_run_when_asked(tmp_path)
     assert CliRunner().invoke(cli, [*args, "-o", str(first), "--epochs", "1"]).exit_code == 0
     result = CliRunner().invoke(cli, [*args, "-o", str(kept), "--epochs", "2", "--keep-entity-models", str(first)])
     assert result.exit_code == 0, result.output
-    for name in ("ner/ner/model", "mention.lgb", "mention.json", "role.lgb", "termstats.json", "learned.tsv"):
+    assert (kept / "role.text.json").is_file() and (kept / "relation.text.json").is_file()  # trained here
+    for name in ("ner/ner/model", "mention.lgb", "mention.json", "termstats.json", "learned.tsv"):
         assert (kept / name).read_bytes() == (first / name).read_bytes(), name
     report = json.loads((kept / "report.json").read_text())
     assert report["entity_models"]["from"] == str(first) and report["settings"]["n_iter"] == 2

@@ -70,7 +70,9 @@ def _clause_subject(doc, token, mentions, anchor):
 
 def _respective(doc, d, mentions, members, drafts, k):
     """The subject of the number among listed subjects, in order: "A and B achieve FID 2.05/2.12" gives A 2.05
-    and B 2.12, when as many methods are listed, joined by "and" or commas alone, before the first number."""
+    and B 2.12, when as many methods are listed, joined by "and" or commas alone, before the first number, no other
+    name is listed with them and no preposition governs them (they are not what is compared against or applied
+    to)."""
     listed = sorted(members.get(k, [k]))
     if len(listed) < 2:
         return None
@@ -84,7 +86,26 @@ def _respective(doc, d, mentions, members, drafts, k):
     joints = [t.lower_ for a, b in zip(ms, ms[1:]) for t in doc[a[1]:b[0]]]
     if "and" not in joints or any(t not in (",", "and") for t in joints):
         return None
+    if _longer_list(doc, mentions, d.sent.start, ms[0]) or _object_of_preposition(doc, d.sent.start, ms[0][0]):
+        return None  # "outperforms A, B and C by 1%-7%", "on A and B, showing 19% and 26%": compared or applied to
     return ms[listed.index(k)][2]
+
+
+def _longer_list(doc, mentions, start, first):
+    """True when a method or model joined to mention `first` by commas or "and" alone comes before it: the list
+    holds more names than there are numbers, so they do not map one to one."""
+    before = [m for m in mentions.within(start, first[0], ("Method", "Model")) if m[1] <= first[0]]
+    return bool(before) and all(t.lower_ in (",", "and") for t in doc[before[-1][1]:first[0]])
+
+
+def _object_of_preposition(doc, start, i):
+    """True when the noun phrase that opens at token `i` follows a preposition ("on A and B", "of A and B"),
+    its modifiers ("the", "16-layer") skipped."""
+    j = i - 1
+    while j >= start and (doc[j].pos_ in ("DET", "ADJ", "NUM") or doc[j].text == "-" or
+                          doc[j].dep_ in ("compound", "amod", "nummod")):
+        j -= 1
+    return j >= start and doc[j].pos_ == "ADP"
 
 
 def _subject(doc, d, mentions, anchor):
