@@ -21,7 +21,6 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from ..errors import KGError
 from ..records import Entity, Mention
 from .analysis import analyse
 from .boundaries import word_count, written_extensions
@@ -30,7 +29,7 @@ from .entity_types import form_type, is_name_like, norm_key, strong_type
 from .extensions import SPAN_KEY, register_extensions
 from .lexicon import DATA_DIR, load_lexicon
 from .models import Classifier
-from .relation_text import TEXT_PREFIX, TextModel
+from .relation_text import read_text_model
 from .role_features import decide_role, entity_features
 from .role_context import NAMING_VERBS
 from .role_text import ROLE_TEXT_FILE, doc_entity_words
@@ -433,10 +432,6 @@ def make_entities(nlp, name, lexicon_dir, model_dir):
     classifier = None
     if model_dir and (Path(model_dir) / "role.json").is_file():
         classifier = Classifier.from_disk(Path(model_dir) / "role")
-        if any(f.startswith(TEXT_PREFIX) for f in classifier.features):
-            path = Path(model_dir) / ROLE_TEXT_FILE
-            if not path.is_file():
-                raise KGError(f"{path}: missing; the role classifier of {model_dir} reads its probabilities")
-            classifier.text_model = TextModel.from_disk(path)
+        classifier.text_model = read_text_model(classifier, Path(model_dir) / ROLE_TEXT_FILE, "role")
     return EntityAssembler(nlp, name, lexicon=load_lexicon(lexicon_dir or DATA_DIR, model_dir or None),
                            classifier=classifier)

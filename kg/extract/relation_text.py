@@ -26,7 +26,7 @@ from .relation_features import dep_path
 from .sentences import sentences
 
 __all__ = ["pair_words", "doc_pair_words", "TextModel", "text_features", "with_text", "fit_text_model",
-           "TEXT_PREFIX", "TEXT_MODEL_FILE"]
+           "read_text_model", "TEXT_PREFIX", "TEXT_MODEL_FILE"]
 
 #: File name of the text model in a model directory (beside ``relation.lgb``/``relation.json``).
 TEXT_MODEL_FILE = "relation.text.json"
@@ -207,3 +207,19 @@ def doc_pair_words(doc, pairs):
 def with_text(rows, probs, classes):
     """Feature rows with the text model's probabilities added (:func:`text_features`)."""
     return [{**row, **extra} for row, extra in zip(rows, text_features(probs, classes))]
+
+
+def read_text_model(classifier, path, what):
+    """The text model at `path` when `classifier` reads its probabilities (``text_`` features), else None.
+
+    Raises
+    ------
+    KGError
+        The classifier reads a text model and the file is missing (`what` names the classifier in the message).
+    """
+    if not any(f.startswith(TEXT_PREFIX) for f in classifier.features):
+        return None
+    path = Path(path)
+    if not path.is_file():
+        raise KGError(f"{path}: missing; the {what} classifier of {path.parent} reads its probabilities")
+    return TextModel.from_disk(path)

@@ -32,12 +32,11 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from ..errors import KGError
 from ..records import Relation
 from .extensions import SPAN_KEY, register_extensions
 from .models import Classifier
 from .relation_features import pair_candidates
-from .relation_text import TEXT_MODEL_FILE, TEXT_PREFIX, TextModel, doc_pair_words
+from .relation_text import TEXT_MODEL_FILE, doc_pair_words, read_text_model
 from .lexicon import DATA_DIR, GAZETTEER_FILES, read_terms
 from .relation_patterns import CUES_PATH, is_coined, load_cues, names_class, same_thing
 from .relation_rules import (
@@ -406,10 +405,6 @@ def make_relations(nlp, name, cues_path=None, min_confidence=0.0, model_dir=""):
     classifier = text_model = None
     if model_dir and (Path(model_dir) / "relation.json").is_file():
         classifier = Classifier.from_disk(Path(model_dir) / "relation")
-        if any(f.startswith(TEXT_PREFIX) for f in classifier.features):
-            path = Path(model_dir) / TEXT_MODEL_FILE
-            if not path.is_file():
-                raise KGError(f"{path}: missing; the relation classifier of {model_dir} reads its probabilities")
-            text_model = TextModel.from_disk(path)
+        text_model = read_text_model(classifier, Path(model_dir) / TEXT_MODEL_FILE, "relation")
     return RelationExtractor(load_cues(cues_path or CUES_PATH), known_names(), min_confidence, classifier,
                              text_model)

@@ -64,3 +64,18 @@ def test_a_broken_text_model_file_is_one_clear_error(tmp_path):
     path.write_text("{not json")
     with pytest.raises(KGError, match="relation.text.json"):
         TextModel.from_disk(path)
+
+
+def test_a_classifier_reads_its_text_model_only_when_its_features_say_so(tmp_path):
+    from types import SimpleNamespace
+
+    from kg.errors import KGError
+    from kg.extract.relation_text import read_text_model
+
+    model = fit_text_model([["M:and"], ["M:with"]] * 2, ["none", "combinesWith"] * 2, PAIR_CLASSES)
+    model.to_disk(tmp_path / "role.text.json")
+    plain, reading = SimpleNamespace(features=["type"]), SimpleNamespace(features=["type", "text_none"])
+    assert read_text_model(plain, tmp_path / "absent.json", "role") is None
+    assert read_text_model(reading, tmp_path / "role.text.json", "role").classes == list(PAIR_CLASSES)
+    with pytest.raises(KGError, match="absent.json: missing; the role classifier"):
+        read_text_model(reading, tmp_path / "absent.json", "role")
