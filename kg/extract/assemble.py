@@ -409,9 +409,8 @@ class EntityAssembler:
         the probabilities of its text model (:mod:`kg.extract.role_text`) when it has one."""
         classifier = classifier or self.classifier
         keys, rows = self.role_features(doc)
-        if getattr(classifier, "text_model", None) is not None and keys:
-            title_end = (doc._.kg_analysis.title_end if doc._.kg_analysis is not None else 0) or 0
-            rows = classifier.text_model.with_features(rows, doc_entity_words(doc, keys, title_end))
+        if classifier.text_model is not None and keys:
+            rows = classifier.text_model.with_features(rows, doc_entity_words(doc, keys))
         doc._.kg_role_probs = {}
         for key, p in zip(keys, classifier.predict(rows)):
             doc._.kg_role_probs[key] = {c: float(x) for c, x in zip(classifier.classes, p)}

@@ -78,8 +78,8 @@ class Classifier:
     ----------
     text_model : kg.extract.relation_text.TextModel or None
         A text model whose probabilities are among the features (``text_<class>``), which the caller adds to the
-        rows it predicts on (the role classifier's, :mod:`kg.extract.role_text`); saved beside the classifier by
-        ``kg train``, not by :meth:`to_disk`.
+        rows it predicts on (the relation and role classifiers', :mod:`kg.extract.relation_text`,
+        :mod:`kg.extract.role_text`); saved beside the classifier by ``kg train``, not by :meth:`to_disk`.
     """
 
     def __init__(self, booster, features, classes, thresholds=None):

@@ -347,12 +347,16 @@ class RelationExtractor:
     are decided by the classifier (:func:`decide`); without one, the rules' relations are kept as they are.
     """
 
-    def __init__(self, cues, known=frozenset(), min_confidence=0.0, classifier=None, text_model=None):
+    def __init__(self, cues, known=frozenset(), min_confidence=0.0, classifier=None):
         self.cues = cues
         self.known = known
         self.min_confidence = min_confidence
         self.classifier = classifier
-        self.text_model = text_model
+
+    @property
+    def text_model(self):
+        """The text model whose probabilities the classifier reads (:mod:`kg.extract.relation_text`), or None."""
+        return self.classifier.text_model if self.classifier is not None else None
 
     def candidates(self, doc):
         """Candidate pairs, their feature rows and the rules' relations of a doc."""
@@ -402,9 +406,8 @@ def make_relations(nlp, name, cues_path=None, min_confidence=0.0, model_dir=""):
         features when it was trained with them.
     """
     register_extensions()
-    classifier = text_model = None
+    classifier = None
     if model_dir and (Path(model_dir) / "relation.json").is_file():
         classifier = Classifier.from_disk(Path(model_dir) / "relation")
-        text_model = read_text_model(classifier, Path(model_dir) / TEXT_MODEL_FILE, "relation")
-    return RelationExtractor(load_cues(cues_path or CUES_PATH), known_names(), min_confidence, classifier,
-                             text_model)
+        classifier.text_model = read_text_model(classifier, Path(model_dir) / TEXT_MODEL_FILE, "relation")
+    return RelationExtractor(load_cues(cues_path or CUES_PATH), known_names(), min_confidence, classifier)

@@ -12,7 +12,7 @@ out of fold in training (:mod:`kg.train.stack`), as the relation classifier read
 from __future__ import annotations
 
 from .extensions import SPAN_KEY
-from .sentences import sentences
+from .sentences import sentences, title_end as abstract_start
 
 __all__ = ["ROLE_TEXT_FILE", "entity_words", "doc_entity_words"]
 
@@ -83,8 +83,9 @@ def entity_words(doc, spans, sentence_of, title_end=0):
     return out
 
 
-def doc_entity_words(doc, keys, title_end=0):
-    """:func:`entity_words` of each entity key of `keys` (its mentions in ``doc.spans["kg_entities"]``)."""
+def doc_entity_words(doc, keys):
+    """:func:`entity_words` of each entity key of `keys` (its mentions in ``doc.spans["kg_entities"]``; the title
+    ends where :func:`kg.extract.sentences.title_end` says)."""
     by_key = {}
     for span in doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else []:
         by_key.setdefault(span.kb_id_, []).append(span)
@@ -97,4 +98,5 @@ def doc_entity_words(doc, keys, title_end=0):
     def sentence_of(i):
         return sent_of.get(i, doc[:])
 
-    return [entity_words(doc, by_key.get(k, []), sentence_of, title_end) for k in keys]
+    end = abstract_start(doc) or 0
+    return [entity_words(doc, by_key.get(k, []), sentence_of, end) for k in keys]

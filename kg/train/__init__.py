@@ -251,23 +251,23 @@ def _fit_stack(items, folds, work, seed, n_iter, workers, mention_thresholds, re
 
 
 def _finalise(states, cv, fit_copies=True):
-    """Final classifiers fitted on every state (title-less copies only if `fit_copies`), the relation classifier
-    on entities the out-of-fold mention decisions assembled and on out-of-fold text-model probabilities; returns
-    the mention classifier, term statistics, role and relation classifiers and the text model (fitted on all)."""
-    from .stack import fit_mentions, fit_relations, fit_roles, fit_text, text_out_of_fold
+    """Final classifiers fitted on every state (title-less copies only if `fit_copies`), the role and relation
+    classifiers on entities the out-of-fold mention decisions assembled and on out-of-fold text-model
+    probabilities, each carrying its text model (fitted on all); returns the mention classifier, term statistics,
+    role and relation classifiers."""
+    from .stack import fit_mentions, fit_relations, fit_roles
 
     states = [st for st in states if fit_copies or not st.copy]
     mention, stats = fit_mentions(states)
     mention.thresholds = {"mention": cv["mention_threshold"]}
     # the role and relation classifiers learn from the entities and pairs the out-of-fold decisions made
-    role = fit_roles(states) if cv.get("roles") else None
-    relation = fit_relations(states, text_out_of_fold(states))
-    text = fit_text(states)
+    role = fit_roles(states, text=True) if cv.get("roles") else None
+    relation = fit_relations(states, text=True)
     thresholds = dict(cv["relation_threshold"])
     for name in [k for k in thresholds if k != "*"]:  # the classifier names both directions
         thresholds[f"{name}_rev"] = thresholds[name]
     relation.thresholds = thresholds
-    return mention, stats, role, relation, text
+    return mention, stats, role, relation
 
 
 def _per_source(extractions, items):
@@ -342,7 +342,7 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
         work = Path(work_dir) if work_dir else Path(tmp)
         states, taggers, lex, cv = _fit_stack(items, k_folds, work, seed, n_iter, workers, mention_thresholds,
                                               relation_thresholds, roles, title_less)
-        mention, stats, role, relation, text = _finalise(states, cv, fit_copies=title_less == "fit")
+        mention, stats, role, relation = _finalise(states, cv, fit_copies=title_less == "fit")
         originals = [st for st in states if not st.copy]
         from ..extract.relation_features import PAIR_CLASSES
         from ..extract.relation_text import TEXT_MODEL_FILE
@@ -387,10 +387,9 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
             mention.to_disk(staging / "mention")
         if role is not None:
             role.to_disk(staging / "role")
-            if role.text_model is not None:
-                role.text_model.to_disk(staging / ROLE_TEXT_FILE)
+            role.text_model.to_disk(staging / ROLE_TEXT_FILE)
         relation.to_disk(staging / "relation")
-        text.to_disk(staging / TEXT_MODEL_FILE)
+        relation.text_model.to_disk(staging / TEXT_MODEL_FILE)
         with atomic_write(staging / "report.json") as fh:
             json.dump(report, fh, indent=1, sort_keys=True)
         if output.exists():
@@ -440,7 +439,7 @@ def cross_source(test_source, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_it
         rts = (relation_threshold,) if relation_threshold else None
         states, taggers, lex, cv = _fit_stack(train_items, k_folds, work, seed, n_iter, workers, mts, rts, roles,
                                               "fit" if title_less == "fit" else "none")
-        mention, stats, role, relation, text = _finalise(states, cv, fit_copies=title_less == "fit")
+        mention, stats, role, relation = _finalise(states, cv, fit_copies=title_less == "fit")
         tests = process(test_items, -1, taggers["all"], lex["all"])
         exts = []
         for st in tests:
@@ -451,7 +450,7 @@ def cross_source(test_source, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_it
             if role is not None:
                 apply_roles(st, role)
             pair_data(st)
-            exts.append(apply_relations(st, relation, cv["relation_threshold"], text_model=text))
+            exts.append(apply_relations(st, relation, cv["relation_threshold"]))
     return {"train": _summary(cv["score"]), "test": _summary(score_extractions(exts, test_items)),
             "thresholds": [cv["mention_threshold"], cv["relation_threshold"]],
             "sizes": [len(train_items), len(test_items)]}

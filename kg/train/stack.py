@@ -10,7 +10,7 @@ also reads the probabilities of a text model of each pair's context words (:mod:
 fold in turn: for the classifier of one fold, those of its fitting abstracts come from text models fitted on the
 other fitting folds (:func:`text_out_of_fold`), those of the fold itself from one fitted on all of them. The role
 classifier reads a text model of the words around each entity's mentions (:mod:`kg.extract.role_text`) the same
-way (:func:`fit_roles`), and carries it (``Classifier.text_model``).
+way (:func:`fit_roles`), and each classifier carries its text model (``Classifier.text_model``).
 Scoring each fold with classifiers fitted on the other folds gives the cross-validated estimate of the whole
 extractor (:func:`cross_validate`). The numbers an abstract reports (``kg_results``) are found only then, on the
 entities and relations its fold decided (:func:`apply_relations`), as the pipeline finds them after its own
@@ -240,8 +240,7 @@ def role_data(st):
     st.role_keys, st.role_rows = assembler.role_features(st.doc)
     ents = st.doc._.kg_entities or {}
     st.role_labels = [role_label(ents[k], st.item.gold) for k in st.role_keys]
-    analysis = st.doc._.kg_analysis
-    st.role_words = doc_entity_words(st.doc, st.role_keys, (analysis.title_end if analysis else 0) or 0)
+    st.role_words = doc_entity_words(st.doc, st.role_keys)
 
 
 def fit_role_text(states):
@@ -251,19 +250,23 @@ def fit_role_text(states):
     return fit_text_model(words, labels, ROLE_CLASSES)
 
 
-def fit_roles(states, rounds=ROLE_ROUNDS, text=True):
+def fit_roles(states, rounds=ROLE_ROUNDS, text=False):
     """The role classifier fitted on the entities of `states`. With `text`, the probabilities of a role text model
-    are features too: out of fold for its fitting rows (:func:`text_out_of_fold`), and the model fitted on all of
-    `states` rides with the classifier (``text_model``) for the abstracts it decides."""
-    rows = [r for st in states for r in st.role_rows]
+    are features too (:func:`_text_rows`), and the model rides with the classifier (``text_model``)."""
     labels = [lab for st in states for lab in st.role_labels]
-    if text:
-        probs = text_out_of_fold(states, fit_role_text, lambda st: st.role_words)
-        rows = [r for st in states for r in with_text(st.role_rows, probs[id(st)], ROLE_CLASSES)]
-    model = fit(rows, labels, ROLE_CLASSES, rounds, params={**_RATE, "num_leaves": 15, "min_data_in_leaf": 10})
-    if text:
-        model.text_model = fit_role_text(states)
+    rows = _text_rows(states, fit_role_text, lambda st: st.role_words, lambda st: st.role_rows, ROLE_CLASSES) \
+        if text else {id(st): st.role_rows for st in states}
+    model = fit([r for st in states for r in rows[id(st)]], labels, ROLE_CLASSES, rounds,
+                params={**_RATE, "num_leaves": 15, "min_data_in_leaf": 10})
+    model.text_model = fit_role_text(states) if text else None
     return model
+
+
+def _text_rows(states, fitter, words, rows, classes):
+    """``{id(state): rows(state)}`` with the probabilities (over `classes`) of a text model of `words(state)` added,
+    out of fold (:func:`text_out_of_fold`, models fitted by `fitter`)."""
+    probs = text_out_of_fold(states, fitter, words)
+    return {id(st): with_text(rows(st), probs[id(st)], classes) for st in states}
 
 
 def apply_roles(st, classifier):
@@ -301,13 +304,10 @@ def fit_text(states):
     return fit_text_model(words, labels, PAIR_CLASSES, weights)
 
 
-def text_out_of_fold(states, fitter=None, words=None):
-    """Text-model probabilities of every pair of `states`, each abstract's from a model fitted on the other folds
-    of `states` (on the other half, by position, when they are all of one fold): ``{id(state): array}``.
-    `fitter` and `words` (default :func:`fit_text` and each state's ``pair_words``) make it another text model's,
-    the role text model's (:func:`fit_role_text`, ``role_words``)."""
-    fitter = fitter or fit_text
-    words = words or (lambda st: st.pair_words)
+def text_out_of_fold(states, fitter, words):
+    """Probabilities of a text model (fitted by `fitter`: :func:`fit_text`, :func:`fit_role_text`) of `words(state)`
+    for every state, each abstract's from a model fitted on the other folds of `states` (on the other half, by
+    position, when they are all of one fold): ``{id(state): array}``."""
     groups = [st.fold for st in states]
     if len(set(groups)) < 2:
         groups = [k % 2 for k in range(len(states))]
@@ -320,23 +320,25 @@ def text_out_of_fold(states, fitter=None, words=None):
     return out
 
 
-def fit_relations(states, text=None, rounds=RELATION_ROUNDS):
+def fit_relations(states, rounds=RELATION_ROUNDS, text=False):
     """The relation classifier fitted on the candidate pairs of `states`, one row per gold class of a pair
-    (:func:`_expanded`). With `text` (``{id(state): text-model probabilities}``, out of fold:
-    :func:`text_out_of_fold`), the probabilities are features too."""
-    def values(st):
-        return st.pair_rows if text is None else with_text(st.pair_rows, text[id(st)], PAIR_CLASSES)
+    (:func:`_expanded`). With `text`, the probabilities of the pairs' text model are features too
+    (:func:`_text_rows`), and the model rides with the classifier (``text_model``)."""
+    rows = _text_rows(states, fit_text, lambda st: st.pair_words, lambda st: st.pair_rows, PAIR_CLASSES) \
+        if text else {id(st): st.pair_rows for st in states}
+    rows, labels, weights = _expanded(states, lambda st: rows[id(st)])
+    model = fit(rows, labels, PAIR_CLASSES, rounds, params={**_RATE, "num_leaves": 15, "min_data_in_leaf": 10},
+                weights=weights)
+    model.text_model = fit_text(states) if text else None
+    return model
 
-    rows, labels, weights = _expanded(states, values)
-    return fit(rows, labels, PAIR_CLASSES, rounds, params={**_RATE, "num_leaves": 15, "min_data_in_leaf": 10},
-               weights=weights)
 
-
-def relation_probs(st, classifier, text_model=None):
-    """Class probabilities of an abstract's candidate pairs (with `text_model`'s among the features)."""
-    if text_model is None or not st.pairs:
+def relation_probs(st, classifier):
+    """Class probabilities of an abstract's candidate pairs (with its text model's among the features when the
+    classifier carries one)."""
+    if classifier.text_model is None or not st.pairs:
         return classifier.predict(st.pair_rows)
-    return classifier.predict(text_model.with_features(st.pair_rows, st.pair_words))
+    return classifier.predict(classifier.text_model.with_features(st.pair_rows, st.pair_words))
 
 
 def _threshold(thresholds):
@@ -347,15 +349,15 @@ def _threshold(thresholds):
     return lambda c: thresholds.get(c, thresholds.get(c.replace("_rev", ""), thresholds["*"]))
 
 
-def apply_relations(st, classifier, threshold, probs=None, results=True, text_model=None):
+def apply_relations(st, classifier, threshold, probs=None, results=True):
     """Decide the relations of a held-out abstract; returns its extraction. `threshold`: see :func:`_threshold`;
-    `probs`: the classifier's, else computed (:func:`relation_probs`, with `text_model`).
+    `probs`: the classifier's, else computed (:func:`relation_probs`).
 
     With `results`, the numbers it reports are found (``kg_results``) on the entities and relations just decided,
     as the pipeline finds them after its own decisions (the Metric entities results create are then entities of the
     extraction too); without, the extraction has no results (a search of relation thresholds, which results do not
     change)."""
-    probs = relation_probs(st, classifier, text_model) if probs is None else probs
+    probs = relation_probs(st, classifier) if probs is None else probs
     st.doc._.kg_relations = decide(st.doc, st.pairs, probs, classifier.classes, _threshold(threshold), st.rules)
     return _with_results(st) if results else doc_to_extraction(st.doc, st.item.paper)
 
@@ -457,19 +459,14 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
         for st in states:
             _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
         if roles:
-            role_models = {k: fit_roles(fitting(k)) for k in folds}
+            role_models = {k: fit_roles(fitting(k), text=True) for k in folds}
             for st in states:
                 apply_roles(st, role_models[st.fold])
         for st in states:
             pair_data(st)
-        rel_models, rel_probs = {}, {}
-        for k in folds:  # the text model's features of the fitting folds come from models that did not see them
-            train = fitting(k)
-            rel_models[k] = fit_relations(train, text_out_of_fold(train))
-            text_model = fit_text(train)
-            for st in states:
-                if st.fold == k:
-                    rel_probs[id(st)] = relation_probs(st, rel_models[k], text_model)
+        # the text models' features of the fitting folds come from models that did not see them
+        rel_models = {k: fit_relations(fitting(k), text=True) for k in folds}
+        rel_probs = {id(st): relation_probs(st, rel_models[st.fold]) for st in states}
         pair_probs = [pl for st in scored for pl in zip(rel_probs[id(st)], st.pair_labels)]
         trials = {}
         if score is not None:
@@ -487,7 +484,7 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
     for st in states:  # leave every abstract as the chosen thresholds decide it (roles by the rules)
         _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
     if roles:  # and pairs as out-of-fold role decisions leave them, for the final relation classifier
-        role_models = {k: fit_roles(fitting(k)) for k in folds}
+        role_models = {k: fit_roles(fitting(k), text=True) for k in folds}
         for st in states:
             apply_roles(st, role_models[st.fold])
     for st in states:
