@@ -23,7 +23,7 @@ from spacy.language import Language
 
 from ..records import Entity, Mention
 from .analysis import analyse
-from .boundaries import word_count, written_extensions
+from .boundaries import cuts_hyphenated_name, word_count, written_extensions
 from .candidates import PRIORITY
 from .entity_types import form_type, is_name_like, norm_key, strong_type
 from .extensions import SPAN_KEY, register_extensions
@@ -281,7 +281,8 @@ class EntityAssembler:
                       | {w for w, t in self.lexicon.heads.items() if t in ("Method", "Model")})
 
     def __call__(self, doc):
-        cands = doc._.kg_candidates or []
+        # a part of a hyphenated name is no mention of anything ("GPTQ" of "GPTQ-LoRA": rule boundaries.hyphen_cut)
+        cands = [c for c in doc._.kg_candidates or [] if not cuts_hyphenated_name(doc[c.start:c.end])]
         pairs = doc._.kg_abbreviations or []
         shorts = {s.text for s, _ in pairs}
         # an abbreviation defined here as something unlisted is not the listed name ("SAM" for
@@ -406,16 +407,18 @@ class EntityAssembler:
 
     def decide_roles(self, doc, classifier=None):
         """Let the role classifier decide each entity's role; the rules' role is one of its features, and so are
-        the probabilities of its text model (:mod:`kg.extract.role_text`) when it has one."""
+        the probabilities of its text model (:mod:`kg.extract.role_text`) when it has one; its ``proposed``
+        threshold, when it has one, decides that role (:func:`kg.extract.role_features.decide_role`)."""
         classifier = classifier or self.classifier
         keys, rows = self.role_features(doc)
         if classifier.text_model is not None and keys:
             rows = classifier.text_model.with_features(rows, doc_entity_words(doc, keys))
         doc._.kg_role_probs = {}
+        threshold = classifier.thresholds.get("proposed")
         for key, p in zip(keys, classifier.predict(rows)):
             doc._.kg_role_probs[key] = {c: float(x) for c, x in zip(classifier.classes, p)}
             e = doc._.kg_entities[key]
-            role, confidence = decide_role(e, p, classifier.classes)
+            role, confidence = decide_role(e, p, classifier.classes, threshold)
             if role != e.role:
                 e.provenance = [x for x in e.provenance if not x.startswith("roles.")]
             e.role, e.role_confidence = role, confidence

@@ -7,10 +7,12 @@ evaluative modifiers ("novel", "pre-trained"), descriptions in apposition ("the 
 after a name ("DPO strategies").
 """
 
+import re
+
 from .entity_types import is_name_like, shape_type
 from .role_context import NAMING_VERBS
 
-__all__ = ["FINITE_TAGS", "word_count", "name_spans", "strip_span", "trim_span", "to_word_bounds",
+__all__ = ["FINITE_TAGS", "word_count", "cuts_hyphenated_name", "name_spans", "strip_span", "trim_span", "to_word_bounds",
            "name_after_descriptor", "name_before_class", "TASK_HEADS", "task_phrase", "DESCRIPTIVE_HEADS",
            "descriptive_phrase", "written_extensions"]
 
@@ -246,6 +248,54 @@ def to_word_bounds(span):
             doc[end - 1].text[-1:].isalnum():
         end += 1
     return doc[start:end]
+
+
+def _name_part(text):
+    """A word that can be part of a hyphenated name: it begins with a capital or a digit ("LoRA", "4", "XL"),
+    unlike a suffix or prefix word ("based", "free", "non")."""
+    return text[:1].isupper() or text[:1].isdigit()
+
+
+#: A model size glued after a name ("Wan2.1-1.3B", "OPT-125M"): the name is the model at that size, not a part.
+_SIZE = re.compile(r"\d+(?:\.\d+)?[BMK]")
+
+
+def _glued(doc, i):
+    """The text of the tokens from `i` on that are written without a space between them."""
+    j = i
+    while j < len(doc) - 1 and not doc[j].whitespace_:
+        j += 1
+    return doc[i:j + 1].text
+
+
+def cuts_hyphenated_name(span):
+    """Whether `span` is a part of a hyphenated name: glued by a hyphen to a word that begins with a capital or a
+    digit, on either side ("GPTQ" and "LoRA" of "GPTQ-LoRA", "LoRA" of "LQ-LoRA", "GPT" of "GPT-4"). Such a span
+    names something else than the whole ("GPTQ-LoRA" is no GPTQ); a hyphenated suffix or prefix word is no cut
+    ("LoRA" of "LoRA-based", "quantization" of "non-quantization"), nor is a size after a name ("Wan2.1" of
+    "Wan2.1-1.3B"). Rule ``boundaries.hyphen_cut``.
+
+    Examples
+    --------
+    >>> import spacy
+    >>> doc = spacy.blank("en")("QLoRA and GPTQ-LoRA beat LQ-LoRA and LoRA-based tuning")
+    >>> [cuts_hyphenated_name(doc[i:i + 1]) for i in (0, 2, 4, 6, 8, 10)]
+    [False, True, True, True, True, False]
+    >>> cuts_hyphenated_name(doc[2:5]), cuts_hyphenated_name(doc[0:1])
+    (False, False)
+    >>> sized = spacy.blank("en")("Wan2.1-1.3B and Wan2.1-Turbo")
+    >>> [cuts_hyphenated_name(sized[i:i + 1]) for i in (0, 4)]
+    [False, True]
+    """
+    doc, start, end = span.doc, span.start, span.end
+    if not len(span):
+        return False
+    after = (end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
+             and not doc[end].whitespace_ and _name_part(doc[end + 1].text)
+             and not _SIZE.fullmatch(_glued(doc, end + 1)))
+    before = (start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_
+              and not doc[start - 2].whitespace_ and _name_part(doc[start - 2].text))
+    return after or before
 
 
 def name_after_descriptor(span, descriptors):

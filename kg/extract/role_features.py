@@ -85,16 +85,25 @@ def entity_features(doc, entities, analysis, known=frozenset()):
     return keys, rows
 
 
-def decide_role(entity, probs, classes):
-    """The most probable role the entity's type allows (Dataset, Task, Metric: used or mentioned) and its
-    probability among those roles.
+def decide_role(entity, probs, classes, proposed=None):
+    """The role the entity's type allows (Dataset, Task, Metric: used or mentioned) and its probability among
+    those roles: the most probable one, or, given a `proposed` threshold (chosen out of fold by ``kg train``),
+    ``proposed`` exactly when its probability reaches it and otherwise the most probable of the others.
 
     >>> from kg.records import Entity
     >>> decide_role(Entity("ImageNet", "Dataset"), [0.1, 0.0, 0.5, 0.0, 0.3, 0.1], ROLE_CLASSES)
     ('used', 0.75)
+    >>> decide_role(Entity("X", "Method"), [0.0, 0.0, 0.4, 0.1, 0.5, 0.0], ROLE_CLASSES)
+    ('used', 0.5)
+    >>> decide_role(Entity("X", "Method"), [0.0, 0.0, 0.4, 0.1, 0.5, 0.0], ROLE_CLASSES, proposed=0.35)
+    ('proposed', 0.4)
     """
     allowed = ROLES if entity.type in ("Method", "Model") else ("used", "mentioned")
     weights = {r: float(probs[classes.index(r)]) for r in allowed}
     total = sum(weights.values()) or 1.0
+    if proposed is not None and "proposed" in allowed:
+        if weights["proposed"] / total >= proposed:
+            return "proposed", round(weights["proposed"] / total, 3)
+        allowed = tuple(r for r in allowed if r != "proposed")
     role = max(allowed, key=weights.__getitem__)
     return role, round(weights[role] / total, 3)

@@ -1,5 +1,5 @@
-"""How scientific prose is cut into tokens: the English tokenizer without its emoticon exceptions, and with
-LaTeX's non-breaking space "~" as a token of its own.
+"""How scientific prose is cut into tokens: the English tokenizer without its emoticon exceptions, with
+LaTeX's non-breaking space "~" as a token of its own, and a setting's "=" between its name and value.
 
 Used wherever a spaCy pipeline is loaded (:func:`kg.extract.load_pipeline`, ``kg train``), so that training and
 extraction see the same tokens.
@@ -15,13 +15,15 @@ _EMOTICON_CHARS = set("()[]:;=")
 _TILDE_INFIXES = [r"~", r"(?<=~)\("]
 #: A closing bracket glued to a hyphenated word: "Monte Carlo (MC)-based", "Token Transition Variation (TTV)-which".
 _BRACKET_HYPHEN_INFIXES = [r"(?<=\w)\)(?=-[A-Za-z])", r"(?<=\))-(?=[A-Za-z])"]
+#: A setting written as name=value: "CFG=7.5", "NFE=5" are the name, "=" and the value.
+_SETTING_INFIXES = [r"(?<=[A-Za-z])=(?=[0-9])"]
 
 
 def prose_tokenizer(nlp):
     """Drop the tokenizer's emoticon exceptions made of brackets and colons (``"):"``, ``":("``), so that
     "Adaptive Precision Training (AdaPT): A ..." splits into ``)`` and ``:``, and split at a "~" written
     between words, so that "Integrator Sampler~(DEIS)" defines an abbreviation, and at a closing bracket glued to
-    a hyphen ("Monte Carlo (MC)-based"); return `nlp`.
+    a hyphen ("Monte Carlo (MC)-based"), and at the "=" of a setting ("CFG=7.5"); return `nlp`.
 
     Examples
     --------
@@ -32,9 +34,11 @@ def prose_tokenizer(nlp):
     ['Sampler', '~', '(', 'DEIS', ')']
     >>> [t.text for t in prose_tokenizer(spacy.blank("en"))("Monte Carlo (MC)-based")]
     ['Monte', 'Carlo', '(', 'MC', ')', '-', 'based']
+    >>> [t.text for t in prose_tokenizer(spacy.blank("en"))("(NFE=5, CFG=7.5)")]
+    ['(', 'NFE', '=', '5', ',', 'CFG', '=', '7.5', ')']
     """
     rules = nlp.tokenizer.rules
     nlp.tokenizer.rules = {k: v for k, v in rules.items() if not (k and set(k) <= _EMOTICON_CHARS)}
     nlp.tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + _TILDE_INFIXES +
-                                                _BRACKET_HYPHEN_INFIXES).finditer
+                                                _BRACKET_HYPHEN_INFIXES + _SETTING_INFIXES).finditer
     return nlp

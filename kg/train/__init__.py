@@ -262,6 +262,8 @@ def _finalise(states, cv, fit_copies=True):
     mention.thresholds = {"mention": cv["mention_threshold"]}
     # the role and relation classifiers learn from the entities and pairs the out-of-fold decisions made
     role = fit_roles(states, text=True) if cv.get("roles") else None
+    if role is not None and cv.get("proposed_threshold") is not None:
+        role.thresholds = {"proposed": cv["proposed_threshold"]}
     relation = fit_relations(states, text=True)
     thresholds = dict(cv["relation_threshold"])
     for name in [k for k in thresholds if k != "*"]:  # the classifier names both directions
@@ -363,6 +365,7 @@ def train(output, annotations=ANNOTATIONS_DIR, folds=4, seed=0, n_iter=20, worke
             "calibration": {"mention": _mention_reliability(cv["mention_probs"]),
                             "relation": _relation_reliability(cv["pair_probs"], PAIR_CLASSES)},
             "relation_thresholds": {"chosen": cv["relation_threshold"], "trials": cv["relation_trials"]},
+            "proposed_threshold": {"chosen": cv.get("proposed_threshold"), "trials": cv.get("proposed_trials")},
             "rule_precision": rule_precision(originals),
             "pattern_precision": pattern_precision(originals),
         }

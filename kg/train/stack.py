@@ -42,7 +42,7 @@ from ..extract.models import fit
 from ..extract.pipeline import MODEL_SOURCES, doc_to_extraction, load_pipeline
 from ..extract.relation_features import PAIR_CLASSES
 from ..extract.relation_text import doc_pair_words, fit_text_model, with_text
-from ..extract.role_features import ROLE_CLASSES
+from ..extract.role_features import ROLE_CLASSES, decide_role
 from ..extract.role_text import doc_entity_words
 from ..extract.relations import decide
 from ..extract.termstats import TermStats, norm_form
@@ -392,6 +392,48 @@ RELATION_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 _RELATIONS = ("outperforms", "combinesWith", "evaluatedOn")
 
 
+#: Thresholds tried for the ``proposed`` role (None: the most probable role decides, as without a threshold).
+PROPOSED_THRESHOLDS = (None, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+
+
+def _proposed_threshold(states, grid=PROPOSED_THRESHOLDS, trials=None):
+    """The ``proposed`` threshold of the role classifier (:func:`kg.extract.role_features.decide_role`) with the
+    best F1 of that role over the entities of `states`, whose role probabilities (``doc._.kg_role_probs``) came
+    from classifiers of other folds; an entity that matches no annotated one counts as wrong when proposed.
+    `trials`, when given, receives ``[[threshold, p, r, f1], ...]`` (threshold None: the most probable role)."""
+    decided = []
+    for st in states:
+        ents, probs = st.doc._.kg_entities or {}, st.doc._.kg_role_probs or {}
+        decided += [(ents[k], list(probs[k].values()), list(probs[k]), lab)
+                    for k, lab in zip(st.role_keys, st.role_labels) if k in probs]
+    rows = []
+    for t in grid:
+        hits = [(decide_role(e, p, classes, t)[0] == "proposed", lab == "proposed") for e, p, classes, lab in decided]
+        tp = sum(a and b for a, b in hits)
+        n_pred, n_gold = sum(a for a, _ in hits), sum(b for _, b in hits)
+        p, r = tp / n_pred if n_pred else 0.0, tp / n_gold if n_gold else 0.0
+        rows.append([t, round(p, 4), round(r, 4), round(2 * p * r / (p + r), 4) if p + r else 0.0])
+    if trials is not None:
+        trials[:] = rows
+    return max(rows, key=lambda row: row[3])[0]
+
+
+def _fit_apply_roles(states, fitting, folds, scored, threshold=None, trials=None):
+    """Role classifiers of each fold fitted on the others, applied to each fold's abstracts; with `threshold`
+    True, the ``proposed`` threshold is then chosen on `scored` (:func:`_proposed_threshold`) and applied; with
+    a number (or None), that one is. Returns the threshold."""
+    role_models = {k: fit_roles(fitting(k), text=True) for k in folds}
+    for st in states:
+        apply_roles(st, role_models[st.fold])
+    chosen = _proposed_threshold(scored, trials=trials) if threshold is True else threshold
+    if chosen is not None:
+        for model in role_models.values():
+            model.thresholds["proposed"] = chosen
+        for st in states:
+            apply_roles(st, role_models[st.fold])
+    return chosen
+
+
 def _relation_thresholds(states, rel_models, rel_probs, score, grid, trials=None):
     """Each relation's threshold chosen on the out-of-fold score of that relation alone: the best F1, except for
     ``outperforms``, a wrong one of which misleads more than a missing one: the best F1 among thresholds that
@@ -440,7 +482,8 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
     -------
     dict
         ``extractions`` (list of PaperExtraction, in the order of the states that are not copies),
-        ``mention_threshold``, ``relation_threshold``, ``score``, ``mention_probs`` and ``pair_probs``
+        ``mention_threshold``, ``relation_threshold``, ``proposed_threshold`` (of the role classifier, with its
+        ``proposed_trials``), ``score``, ``mention_probs`` and ``pair_probs``
         (out-of-fold probabilities with labels, for calibration), and for the copies ``copy_extractions`` and
         ``copy_score`` (None without copies). Thresholds, score and calibration read the originals only.
     """
@@ -458,10 +501,9 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
     for mt in mention_thresholds:
         for st in states:
             _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
+        role_t, role_trials = None, []
         if roles:
-            role_models = {k: fit_roles(fitting(k), text=True) for k in folds}
-            for st in states:
-                apply_roles(st, role_models[st.fold])
+            role_t = _fit_apply_roles(states, fitting, folds, scored, threshold=True, trials=role_trials)
         for st in states:
             pair_data(st)
         # the text models' features of the fitting folds come from models that did not see them
@@ -479,16 +521,16 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
         copy_result = score(copy_exts, copies) if score and copies else None
         key = result["ent"]["f1"] + result["rel"]["f1"]
         if best is None or key > best[0]:
-            best = (key, mt, thresholds, exts, result, pair_probs, trials, copy_exts, copy_result)
-    _, mt, rt, exts, result, pair_probs, trials, copy_exts, copy_result = best
+            best = (key, mt, thresholds, exts, result, pair_probs, trials, copy_exts, copy_result, role_t,
+                    role_trials)
+    _, mt, rt, exts, result, pair_probs, trials, copy_exts, copy_result, role_t, role_trials = best
     for st in states:  # leave every abstract as the chosen thresholds decide it (roles by the rules)
         _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
     if roles:  # and pairs as out-of-fold role decisions leave them, for the final relation classifier
-        role_models = {k: fit_roles(fitting(k), text=True) for k in folds}
-        for st in states:
-            apply_roles(st, role_models[st.fold])
+        _fit_apply_roles(states, fitting, folds, scored, threshold=role_t)
     for st in states:
         pair_data(st)
     return {"extractions": exts, "mention_threshold": mt, "relation_threshold": rt, "score": result,
             "mention_probs": mention_probs, "pair_probs": pair_probs, "roles": roles, "relation_trials": trials,
+            "proposed_threshold": role_t, "proposed_trials": role_trials,
             "copy_extractions": copy_exts if copies else None, "copy_score": copy_result}

@@ -150,3 +150,12 @@ def test_types_its_form_or_apposition_fixes(nlp):
     ndcg, wikisql = entity(pe, "NDCG@10"), entity(pe, "WikiSQL")
     assert (ndcg.type, wikisql.type) == ("Metric", "Dataset")
     assert "types.at_k" in ndcg.provenance and "types.appos_dataset" in wikisql.provenance
+
+
+def test_parts_of_hyphenated_names_and_settings_are_no_entities(nlp):
+    _, pe = extract(nlp, "QLoRA: Efficient Finetuning of Quantized LLMs",
+                    "QLoRA outperforms the strong GPTQ-LoRA and LQ-LoRA baselines on MMLU. "
+                    "Our sampler reaches 10.4 FID on ImageNet (NFE=5, CFG=7.5).")
+    names = {e.name for e in pe.entities}
+    assert not {"GPTQ", "LoRA", "LQ"} & names, names  # each is part of another method's name
+    assert not any("=" in n for n in names), names  # "CFG=7.5" is a setting: its name is no "CFG=7.5"

@@ -10,6 +10,7 @@ from kg.records import Entity
 from kg.train import calibration
 from kg.train.data import by_source, fold_of, load_annotated
 from kg.train.labels import gold_forms, mention_label, pair_labels, role_label
+from kg.train.stack import PROPOSED_THRESHOLDS, _proposed_threshold
 
 ANNOTATIONS = Path(__file__).parents[1] / "data" / "annotations"
 GOLD = {"entities": [{"name": "LoRA", "aliases": ["Low-Rank Adaptation"], "type": "Method", "role": "proposed"},
@@ -72,6 +73,10 @@ def test_kg_train_writes_a_loadable_model_and_is_reproducible(tmp_path):
     report = json.loads((runs[0] / "report.json").read_text())
     assert report["data"]["abstracts"] == 8 and "hf-daily" in report["cross_validation"]
     assert 0 <= report["calibration"]["mention"]["ece"] <= 1
+    # the proposed-role threshold is chosen out of fold over its grid and rides with the role classifier
+    chosen = report["proposed_threshold"]["chosen"]
+    assert [row[0] for row in report["proposed_threshold"]["trials"]] == list(PROPOSED_THRESHOLDS)
+    assert json.loads((runs[0] / "role.json").read_text())["thresholds"] == ({"proposed": chosen} if chosen else {})
     for name in ("mention.lgb", "role.lgb", "role.text.json", "relation.lgb", "relation.text.json",
                  "termstats.json"):  # same models
         assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
@@ -170,6 +175,30 @@ def test_kg_train_title_less_copies_are_scored_apart_and_fitted_only_when_asked(
     assert models["score"] == models["none"]
     assert models["fit"] != models["none"]  # fitted on, they do
     assert len(set(stamps)) == 1  # the learned lexicons of the same abstracts were kept, not learned again
+
+
+def test_the_proposed_threshold_is_the_best_out_of_fold_f1_of_that_role():
+    from types import SimpleNamespace
+
+    from kg.extract.role_features import ROLE_CLASSES
+
+    def state(entities, probs, labels):
+        doc = SimpleNamespace(_=SimpleNamespace(kg_entities=entities, kg_role_probs=probs))
+        return SimpleNamespace(doc=doc, role_keys=list(entities), role_labels=labels)
+
+    def probs(proposed, used):
+        return dict(zip(ROLE_CLASSES, [0.0, 0.0, proposed, 0.0, used, 1 - proposed - used]))
+
+    # two proposed methods the classifier finds only at 0.4 and 0.45 (below "used"), one used method at 0.35
+    ents = {k: Entity(k, "Method") for k in "abc"}
+    st = state(ents, {"a": probs(0.4, 0.5), "b": probs(0.45, 0.5), "c": probs(0.35, 0.6)},
+               ["proposed", "proposed", "used"])
+    trials = []
+    assert _proposed_threshold([st], trials=trials) == 0.4
+    assert trials[0] == [None, 0.0, 0.0, 0.0] and trials[list(PROPOSED_THRESHOLDS).index(0.4)][1:] == [1, 1, 1]
+    # a Dataset is never proposed, whatever its probability
+    data = state({"d": Entity("d", "Dataset")}, {"d": probs(0.9, 0.1)}, ["used"])
+    assert _proposed_threshold([data], trials=trials) is None and all(row[3] == 0 for row in trials)
 
 
 def test_a_pair_with_two_gold_relations_teaches_both():
