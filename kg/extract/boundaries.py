@@ -257,7 +257,7 @@ def _name_part(text):
 
 
 #: A model size glued after a name ("Wan2.1-1.3B", "OPT-125M"): the name is the model at that size, not a part.
-_SIZE = re.compile(r"\d+(?:\.\d+)?[BMK]")
+_SIZE = re.compile(r"\d+(?:\.\d+)?[BMK](?![A-Za-z0-9])")
 
 
 def _glued(doc, i):
@@ -283,7 +283,7 @@ def cuts_hyphenated_name(span):
     [False, True, True, True, True, False]
     >>> cuts_hyphenated_name(doc[2:5]), cuts_hyphenated_name(doc[0:1])
     (False, False)
-    >>> sized = spacy.blank("en")("Wan2.1-1.3B and Wan2.1-Turbo")
+    >>> sized = spacy.blank("en")("Wan2.1-1.3B and Wan2.1-Turbo.")
     >>> [cuts_hyphenated_name(sized[i:i + 1]) for i in (0, 4)]
     [False, True]
     """
@@ -292,7 +292,7 @@ def cuts_hyphenated_name(span):
         return False
     after = (end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
              and not doc[end].whitespace_ and _name_part(doc[end + 1].text)
-             and not _SIZE.fullmatch(_glued(doc, end + 1)))
+             and not _SIZE.match(_glued(doc, end + 1)))
     before = (start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_
               and not doc[start - 2].whitespace_ and _name_part(doc[start - 2].text))
     return after or before
