@@ -12,7 +12,8 @@ import re
 from .entity_types import is_name_like, shape_type
 from .role_context import NAMING_VERBS
 
-__all__ = ["FINITE_TAGS", "word_count", "cuts_hyphenated_name", "name_spans", "strip_span", "trim_span", "to_word_bounds",
+__all__ = ["FINITE_TAGS", "word_count", "cuts_hyphenated_name", "name_spans", "strip_span", "trim_span",
+           "to_word_bounds",
            "name_after_descriptor", "name_before_class", "TASK_HEADS", "task_phrase", "DESCRIPTIVE_HEADS",
            "descriptive_phrase", "written_extensions"]
 

@@ -418,20 +418,22 @@ def _proposed_threshold(states, grid=PROPOSED_THRESHOLDS, trials=None):
     return max(rows, key=lambda row: row[3])[0]
 
 
-def _fit_apply_roles(states, fitting, folds, scored, threshold=None, trials=None):
-    """Role classifiers of each fold fitted on the others, applied to each fold's abstracts; with `threshold`
-    True, the ``proposed`` threshold is then chosen on `scored` (:func:`_proposed_threshold`) and applied; with
-    a number (or None), that one is. Returns the threshold."""
+def _fit_apply_roles(states, fitting, folds):
+    """Role classifiers of each fold fitted on the others and applied to each fold's abstracts; returns them."""
     role_models = {k: fit_roles(fitting(k), text=True) for k in folds}
     for st in states:
         apply_roles(st, role_models[st.fold])
-    chosen = _proposed_threshold(scored, trials=trials) if threshold is True else threshold
-    if chosen is not None:
-        for model in role_models.values():
-            model.thresholds["proposed"] = chosen
-        for st in states:
-            apply_roles(st, role_models[st.fold])
-    return chosen
+    return role_models
+
+
+def _apply_proposed_threshold(states, role_models, threshold):
+    """Give the fold role classifiers the ``proposed`` threshold and let them decide again (None: as they are)."""
+    if threshold is None:
+        return
+    for model in role_models.values():
+        model.thresholds["proposed"] = threshold
+    for st in states:
+        apply_roles(st, role_models[st.fold])
 
 
 def _relation_thresholds(states, rel_models, rel_probs, score, grid, trials=None):
@@ -503,7 +505,9 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
             _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
         role_t, role_trials = None, []
         if roles:
-            role_t = _fit_apply_roles(states, fitting, folds, scored, threshold=True, trials=role_trials)
+            role_models = _fit_apply_roles(states, fitting, folds)
+            role_t = _proposed_threshold(scored, trials=role_trials)
+            _apply_proposed_threshold(states, role_models, role_t)
         for st in states:
             pair_data(st)
         # the text models' features of the fitting folds come from models that did not see them
@@ -527,7 +531,7 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
     for st in states:  # leave every abstract as the chosen thresholds decide it (roles by the rules)
         _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
     if roles:  # and pairs as out-of-fold role decisions leave them, for the final relation classifier
-        _fit_apply_roles(states, fitting, folds, scored, threshold=role_t)
+        _apply_proposed_threshold(states, _fit_apply_roles(states, fitting, folds), role_t)
     for st in states:
         pair_data(st)
     return {"extractions": exts, "mention_threshold": mt, "relation_threshold": rt, "score": result,
