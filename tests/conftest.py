@@ -414,6 +414,10 @@ def truncated_corpus():
         paper("fsl", "We study few-shot learning.", ("few-shot learning", "Task", "few-shot learning")),
         paper("tiny", "ResNet on the tiny-ImageNet data set.", ("ImageNet", "Dataset", "ImageNet")),
         paper("imagenet", "Top-1 accuracy on ImageNet.", ("ImageNet", "Dataset", "ImageNet")),
+        paper("drafter", "Llama 2 Chat Drafter 115M with speculative decoding achieves up to 2.3 block efficiency.",
+              ("Llama", "Model", "Llama")),
+        paper("llama-2", "We fine-tune Llama 2 and compare with LLaMA.", ("Llama 2", "Model", "Llama 2"),
+              ("LLaMA", "Model", "LLaMA")),
     ]
     return [p for p, _ in rows], [x for _, x in rows]
 

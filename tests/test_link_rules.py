@@ -136,6 +136,23 @@ def test_the_gate_opens_for_a_name_and_for_a_phrase_many_papers_use():
     assert len(link([], rare).entities) == 2
 
 
+def test_an_unsure_proposed_role_does_not_keep_a_rare_phrase_local():
+    # rule sure_role: "we utilize importance sampling", proposed at 0.64 by the role classifier, is the technique
+    def papers(confidence):
+        own = E("importance sampling", role="proposed")
+        own.role_confidence = confidence
+        return [X("p1", E("importance sampling")), X("z", own)]
+    assert len(link([], papers(0.64)).entities) == 1
+    assert len(link([], papers(0.95)).entities) == 2
+    alone = E("adaptive rounding", role="proposed")  # no other paper writes it: its paper's own, ids unchanged
+    alone.role_confidence = 0.5
+    (entry,) = link([], [X("z", alone)]).index.ids.values()
+    assert entry["keys"] and all(k.endswith("@z") for k in entry["keys"])
+    generic = E("adaptive algorithm", role="proposed")  # a generic head keeps the gate whatever the confidence
+    generic.role_confidence = 0.5
+    assert len(link([], [X("p1", E("adaptive algorithm")), X("z", generic)]).entities) == 2
+
+
 def test_title_case_in_a_title_is_no_name():
     r = link([], [X("a", E("scaling laws", role="proposed", aliases=["Scaling Laws"]),
                     title="Scaling Laws for Neural Language Models"),

@@ -281,7 +281,7 @@ class EntityAssembler:
                       | {w for w, t in self.lexicon.heads.items() if t in ("Method", "Model")})
 
     def __call__(self, doc):
-        # a part of a hyphenated name is no mention of anything ("GPTQ" of "GPTQ-LoRA": rule boundaries.hyphen_cut)
+        # a part of a hyphenated word is no mention of anything ("GPTQ" of "GPTQ-LoRA": rule boundaries.hyphen_cut)
         cands = [c for c in doc._.kg_candidates or [] if not cuts_hyphenated_name(doc[c.start:c.end])]
         pairs = doc._.kg_abbreviations or []
         shorts = {s.text for s, _ in pairs}

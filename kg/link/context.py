@@ -1,5 +1,5 @@
 """Mentions whose words around them say what they name (rules ``phase_word``, ``ratio_metric``, ``gloss_mention``,
-``instance_phrase``, ``optimizer_act``, ``descent_method``), and names a paper shortens from its own longer names
+``instance_phrase``, ``anaphor_head``, ``optimizer_act``, ``descent_method``), and names a paper shortens from its own longer names
 (rules ``shortened_rate``, ``elided_head``).
 
 Readings of a mention that its name alone does not settle, decided from the text right around every mention
@@ -20,6 +20,10 @@ Readings of a mention that its name alone does not settle, decided from the text
   not the field of distillation: a lower-case method or task named by a singular descriptor head (``[descriptor]``)
   whose every mention comes right before a name that says which ("i.e.", "namely", "called") links within its
   paper only (rule ``instance_phrase``).
+- **a name said again**: "We apply [this training loss] to two adaption methods" points back to the paper's
+  "text-guided contrastive adversarial training loss": a lower-case phrase whose every mention follows "this" or
+  "these" and that ends exactly one longer name of its paper joins that name's node, as a name of its paper only
+  (rule ``anaphor_head``).
 - **the use of an optimizer**: "compared to [Adam optimization]" is Adam where other papers call Adam an optimizer
   ("optimizers, particularly [Adam]", "the [Adam] optimizer"); "LLM optimization" is what is optimized. A method
   whose name says it optimizes ("gradient descent") needs no such call: "gradient descent optimization" is it.
@@ -127,6 +131,28 @@ def instance_mention(text, start, end):
     [True, False]
     """
     return bool(_APPOSITION.match(text[end:end + 30]))
+
+
+_ANAPHOR = re.compile(r"(?:^|\W)(?:this|these)\s+$", re.I)
+
+
+def anaphor_mention(text, start):
+    """Whether the mention at `start` follows "this" or "these": it points back to something its paper has named
+    (rule ``anaphor_head``).
+
+    >>> t = "We propose a contrastive training loss. We apply this training loss to tuning; a training loss."
+    >>> [anaphor_mention(t, m.start()) for m in re.finditer("training loss", t)]
+    [False, True, False]
+    """
+    return bool(_ANAPHOR.search(text[max(0, start - 7):start]))
+
+
+def _anaphor_target(r, records):
+    """The one record of `r`'s paper whose longer name ends with `r`'s name ("text-guided contrastive adversarial
+    training loss" for "training loss"), or None."""
+    tail = " " + r.entity.name.lower()
+    found = {id(o): o for o in records if o is not r and o.entity.name.lower().endswith(tail)}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def optimizer_mention(text, start, end, lexicon=None):
@@ -309,6 +335,9 @@ def relink_context(records, texts, counts, lexicon=None):
                        for f, n in zip(r.forms, r.nodes) if n == f.key}
     optimizers = _optimizers(records, texts, lex)
     methods = written_keys(records, ("Method",))  # the methods other papers write (rule descent_method)
+    by_paper = {}
+    for r in records:
+        by_paper.setdefault(r.paper, []).append(r)
     for r in records:
         act = _optimizer_act(r, optimizers, lex, methods) if r.entity.type in ("Method", "Task") else None
         if act is not None:  # "compared to [Adam optimization]": the optimizer Adam
@@ -334,6 +363,12 @@ def relink_context(records, texts, counts, lexicon=None):
             r.nodes = [local_key(f.key, r.paper) for f in r.forms]
             counts[lex.instance_id] += 1
             continue
+        if r.entity.name.islower() and all(anaphor_mention(text, m.start) for m in mentions):
+            target = _anaphor_target(r, by_paper[r.paper])
+            if target is not None:  # "this training loss": the paper's own longer name
+                _retarget(r, target.forms[0], target.nodes[0], target.local[0])
+                counts[lex.anaphor_id] += 1
+                continue
         if r.entity.type != "Metric":
             continue
         words = r.forms[0].spaced.split()

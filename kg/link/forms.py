@@ -289,7 +289,10 @@ def _is_local(record, nf, named, title="", used=None, lexicon=None, terms=frozen
         # (the long form of the paper's own abbreviation, "Low-Rank Adaptation" of LoRA, is a name)
         lex = lexicon or load_lexicon()
         generic = _singular(nf.spaced.split()[-1]) in lex.generic_heads
-        rare = len((used or {}).get(nf.key, set()) - {record.paper}) < lex.common_papers and nf.key not in terms
+        others = len((used or {}).get(nf.key, set()) - {record.paper})
+        # rule sure_role: an unsure proposal of a phrase other papers write is their phrase
+        rare = others < lex.common_papers and nf.key not in terms and (
+            not others or record.entity.role_confidence >= lex.sure_role)
         if not _named(nf.text, title) and not named.get(nf.key, set()) - {record.paper} and (generic or rare):
             return True
         if nf.heads and nf.key not in normalize(title).key:  # "an MCMC algorithm" we propose is no MCMC

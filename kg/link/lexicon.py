@@ -48,6 +48,8 @@ class Lexicon:
         Rule ``elided_head`` (:func:`kg.link.context.relink_elided_heads`).
     instance_id : str
         Rule ``instance_phrase`` (:func:`kg.link.context.instance_mention`).
+    anaphor_id : str
+        Rule ``anaphor_head`` (:func:`kg.link.context.anaphor_mention`).
     function_heads : dict of str to frozenset of str
         Rule ``function_head`` (:func:`kg.link.stems.stem_key`): a head word dropped after the words it maps to
         ("cross-entropy loss function" is the cross-entropy loss).
@@ -74,6 +76,8 @@ class Lexicon:
         Rule ``written_dimension`` (:func:`kg.link.forms.build_records`).
     measure_heads : frozenset of str
         Rule ``cost_head``: heads a measure may carry or drop (:func:`kg.link.heads.stem_nodes`).
+    measure_modifiers : tuple of str
+        Rule ``measure_modifier``: leading words a measure may carry or drop (:func:`kg.link.heads.stem_nodes`).
     gerund_objects : frozenset of str
         Rule ``gerund_object`` (:func:`kg.link.stems.stem_key`): plural objects after a gerund that make the
         phrase the compound in the other order.
@@ -86,6 +90,9 @@ class Lexicon:
         Heads of the rule ``descriptor_id`` (:func:`kg.link.heads.descriptor_rest`); its merges are counted
         under that id.
     common_papers : int
+    sure_role : float
+        Rule ``sure_role`` of the specificity gate (:func:`kg.link.forms._is_local`): the least role confidence at
+        which a rare phrase a paper proposes stays in that paper.
     minority_share : float
         Rule ``type_vote`` (:func:`kg.link.forms.acronym_kinds`): the least share of the papers writing an
         abbreviation that must give it a kind for that kind to be a second sense.
@@ -105,6 +112,7 @@ class Lexicon:
     part_words: frozenset
     generic_heads: frozenset = frozenset()
     common_papers: int = 5
+    sure_role: float = 0.0
     descriptor_heads: frozenset = frozenset()
     descriptor_id: str = "descriptor_head"
     minority_share: float = 0.1
@@ -119,6 +127,7 @@ class Lexicon:
     ratio_id: str = "ratio_metric"
     ratio_heads: tuple = ()
     compound_modifiers: tuple = ()
+    measure_modifiers: tuple = ()
     spelled_id: str = "spelled_head"
     spelled_words: int = 2
     gloss_id: str = "gloss_mention"
@@ -131,6 +140,7 @@ class Lexicon:
     shortened_id: str = "shortened_rate"
     elided_id: str = "elided_head"
     instance_id: str = "instance_phrase"
+    anaphor_id: str = "anaphor_head"
     based_id: str = "based_model"
     checkpoint_words: frozenset = frozenset()
     version_words: frozenset = frozenset()
@@ -235,6 +245,7 @@ def load_lexicon(path=LEXICON_PATH):
         part_words=frozenset(_words(path, data, "part_words")),
         generic_heads=frozenset(_words(path, data, "gate", "generic_heads")),
         common_papers=_integer(path, data, "gate", "common_papers"),
+        sure_role=_share(path, data, "gate", "sure_role"),
         descriptor_heads=frozenset(_words(path, data, "descriptor", "heads")),
         descriptor_id=str(_get(data, ("descriptor", "id")) or "descriptor_head"),
         minority_share=_share(path, data, "types", "minority_share"),
@@ -249,6 +260,7 @@ def load_lexicon(path=LEXICON_PATH):
         ratio_id=str(_get(data, ("ratio", "id")) or "ratio_metric"),
         ratio_heads=tuple(_words(path, data, "ratio", "heads")),
         compound_modifiers=tuple(_words(path, data, "phrase", "compound_modifiers")),
+        measure_modifiers=tuple(_words(path, data, "phrase", "measure_modifiers")),
         spelled_id=str(_get(data, ("spelled", "id")) or "spelled_head"),
         spelled_words=_integer(path, data, "spelled", "max_words"),
         optimizer_id=str(_get(data, ("optimizer", "id")) or "optimizer_act"),
@@ -260,6 +272,7 @@ def load_lexicon(path=LEXICON_PATH):
         shortened_id=str(_get(data, ("shortened", "id")) or "shortened_rate"),
         elided_id=str(_get(data, ("elided", "id")) or "elided_head"),
         instance_id=str(_get(data, ("instance", "id")) or "instance_phrase"),
+        anaphor_id=str(_get(data, ("anaphor", "id")) or "anaphor_head"),
         based_id=str(_get(data, ("based", "id")) or "based_model"),
         checkpoint_words=frozenset(_words(path, data, "checkpoint", "words")),
         version_words=frozenset(_words(path, data, "version", "words")),

@@ -29,7 +29,7 @@ paper only, or as the longer name when all its mentions agree on one (:func:`tru
 import re
 from collections import Counter
 
-from .cluster import parts_of
+from .cluster import _FUNCTION_WORDS, parts_of
 from .forms import local_key
 from .lexicon import load_lexicon
 from .normalize import DETERMINERS, _singular, is_abbreviation, is_acronym, normalize
@@ -107,7 +107,9 @@ def extensions(text, start, end, lexicon=None, family=None):
         proper = is_acronym(mention) or any(c.isdigit() for c in mention)
         if (number and (proper or _name_like_word(mention))) or (
                 tagged and (sep == "-" or word.lower() in lex.part_words and proper)):
-            parts.append(ext)
+            # rule name_run: a version or part after a space goes on through the name words after it ("[Llama] 2
+            # Chat Drafter 115M" is that draft model, not Llama 2), outside the title, whose capitals say nothing
+            parts.append(ext + (_name_run(after[m.end():], heads) if sep == " " and "\n\n" in before else ""))
         # a word after an ordinary word makes a compound that names something else only when it is a name: the
         # "accuracy" of "accuracy drop", the "regret" of "regret bounds" is the accuracy, the regret
         if _dangling(mention) or _singular(word.lower()) not in heads and (proper or _name_like_word(mention)):
@@ -122,6 +124,35 @@ def extensions(text, start, end, lexicon=None, family=None):
             names.append(ext)
     shared = coordinated(text, start, end)
     return parts, names + ([shared] if shared else [])
+
+
+_RUN_WORD = re.compile(r" (" + _WORD + ")")
+
+
+def _name_run(after, heads):
+    """The words of a name that go on after a version or part (rule ``name_run``): capitalised words that are no
+    function word and no head of :func:`extensions`, and words with a digit ("115M"), up to the first other word
+    or sign.
+
+    >>> _name_run(" Chat Drafter 115M with speculative decoding", {"model"})
+    ' Chat Drafter 115M'
+    >>> _name_run(" Models for chat", {"model"}), _name_run(", a draft model", set())
+    ('', '')
+    """
+    run, pos = "", 0
+    while True:
+        m = _RUN_WORD.match(after, pos)
+        if not m:
+            return run
+        word = m.group(1).rstrip(".")
+        low = _singular(word.lower())
+        if not (any(c.isdigit() for c in word) or word[:1].isupper() and low not in heads
+                and low not in DETERMINERS | _FUNCTION_WORDS):
+            return run
+        run += " " + word
+        if word != m.group(1):  # a full stop ends the sentence
+            return run
+        pos = m.end()
 
 
 def coordinated(text, start, end):
@@ -198,7 +229,8 @@ def truncated_target(entity, text, known, lexicon=None):
         for x in names:
             key = normalize(x).key
             if key != own and key in known and (x == shared or cut or known[key] in (None, fam)):
-                found.append(x)
+                if not (parts and len(parts[0]) > len(x) and parts[0].startswith(x)):  # "Llama 2" of a longer run
+                    found.append(x)
         if not parts and not found:
             return None
         hits.update(found[:1])

@@ -153,9 +153,13 @@ def test_types_its_form_or_apposition_fixes(nlp):
 
 
 def test_parts_of_hyphenated_names_and_settings_are_no_entities(nlp):
-    _, pe = extract(nlp, "QLoRA: Efficient Finetuning of Quantized LLMs",
+    paper, pe = extract(nlp, "QLoRA: Efficient Finetuning of Quantized LLMs",
                     "QLoRA outperforms the strong GPTQ-LoRA and LQ-LoRA baselines on MMLU. "
-                    "Our sampler reaches 10.4 FID on ImageNet (NFE=5, CFG=7.5).")
+                    "Our sampler reaches 10.4 FID on ImageNet (NFE=5, CFG=7.5). We achieve state-of-the-art results "
+                    "in unstructured and semi-structured pruning of large language models. We report the best "
+                    "compression-to-accuracy ratio, and for the first time high-accuracy inference.")
     names = {e.name for e in pe.entities}
     assert not {"GPTQ", "LoRA", "LQ"} & names, names  # each is part of another method's name
     assert not any("=" in n for n in names), names  # "CFG=7.5" is a setting: its name is no "CFG=7.5"
+    glued = [m.text for e in pe.entities for m in e.mentions if paper.text[m.start - 1:m.start] == "-"]
+    assert not glued, glued  # "structured pruning" of "semi-structured", "latency" of "low-latency"

@@ -71,15 +71,22 @@ def test_an_abbreviation_with_the_words_it_spells_is_the_abbreviation():
     assert node_of(r, "d", "PEFT configurations") != node_of(r, "a", "PEFT")
 
 
-# -- rule model_compound: "model generalization ability" is the generalization ability ---------------------------
+# -- rules model_compound and measure_modifier: "model generalization ability", "system throughput" ----------------
 
 @pytest.mark.parametrize("a, b, type_, meet", [
     ("model generalization ability", "generalization ability", "Metric", True),  # 5b1db851bd
     ("model training time", "training time", "Metric", True),
     ("model stealing attack", "stealing attack", "Method", False),  # a process: what it acts on
     ("model inference time per token", "inference time per token", "Metric", False),  # two words only
+    ("system throughput", "throughput", "Metric", True),  # rule measure_modifier, 1b93290610
+    ("system identification", "identification", "Task", False),  # a process: measures only
+    ("run-time speedup", "speedup", "Metric", True),  # 0a238d5cdd
+    ("extreme compression ratios", "compression ratio", "Metric", True),  # 458d67225b
+    ("extreme classification", "classification", "Task", False),
+    ("computational overhead", "computational cost", "Metric", True),  # rule cost_head, 5a3b301d1f
+    ("gigantic transformers", "Transformer", "Model", True),  # a rating word, b0ddb41e67
 ])
-def test_model_before_a_measure_of_two_words(a, b, type_, meet):
+def test_a_modifier_before_a_measure(a, b, type_, meet):
     r = link([], [X("a", E(a, type_)), X("b", E(b, type_))])
     assert (node_of(r, "a", a) == node_of(r, "b", b)) is meet
 

@@ -114,6 +114,30 @@ def test_a_technique_a_name_says_stays_in_its_paper():
     assert r.report["relinked"]["instance_phrase"] == 1
 
 
+# -- rule anaphor_head: "this training loss" is the paper's own longer name ----------------------------------------
+
+def _said_again(pid, abstract, *longer):
+    """A paper with its longer names and a "training loss" mentioned only after "this"."""
+    p, x = _paper(pid, abstract, *((name, "Method") for name in longer))
+    at = p.text.index("this training loss") + len("this ")
+    x.entities.append(Entity("training loss", "Metric", "used", mentions=[Mention("training loss", at, at + 13)]))
+    return p, x
+
+
+def test_a_phrase_said_again_joins_the_longer_name_of_its_paper():
+    own = "We propose a text-guided contrastive adversarial training loss. We apply this training loss to tuning."
+    r = _link(_said_again("c4", own, "text-guided contrastive adversarial training loss"),
+              _paper("m", "The training loss falls.", ("training loss", "Metric")),
+              _paper("n", "The training loss rises.", ("training loss", "Metric")),
+              # two longer names end so: it says nothing about which
+              _said_again("two", "We use a smooth training loss and a sharp training loss; this training loss is new.",
+                          "smooth training loss", "sharp training loss"))
+    assert node_of(r, "c4", "training loss") == node_of(r, "c4", "text-guided contrastive adversarial training loss")
+    assert node_of(r, "c4", "training loss") != node_of(r, "m", "training loss") == node_of(r, "n", "training loss")
+    assert node_of(r, "two", "training loss") == node_of(r, "m", "training loss")
+    assert r.report["relinked"]["anaphor_head"] == 1
+
+
 # -- gloss_mention no longer takes a word inside a noun phrase, nor a defined abbreviation ----------------------------
 
 def test_gloss_needs_the_noun_phrase_to_end():
