@@ -1,6 +1,6 @@
 """Mentions whose words around them say what they name (rules ``phase_word``, ``ratio_metric``, ``gloss_mention``,
-``instance_phrase``, ``anaphor_head``, ``optimizer_act``, ``descent_method``), and names a paper shortens from its own longer names
-(rules ``shortened_rate``, ``elided_head``).
+``instance_phrase``, ``anaphor_head``, ``optimizer_act``, ``descent_method``), and names a paper shortens from its
+own longer names (rules ``shortened_rate``, ``elided_head``).
 
 Readings of a mention that its name alone does not settle, decided from the text right around every mention
 (the word lists are data, ``[phase]`` and ``[ratio]`` of :mod:`kg.link.lexicon`):

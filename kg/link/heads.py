@@ -141,24 +141,23 @@ def spelled_rest(nf, long_forms, lexicon=None):
 def _family_stem(key, family, lexicon=None):
     """A stem key as its family compares it: a class of models without its model head (:func:`model_stem_key`);
     a measure of two words without a leading "model" that says only whose measure it is (rule ``model_compound``:
-    "model generalization ability", "model training time"), without a leading word of the lexicon's
-    ``measure_modifiers`` (rule ``measure_modifier``: "system throughput"), and without a head that says only what it costs
-    (rule ``cost_head``: "communication" and "communication cost", "reducing [computation] by 25%" and
-    "computational cost" are one measure)."""
+    "model generalization ability", "model training time"), without a leading word that says only where or how it
+    is measured (rule ``measure_modifier``: "system throughput", "run-time speedup"), and without a head that says
+    only what it costs (rule ``cost_head``: "communication" and "communication cost", "reducing [computation] by
+    25%" and "computational cost", "computational overhead" are one measure)."""
     if family == "model":
         return model_stem_key(key)
     words = key.split()
-    if family == "measure":  # rule model_compound: "model generalization ability" is the generalization ability
-        lex = lexicon or load_lexicon()
-        for parts in _modifier_stems(lex.compound_modifiers):
-            if len(words) == len(parts) + 2 and words[:len(parts)] == list(parts):
-                words = words[len(parts):]
-                break
-        # rule measure_modifier: "system throughput" is the throughput
-        if len(words) > 1 and words[0] in _measure_modifier_stems(lex.measure_modifiers):
-            words = words[1:]
-    if family == "measure" and len(words) > 1 and words[-1] in _measure_stems(
-            (lexicon or load_lexicon()).measure_heads):
+    if family != "measure":
+        return " ".join(words)
+    lex = lexicon or load_lexicon()
+    for parts in _modifier_stems(lex.compound_modifiers):  # rule model_compound
+        if len(words) == len(parts) + 2 and words[:len(parts)] == list(parts):
+            words = words[len(parts):]
+            break
+    if len(words) > 1 and words[0] in _measure_modifier_stems(lex.measure_modifiers):  # rule measure_modifier
+        words = words[1:]
+    if len(words) > 1 and words[-1] in _measure_stems(lex.measure_heads):  # rule cost_head
         return " ".join(words[:-1])
     return " ".join(words)
 

@@ -29,6 +29,7 @@ paper only, or as the longer name when all its mentions agree on one (:func:`tru
 import re
 from collections import Counter
 
+from ..records import Paper
 from .cluster import _FUNCTION_WORDS, parts_of
 from .forms import local_key
 from .lexicon import load_lexicon
@@ -109,7 +110,8 @@ def extensions(text, start, end, lexicon=None, family=None):
                 tagged and (sep == "-" or word.lower() in lex.part_words and proper)):
             # rule name_run: a version or part after a space goes on through the name words after it ("[Llama] 2
             # Chat Drafter 115M" is that draft model, not Llama 2), outside the title, whose capitals say nothing
-            parts.append(ext + (_name_run(after[m.end():], heads) if sep == " " and "\n\n" in before else ""))
+            parts.append(ext + (_name_run(after[m.end():], heads) if sep == " " and Paper.SEPARATOR in before
+                                else ""))
         # a word after an ordinary word makes a compound that names something else only when it is a name: the
         # "accuracy" of "accuracy drop", the "regret" of "regret bounds" is the accuracy, the regret
         if _dangling(mention) or _singular(word.lower()) not in heads and (proper or _name_like_word(mention)):
