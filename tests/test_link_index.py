@@ -56,6 +56,20 @@ def test_nodes_joined_by_new_papers_keep_one_id_and_redirect_the_other():
     assert index.resolve("low-rank-adaptation") == "lora" and "lowrankadaptation" in index.ids["lora"]["keys"]
 
 
+def test_a_papers_own_node_that_joins_the_common_one_redirects_to_it():
+    # the specificity gate keeps a rare phrase a paper proposes in that paper; once five other papers write it, the
+    # paper's phrase joins theirs, and the id of its own node leads there
+    own = Entity("coreset", "Method", "proposed", [])
+    index = NodeIndex()
+    link([], [X("z", own), X("p0", E("coreset"))], index=index)
+    assert len(index.ids) == 2
+    (local,) = [eid for eid, v in index.ids.items() if v["keys"] == ["coreset@z"]]
+    r = link([], [X("z", own), *(X(f"p{i}", E("coreset")) for i in range(6))], index=index)
+    (common,) = r.entities
+    assert r.entities[common].papers == ["p0", "p1", "p2", "p3", "p4", "p5", "z"]
+    assert local != common and index.resolve(local) == common
+
+
 def test_an_id_once_given_never_names_another_thing():
     index = NodeIndex(ids={"sam": {"label": "SAM", "type": "Method", "keys": ["sharpnessawareminimization"]}},
                       redirects={"lora": "lora-old"})

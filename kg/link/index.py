@@ -108,7 +108,9 @@ def assign_ids(drafts, index):
     Parameters
     ----------
     drafts : list of tuple
-        ``(base slug, type, keys)`` per node, best-attested first (the first takes a contested slug).
+        ``(base slug, type, keys)`` per node, best-attested first (the first takes a contested slug), optionally
+        with a fourth item, more keys whose old ids the node claims only after every node has claimed by its own
+        keys: an old id they find that no node kept is redirected to it.
     index : NodeIndex
 
     Returns
@@ -124,15 +126,16 @@ def assign_ids(drafts, index):
     """
     owners = index.owners()
     claims = []
-    for order, (_, _, keys) in enumerate(drafts):
-        for eid, n in index.votes(keys, owners).items():
-            claims.append((-index.ids[eid].get("papers", 0), -n, order, eid))
+    for order, (_, _, keys, *extra) in enumerate(drafts):
+        for late, ks in enumerate((keys, *extra)):
+            for eid, n in index.votes(ks, owners).items():
+                claims.append((late, -index.ids[eid].get("papers", 0), -n, order, eid))
     ids, owner_of = {}, {}
-    for _, _, order, eid in sorted(claims):
+    for *_, order, eid in sorted(claims):
         if order not in ids and eid not in owner_of:
             ids[order], owner_of[eid] = eid, order
     taken = index.taken() | set(owner_of)
-    for order, (base, type_, _) in enumerate(drafts):
+    for order, (base, type_, *_) in enumerate(drafts):
         if order in ids:
             continue
         eid, i = base, 2
@@ -142,7 +145,7 @@ def assign_ids(drafts, index):
             eid, i = f"{base}-{i}", i + 1
         taken.add(eid)
         ids[order] = eid
-    for _, _, order, eid in sorted(claims):  # old ids of nodes that papers joined: redirected to the one kept
+    for *_, order, eid in sorted(claims):  # old ids of nodes that papers joined: redirected to the one kept
         if eid not in owner_of:
             index.retire(eid, ids[order])
             owner_of[eid] = order  # retired once, into its strongest claimant

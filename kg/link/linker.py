@@ -453,9 +453,16 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
         drafts.append((base, -len(attrs["papers"]), attrs["label"], root, attrs, keys, groups[root], recs))
     drafts.sort(key=lambda d: d[:4])
 
-    # unique ids: known things keep theirs; on a clash the better-attested new cluster keeps the plain slug
+    # unique ids: known things keep theirs; on a clash the better-attested new cluster keeps the plain slug. A node
+    # also claims the ids of its papers' own nodes of earlier builds ("importancesampling@0e4392a7e4") that no node
+    # holds now: the phrase a paper kept to itself joined the common node, whose id it is redirected to.
+    held = {k for d in drafts for k in d[6]}
+    owners = index.owners()
+    kept_to_paper = {eid for eid, v in index.ids.items() if all("@" in k for k in v.get("keys", ()))}
+    own = [sorted(k for k in {local_key(f.key, r.paper) for r in d[7] for f in r.forms} - held
+                  if kept_to_paper.intersection(owners.get(k, ()))) for d in drafts]
     entities, members, key_owner = {}, {}, {}
-    given = assign_ids([(d[0], d[4]["type"], d[6]) for d in drafts], index)
+    given = assign_ids([(d[0], d[4]["type"], d[6], o) for d, o in zip(drafts, own)], index)
     for eid, (_, _, _, _, attrs, keys, nodes, recs) in zip(given, drafts):
         entities[eid] = CorpusEntity(eid, **attrs)
         members[eid] = sorted((r.paper, r.entity.name) for r in recs)
