@@ -30,7 +30,7 @@ from .extensions import SPAN_KEY, register_extensions
 from .lexicon import DATA_DIR, load_lexicon
 from .models import Classifier
 from .relation_text import read_text_model
-from .role_features import decide_role, entity_features
+from .role_features import decide_roles_from_probs, entity_features
 from .role_context import NAMING_VERBS
 from .role_text import ROLE_TEXT_FILE, doc_entity_words
 from .roles import (best_role, component_tokens, contribution_type, names_a_result, opens_title, own_scopes,
@@ -408,20 +408,16 @@ class EntityAssembler:
     def decide_roles(self, doc, classifier=None):
         """Let the role classifier decide each entity's role; the rules' role is one of its features, and so are
         the probabilities of its text model (:mod:`kg.extract.role_text`) when it has one; its ``proposed``
-        threshold, when it has one, decides that role (:func:`kg.extract.role_features.decide_role`)."""
+        threshold, when it has one, decides that role (:func:`kg.extract.role_features.decide_roles_from_probs`)."""
         classifier = classifier or self.classifier
         keys, rows = self.role_features(doc)
         if classifier.text_model is not None and keys:
             rows = classifier.text_model.with_features(rows, doc_entity_words(doc, keys))
-        doc._.kg_role_probs = {}
-        threshold = classifier.thresholds.get("proposed")
-        for key, p in zip(keys, classifier.predict(rows)):
-            doc._.kg_role_probs[key] = {c: float(x) for c, x in zip(classifier.classes, p)}
+        doc._.kg_role_probs = {key: {c: float(x) for c, x in zip(classifier.classes, p)}
+                               for key, p in zip(keys, classifier.predict(rows))}
+        decide_roles_from_probs(doc, classifier.thresholds.get("proposed"))
+        for key in keys:
             e = doc._.kg_entities[key]
-            role, confidence = decide_role(e, p, classifier.classes, threshold)
-            if role != e.role:
-                e.provenance = [x for x in e.provenance if not x.startswith("roles.")]
-            e.role, e.role_confidence = role, confidence
             e.provenance = [*e.provenance, "model:role"]
 
 

@@ -19,7 +19,7 @@ from .relation_patterns import is_coined
 from .roles import _after_own_head, _in_own_sentence, role_rule
 from .sentences import sentences
 
-__all__ = ["ROLE_CLASSES", "entity_features", "decide_role"]
+__all__ = ["ROLE_CLASSES", "entity_features", "decide_role", "decide_roles_from_probs"]
 
 #: Classes of the role classifier.
 ROLE_CLASSES = ("none", "generic", *ROLES)
@@ -107,3 +107,15 @@ def decide_role(entity, probs, classes, proposed=None):
         allowed = tuple(r for r in allowed if r != "proposed")
     role = max(allowed, key=weights.__getitem__)
     return role, round(weights[role] / total, 3)
+
+
+def decide_roles_from_probs(doc, proposed=None):
+    """Give each entity of `doc` the role :func:`decide_role` reads from its role probabilities
+    (``doc._.kg_role_probs``, by class), with the ``proposed`` threshold if one is given; a role the classifier
+    changes loses the role rules' provenance."""
+    for key, probs in (doc._.kg_role_probs or {}).items():
+        e = doc._.kg_entities[key]
+        role, confidence = decide_role(e, list(probs.values()), list(probs), proposed)
+        if role != e.role:
+            e.provenance = [x for x in e.provenance if not x.startswith("roles.")]
+        e.role, e.role_confidence = role, confidence

@@ -42,7 +42,7 @@ from ..extract.models import fit
 from ..extract.pipeline import MODEL_SOURCES, doc_to_extraction, load_pipeline
 from ..extract.relation_features import PAIR_CLASSES
 from ..extract.relation_text import doc_pair_words, fit_text_model, with_text
-from ..extract.role_features import ROLE_CLASSES, decide_role
+from ..extract.role_features import ROLE_CLASSES, decide_role, decide_roles_from_probs
 from ..extract.role_text import doc_entity_words
 from ..extract.relations import decide
 from ..extract.termstats import TermStats, norm_form
@@ -419,21 +419,19 @@ def _proposed_threshold(states, grid=PROPOSED_THRESHOLDS, trials=None):
 
 
 def _fit_apply_roles(states, fitting, folds):
-    """Role classifiers of each fold fitted on the others and applied to each fold's abstracts; returns them."""
+    """Role classifiers of each fold fitted on the others and applied to each fold's abstracts."""
     role_models = {k: fit_roles(fitting(k), text=True) for k in folds}
     for st in states:
         apply_roles(st, role_models[st.fold])
-    return role_models
 
 
-def _apply_proposed_threshold(states, role_models, threshold):
-    """Give the fold role classifiers the ``proposed`` threshold and let them decide again (None: as they are)."""
+def _apply_proposed_threshold(states, threshold):
+    """Decide the roles again with the ``proposed`` threshold, from the role probabilities the fold classifiers
+    left on each abstract (None: as they are)."""
     if threshold is None:
         return
-    for model in role_models.values():
-        model.thresholds["proposed"] = threshold
     for st in states:
-        apply_roles(st, role_models[st.fold])
+        decide_roles_from_probs(st.doc, threshold)
 
 
 def _relation_thresholds(states, rel_models, rel_probs, score, grid, trials=None):
@@ -505,9 +503,9 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
             _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
         role_t, role_trials = None, []
         if roles:
-            role_models = _fit_apply_roles(states, fitting, folds)
+            _fit_apply_roles(states, fitting, folds)
             role_t = _proposed_threshold(scored, trials=role_trials)
-            _apply_proposed_threshold(states, role_models, role_t)
+            _apply_proposed_threshold(states, role_t)
         for st in states:
             pair_data(st)
         # the text models' features of the fitting folds come from models that did not see them
@@ -531,7 +529,8 @@ def cross_validate(states, mention_thresholds=(0.35,), relation_thresholds=RELAT
     for st in states:  # leave every abstract as the chosen thresholds decide it (roles by the rules)
         _assemble(st, probs[id(st)], models[st.fold][0].classes, mt)
     if roles:  # and pairs as out-of-fold role decisions leave them, for the final relation classifier
-        _apply_proposed_threshold(states, _fit_apply_roles(states, fitting, folds), role_t)
+        _fit_apply_roles(states, fitting, folds)
+        _apply_proposed_threshold(states, role_t)
     for st in states:
         pair_data(st)
     return {"extractions": exts, "mention_threshold": mt, "relation_threshold": rt, "score": result,
