@@ -151,8 +151,8 @@ def _anaphor_target(r, records):
     """The one record of `r`'s paper whose longer name ends with `r`'s name ("text-guided contrastive adversarial
     training loss" for "training loss"), or None."""
     tail = " " + r.entity.name.lower()
-    found = {id(o): o for o in records if o is not r and o.entity.name.lower().endswith(tail)}
-    return next(iter(found.values())) if len(found) == 1 else None
+    found = [o for o in records if o is not r and o.entity.name.lower().endswith(tail)]
+    return found[0] if len(found) == 1 else None
 
 
 def optimizer_mention(text, start, end, lexicon=None):

@@ -97,7 +97,7 @@ class NodeIndex:
                 self.ids[into]["keys"] = sorted(set(self.ids[into]["keys"]) | set(old.get("keys", ())))
 
 
-def assign_ids(drafts, index):
+def assign_ids(drafts, index, owners=None):
     """Give every node an id: the one `index` gave its keys before, else a new unique slug.
 
     When several old ids claim one node (papers joined their nodes), the one that had most papers stays and the
@@ -112,6 +112,8 @@ def assign_ids(drafts, index):
         with a fourth item, more keys whose old ids the node claims only after every node has claimed by its own
         keys: an old id they find that no node kept is redirected to it.
     index : NodeIndex
+    owners : dict, optional
+        ``index.owners()``, when the caller has it already.
 
     Returns
     -------
@@ -124,7 +126,7 @@ def assign_ids(drafts, index):
     >>> assign_ids([("low-rank-adaptation", "Method", ["lowrankadaptation"]), ("lora", "Model", ["lora2"])], index)
     ['lora', 'lora-model']
     """
-    owners = index.owners()
+    owners = index.owners() if owners is None else owners
     claims = []
     for order, (_, _, keys, *extra) in enumerate(drafts):
         for late, ks in enumerate((keys, *extra)):

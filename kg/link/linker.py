@@ -462,7 +462,7 @@ def link(papers, extractions, curation=None, index=None, synonyms=True):
     own = [sorted(k for k in {local_key(f.key, r.paper) for r in d[7] for f in r.forms} - held
                   if kept_to_paper.intersection(owners.get(k, ()))) for d in drafts]
     entities, members, key_owner = {}, {}, {}
-    given = assign_ids([(d[0], d[4]["type"], d[6], o) for d, o in zip(drafts, own)], index)
+    given = assign_ids([(d[0], d[4]["type"], d[6], o) for d, o in zip(drafts, own)], index, owners)
     for eid, (_, _, _, _, attrs, keys, nodes, recs) in zip(given, drafts):
         entities[eid] = CorpusEntity(eid, **attrs)
         members[eid] = sorted((r.paper, r.entity.name) for r in recs)
